@@ -1,0 +1,5 @@
+"""`python -m logbook`."""
+
+from logbook.cli import main
+
+main()

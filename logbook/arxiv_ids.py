@@ -1,0 +1,68 @@
+"""arXiv identifiers in every form a researcher pastes, checked without the network."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# New style since 2007: YYMM.NNNN (to 2014) or YYMM.NNNNN (from 2015), optional vN.
+_NEW = r"(?P<new>\d{4}\.\d{4,5})"
+# Old style: archive(.SUBJ)/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136.
+_OLD = r"(?P<old>[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
+_ID = rf"(?:{_NEW}|{_OLD})(?:v(?P<version>\d+))?"
+_BARE = re.compile(rf"^(?:arxiv:)?{_ID}$", re.IGNORECASE)
+_URL = re.compile(
+    rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format)/{_ID}(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+# In running text: a link, an "arXiv:" mention or a bare new-style id.
+_ANY_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+FIND_IN_TEXT = re.compile(
+    rf"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/{_ANY_ID}(?:\.pdf)?"
+    rf"|arxiv:\s?{_ANY_ID}"
+    r"|(?<![\w./])\d{4}\.\d{4,5}(?:v\d+)?(?![\w.]*\d)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ArxivId:
+    """An arXiv id split into its versionless id and the version asked for, if any."""
+
+    id: str
+    version: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.id}v{self.version}" if self.version else self.id
+
+    @property
+    def path_safe(self) -> str:
+        """The id as a file name: ``hep-th/9901001`` → ``hep-th_9901001``."""
+        return self.id.replace("/", "_")
+
+
+def parse_arxiv_id(text: str) -> ArxivId | None:
+    """The id in ``text`` (bare, ``arXiv:``-prefixed or an abs/pdf link), or ``None``."""
+    candidate = text.strip().strip("<>()[]")
+    match = _BARE.match(candidate) or _URL.match(candidate)
+    if match is None:
+        return None
+    if match.group("new"):
+        ident = match.group("new")
+        month = int(ident[2:4])
+        if not 1 <= month <= 12:
+            return None
+    else:
+        archive, number = match.group("old").split("/")
+        # The archive is lower case, its subject class upper case: math.GT, cs.AI.
+        head, _, subject = archive.partition(".")
+        ident = f"{head.lower()}.{subject.upper()}/{number}" if subject else f"{head.lower()}/{number}"
+        if not 1 <= int(number[2:4]) <= 12:
+            return None
+    version = match.group("version")
+    return ArxivId(ident, int(version) if version else None)
+
+
+def find_arxiv_ids(text: str) -> list[str]:
+    """The arXiv ids mentioned in plain text, in order, as the strings found."""
+    return [match.group(0) for match in FIND_IN_TEXT.finditer(text)]

@@ -1,0 +1,189 @@
+"""``logbook idea …``: the running log of ideas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from logbook.cli import output as out
+from logbook.cli.common import JsonOption, edit_text, local, read_text, when
+from logbook.cli.state import state
+
+app = typer.Typer(help="Log ideas and follow them over time.", no_args_is_help=True)
+
+NumberArg = Annotated[int, typer.Argument(help="The idea's number (see 'idea list').")]
+
+
+def _created(idea: object, verb: str, as_json: bool) -> None:
+    from logbook.store.ideas import IdeaView
+
+    assert isinstance(idea, IdeaView)
+    if as_json:
+        out.print_json(idea.to_dict())
+    else:
+        out.info(f"{verb} idea #{idea.id}: {idea.title}")
+
+
+@app.command("add")
+def add(
+    text: Annotated[
+        str | None, typer.Argument(help="The idea; '-' reads stdin; none opens $EDITOR.")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag.")] = None,
+    paper: Annotated[
+        list[str] | None, typer.Option("--paper", "-p", help="Link a paper (number or arXiv id).")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", "-d", help="When: 2026-11-20, yesterday, last monday.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add an idea. Example: logbook idea add "Try NTK on CIFAR #kernels" """
+    created_at = when(date)
+    body = read_text(text)
+    idea = state.store().ideas.add(body, tags=tag or [], papers=paper or [], created_at=created_at)
+    _created(idea, "Added", as_json)
+    _auto_apply()
+
+
+def _auto_apply() -> None:
+    if state.config().get("themes.auto_apply"):
+        from logbook.cli.themes import apply_quietly
+
+        apply_quietly()
+
+
+@app.command("list")
+def list_(
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", "-s", help="open, exploring, done, dropped.")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Created on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Created before this date.")] = None,
+    week: Annotated[
+        str | None, typer.Option(help="Created in this week: this, last, 2020-W43, a date.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Only the newest N.")] = None,
+    archived: Annotated[bool, typer.Option(help="List removed ideas instead.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List ideas, oldest first. Example: logbook idea list --week last --tag kernels"""
+    start, end = when(since), when(until)
+    if week is not None:
+        from logbook.dates import parse_week
+
+        config = state.config()
+        span = parse_week(week, config.tz, config.get("week_start"))
+        start, end = span.start, span.end
+    ideas = state.store().ideas.list(
+        tags=tag, statuses=status, since=start, until=end, archived=archived, limit=limit
+    )
+    if as_json:
+        out.print_json([i.to_dict() for i in ideas])
+        return
+    out.table(
+        [
+            [
+                i.id,
+                local(i.created_at),
+                i.status,
+                i.title,
+                " ".join(f"#{t.name}" for t in i.tags if t.kind != "category"),
+            ]
+            for i in ideas
+        ],
+        ["#", "created", "status", "title", "tags"],
+        empty="no ideas match",
+    )
+
+
+@app.command("show")
+def show(number: NumberArg, as_json: JsonOption = False) -> None:
+    """Show one idea with its tags, papers and earlier versions. Example: logbook idea show 12"""
+    idea = state.store().ideas.get(number)
+    if as_json:
+        out.print_json(idea.to_dict())
+        return
+    out.fields(
+        [
+            ("idea", f"#{idea.id}" + (" (removed)" if idea.archived_at else "")),
+            ("status", idea.status),
+            ("created", local(idea.created_at)),
+            ("updated", local(idea.updated_at)),
+            ("tags", [f"#{t.name}" for t in idea.tags if t.kind == "user"]),
+            ("themes", [t.name for t in idea.tags if t.kind == "auto"]),
+            ("papers", [f"{p['arxiv_id']} {p['title']}" for p in idea.papers]),
+            ("revisions", len(idea.revisions) or None),
+        ],
+        idea.text,
+    )
+
+
+@app.command("edit")
+def edit(
+    number: NumberArg,
+    text: Annotated[
+        str | None, typer.Option("--text", help="The new text ('-' reads stdin); else $EDITOR.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Change an idea's text; the old text is kept. Example: logbook idea edit 12 --text "…" """
+    ideas = state.store().ideas
+    body = read_text(text) if text is not None else edit_text(ideas.get(number).text)
+    _created(ideas.edit(number, body), "Edited", as_json)
+
+
+@app.command("status")
+def status(
+    number: NumberArg,
+    value: Annotated[str, typer.Argument(help="open, exploring, done or dropped.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Set an idea's status. Example: logbook idea status 12 exploring"""
+    idea = state.store().ideas.set_status(number, value)
+    _created(idea, f"Marked {idea.status}:", as_json)
+
+
+@app.command("tag")
+def tag(
+    number: NumberArg,
+    tags: Annotated[list[str], typer.Argument(help="Tags to add (or remove).")],
+    remove: Annotated[bool, typer.Option("--remove", "-r", help="Remove these tags.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Add or remove tags. Example: logbook idea tag 12 kernels ntk"""
+    idea = state.store().ideas.tag(number, tags, remove=remove)
+    _created(idea, "Retagged", as_json)
+
+
+@app.command("link")
+def link(
+    number: NumberArg,
+    papers: Annotated[list[str], typer.Argument(help="Papers: numbers or arXiv ids.")],
+    remove: Annotated[bool, typer.Option("--remove", "-r", help="Unlink these papers.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Link an idea to papers in the store. Example: logbook idea link 12 1706.03762"""
+    idea = state.store().ideas.link_papers(number, papers, remove=remove)
+    _created(idea, "Linked", as_json)
+
+
+@app.command("rm")
+def rm(
+    number: NumberArg,
+    purge: Annotated[bool, typer.Option("--purge", help="Delete for good, with revisions.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Remove an idea (restorable unless --purge). Example: logbook idea rm 12"""
+    idea = state.store().ideas.remove(number, purge=purge)
+    _created(idea, "Purged" if purge else "Removed", as_json)
+    if not purge and not as_json:
+        out.info(f"(undo with: logbook idea restore {idea.id})")
+
+
+@app.command("restore")
+def restore(number: NumberArg, as_json: JsonOption = False) -> None:
+    """Bring back a removed idea. Example: logbook idea restore 12"""
+    _created(state.store().ideas.restore(number), "Restored", as_json)

@@ -1,0 +1,96 @@
+"""Rendering for people (Rich tables, only on a terminal) and for scripts (JSON, plain text).
+
+Data goes to stdout, messages to stderr. Rich is imported only when something is drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+def is_terminal() -> bool:
+    """Whether stdout is a terminal a person is looking at."""
+    return sys.stdout.isatty()
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented JSON (UTF-8, not escaped) to stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def info(message: str) -> None:
+    """A message for the person (stderr), e.g. "Added idea #12"."""
+    sys.stderr.write(message + "\n")
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ or None, highlight=False)
+
+
+def table(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str],
+    *,
+    title: str | None = None,
+    empty: str = "nothing to show",
+) -> None:
+    """A table: Rich on a terminal, tab-separated lines (with a header) otherwise."""
+    if not rows:
+        info(empty)
+        return
+    if not is_terminal():
+        sys.stdout.write("\t".join(headers) + "\n")
+        for row in rows:
+            sys.stdout.write("\t".join(_plain(cell) for cell in row) + "\n")
+        return
+    from rich.table import Table
+
+    grid = Table(title=title, show_lines=False, header_style="bold")
+    for header in headers:
+        grid.add_column(header, overflow="fold")
+    for row in rows:
+        grid.add_row(*(_plain(cell) for cell in row))
+    _console().print(grid)
+
+
+def fields(pairs: Iterable[tuple[str, Any]], body: str | None = None) -> None:
+    """One entry: ``name: value`` lines, then its text."""
+    lines = [f"{name}: {_plain(value)}" for name, value in pairs if value not in (None, "", [])]
+    sys.stdout.write("\n".join(lines) + "\n")
+    if body:
+        sys.stdout.write("\n" + body.rstrip("\n") + "\n")
+
+
+def highlighted(text: str, start: str, end: str) -> str:
+    """Turn match marks into Rich markup on a terminal, brackets elsewhere."""
+    if is_terminal() and "NO_COLOR" not in os.environ:
+        from rich.markup import escape
+
+        parts = []
+        for piece in text.split(start):
+            if end in piece:
+                hit, rest = piece.split(end, 1)
+                parts.append(f"[bold yellow]{escape(hit)}[/]{escape(rest)}")
+            else:
+                parts.append(escape(piece))
+        return "".join(parts)
+    return text.replace(start, "[").replace(end, "]")
+
+
+def rich_print(text: str) -> None:
+    """Print Rich markup (already escaped) to stdout."""
+    _console().print(text)
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v) for v in value)
+    return str(value).replace("\t", " ").replace("\n", " ")

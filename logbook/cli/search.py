@@ -1,0 +1,46 @@
+"""``logbook search``: full-text search over ideas, papers and posts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from logbook.cli import output as out
+from logbook.cli.common import JsonOption, local, when
+from logbook.cli.state import state
+
+
+def search(
+    query: Annotated[str, typer.Argument(help='FTS5 query: words, "a phrase", attn*, a OR b.')],
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", "-k", help="idea, paper or post.")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")] = None,
+    since: Annotated[str | None, typer.Option(help="Created on or after this date.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="At most N results.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Search everything, best match first. Example: logbook search "scaling law*" --kind paper"""
+    from logbook.store.search import MARK_END, MARK_START
+
+    hits = state.store().search(query, kinds=kind, tags=tag, since=when(since), limit=limit)
+    if as_json:
+        out.print_json([h.to_dict() for h in hits])
+        return
+    if not hits:
+        out.info("no matches")
+        return
+    if not out.is_terminal():
+        out.table(
+            [[h.kind, h.ref, local(h.created_at), h.title, out.highlighted(h.snippet, MARK_START, MARK_END)] for h in hits],
+            ["kind", "ref", "created", "title", "snippet"],
+        )
+        return
+    from rich.markup import escape
+
+    for h in hits:
+        out.rich_print(
+            f"[bold]{h.kind} {escape(h.ref)}[/] [dim]{local(h.created_at)}[/]  {escape(h.title)}\n"
+            f"    {out.highlighted(h.snippet, MARK_START, MARK_END)}"
+        )

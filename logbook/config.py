@@ -1,0 +1,318 @@
+"""Where things live, and the YAML config.
+
+The store is found by the first of: ``--db``, ``LOGBOOK_DB``, the nearest ``.logbook/``
+folder walking up from the current directory, the user data dir. Config values come from the
+user config file, then the project's ``.logbook/config.yaml``, then ``LOGBOOK_*`` variables,
+then command-line flags; each layer overrides the one before.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from logbook.errors import ConfigError, UsageError
+
+PROJECT_DIR = ".logbook"
+DB_NAME = "logbook.db"
+CONFIG_NAME = "config.yaml"
+
+
+def _as_str(value: Any) -> str:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError("a text value")
+
+
+def _as_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise TypeError("a number")
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise TypeError("a number") from None
+    if result < 0:
+        raise TypeError("a number ≥ 0")
+    return result
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise TypeError("a whole number")
+    try:
+        result = int(str(value))
+    except ValueError:
+        raise TypeError("a whole number") from None
+    if result < 1:
+        raise TypeError("a whole number ≥ 1")
+    return result
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise TypeError("true or false")
+
+
+def _one_of(*choices: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in choices:
+            raise TypeError("one of " + ", ".join(choices))
+        return text
+
+    return check
+
+
+def _timezone(value: Any) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    text = _as_str(value)
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TypeError("an IANA time zone such as Europe/Paris") from None
+    return text
+
+
+@dataclass(frozen=True)
+class Key:
+    """One config key: its type check, default and meaning."""
+
+    name: str
+    check: Callable[[Any], Any]
+    default: Any
+    help: str
+
+
+KEYS: dict[str, Key] = {
+    key.name: key
+    for key in (
+        Key("site", _as_str, None, "path of the Jekyll site that posts are written to"),
+        Key("author", _as_str, None, "author name written into posts"),
+        Key("timezone", _timezone, None, "IANA time zone for dates and weeks (default: local)"),
+        Key("week_start", _one_of("monday", "sunday", "saturday"), "monday", "first day of a week"),
+        Key("templates_dir", _as_str, None, "folder of templates overriding the built-in ones"),
+        Key("post.layout", _as_str, "post", "Jekyll layout of generated posts"),
+        Key("post.title", _as_str, "Research log, week {week}", "title pattern of weekly posts"),
+        Key("post.math", _one_of("mathjax", "plain"), "mathjax", "how $…$ math is written"),
+        Key("arxiv.api_url", _as_str, "https://export.arxiv.org/api/query", "arXiv API URL"),
+        Key("arxiv.delay_seconds", _as_float, 3.0, "seconds between two arXiv requests"),
+        Key("themes.min_entries", _as_int, 3, "entries a phrase needs to be a theme"),
+        Key("themes.auto_apply", _as_bool, False, "tag entries with themes after add/import"),
+        Key("export.dir", _as_str, "logbook", "folder of the text export inside the blog repo"),
+    )
+}
+
+
+def env_name(key: str) -> str:
+    """The environment variable that overrides ``key``: ``arxiv.api_url`` → ``LOGBOOK_ARXIV_API_URL``."""
+    return "LOGBOOK_" + key.replace(".", "_").upper()
+
+
+def find_project_dir(start: Path | None = None) -> Path | None:
+    """The nearest ``.logbook/`` folder at or above ``start`` (default: the current directory)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / PROJECT_DIR
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def user_data_dir() -> Path:
+    """The per-user data folder (platformdirs), imported only when no other place applies."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("logbook", appauthor=False))
+
+
+def user_config_file() -> Path:
+    """The per-user config file; ``LOGBOOK_CONFIG`` names another."""
+    override = os.environ.get("LOGBOOK_CONFIG")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("logbook", appauthor=False)) / CONFIG_NAME
+
+
+def resolve_db_path(flag: str | Path | None = None, start: Path | None = None) -> Path:
+    """Where the store lives; see the module docstring for the order."""
+    if flag:
+        return Path(flag).expanduser()
+    env = os.environ.get("LOGBOOK_DB")
+    if env:
+        return Path(env).expanduser()
+    project = find_project_dir(start)
+    if project is not None:
+        return project / DB_NAME
+    return user_data_dir() / DB_NAME
+
+
+@dataclass
+class Config:
+    """The merged configuration, with the file each value came from for error messages."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def get(self, key: str) -> Any:
+        """The value of ``key`` (its default when nobody set it)."""
+        if key not in KEYS:
+            raise UsageError(f"unknown config key {key!r}; known keys: {', '.join(KEYS)}")
+        return self.values.get(key, KEYS[key].default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.get(key)
+
+    def source(self, key: str) -> str:
+        """Where the value of ``key`` came from: a file, a variable, a flag or ``default``."""
+        return self.sources.get(key, "default")
+
+    def with_overrides(self, flags: Mapping[str, Any]) -> Config:
+        """A copy with command-line values applied on top (``None`` means not given)."""
+        merged = Config(dict(self.values), dict(self.sources), list(self.files))
+        for key, value in flags.items():
+            if value is not None:
+                merged.values[key] = _checked(key, value, "the command line")
+                merged.sources[key] = "flag"
+        return merged
+
+    @property
+    def tz(self) -> Any:
+        """The configured time zone as a tzinfo."""
+        from logbook.dates import zone
+
+        return zone(self.get("timezone"))
+
+
+def _checked(key: str, value: Any, where: str, line: int | None = None) -> Any:
+    try:
+        return KEYS[key].check(value)
+    except TypeError as error:
+        at = f"{where}, line {line}" if line else where
+        raise ConfigError(f"{at}: {key} must be {error}, not {value!r}") from None
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in data.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping) and key not in KEYS:
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = value
+    return flat
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The line (1-based) of each dotted key in a YAML mapping, for error messages."""
+    import yaml
+
+    lines: dict[str, int] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            return
+        for key_node, value_node in node.value:
+            key = f"{prefix}{key_node.value}"
+            lines[key] = key_node.start_mark.line + 1
+            walk(value_node, key + ".")
+
+    walk(yaml.compose(text, Loader=yaml.SafeLoader), "")
+    return lines
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """The checked values of one config file; ``{}`` when it does not exist."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    if not text.strip():
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}, line {mark.line + 1}" if mark else str(path)
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise ConfigError(f"{where}: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}, line 1: the config must be a mapping of keys to values")
+    flat = _flatten(data)
+    lines = _key_lines(text)
+    values: dict[str, Any] = {}
+    for key, value in flat.items():
+        if key not in KEYS:
+            raise ConfigError(f"{path}, line {lines.get(key, 1)}: unknown key {key!r}")
+        if value is None:
+            continue
+        values[key] = _checked(key, value, str(path), lines.get(key))
+    return values
+
+
+def config_files(start: Path | None = None) -> list[Path]:
+    """The config files that apply here, weakest first: user, then project."""
+    files = [user_config_file()]
+    project = find_project_dir(start)
+    if project is not None:
+        files.append(project / CONFIG_NAME)
+    return files
+
+
+def load_config(start: Path | None = None) -> Config:
+    """Merge the config files and ``LOGBOOK_*`` variables that apply in ``start``."""
+    config = Config()
+    for path in config_files(start):
+        if not path.exists():
+            continue
+        config.files.append(path)
+        for key, value in read_file(path).items():
+            config.values[key] = value
+            config.sources[key] = str(path)
+    for key in KEYS:
+        raw = os.environ.get(env_name(key))
+        if raw is not None and raw != "":
+            config.values[key] = _checked(key, raw, f"${env_name(key)}")
+            config.sources[key] = f"${env_name(key)}"
+    return config
+
+
+def write_value(path: Path, key: str, raw: str) -> Any:
+    """Set ``key`` to ``raw`` in the config file at ``path``, keeping its other keys."""
+    import yaml
+
+    if key not in KEYS:
+        raise UsageError(f"unknown config key {key!r}; known keys: {', '.join(KEYS)}")
+    value = _checked(key, yaml.safe_load(raw) if raw.strip() else raw, "the command line")
+    read_file(path)  # refuse to rewrite a broken file
+    data: dict[str, Any] = {}
+    if path.exists():
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    node = data
+    *parents, leaf = key.split(".")
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[leaf] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from logbook.fileio import write_atomic
+
+    write_atomic(path, yaml.safe_dump(data, sort_keys=True, allow_unicode=True))
+    return value

@@ -1,0 +1,147 @@
+"""The store: one SQLite file, opened, migrated and used through ``Store``.
+
+Callers never see SQLite: they call ``store.ideas``, ``store.papers``, ``store.posts`` and
+``store.search``; pragmas, FTS5 and upserts stay in this package, so another backend
+(PostgreSQL for a research group) can stand behind the same interface later.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+from sqlmodel import Session
+
+from logbook.errors import LogbookError, StoreError
+from logbook.store import migrations
+from logbook.store.engine import WRITE_OPTION, configure_connection, make_engine
+
+if TYPE_CHECKING:
+    from logbook.store.ideas import Ideas
+    from logbook.store.papers import Papers
+    from logbook.store.posts import Posts
+    from logbook.store.search import Hit
+
+
+class Store:
+    """An open logbook store. Use ``open_store`` to get one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine = make_engine(path)
+        self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session in one read transaction: a consistent snapshot."""
+        with self._translate(), Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one write transaction, committed on success, rolled back on error.
+
+        It begins with ``BEGIN IMMEDIATE`` so that concurrent writers wait for each other
+        (up to the busy timeout) instead of failing half-way.
+        """
+        with self._translate(), Session(self._write_engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def _translate(self) -> Iterator[None]:
+        try:
+            yield
+        except LogbookError:
+            raise
+        except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.DatabaseError) as error:
+            raise store_error(self.path, error) from error
+
+    @cached_property
+    def ideas(self) -> Ideas:
+        """Ideas: add, list, edit, tag, remove."""
+        from logbook.store.ideas import Ideas
+
+        return Ideas(self)
+
+    @cached_property
+    def papers(self) -> Papers:
+        """Papers on the reading list."""
+        from logbook.store.papers import Papers
+
+        return Papers(self)
+
+    @cached_property
+    def posts(self) -> Posts:
+        """Posts written to the Jekyll site."""
+        from logbook.store.posts import Posts
+
+        return Posts(self)
+
+    def search(
+        self,
+        query: str,
+        *,
+        kinds: list[str] | None = None,
+        tags: list[str] | None = None,
+        since: object = None,
+        limit: int = 20,
+    ) -> list[Hit]:
+        """Full-text search over ideas, papers and posts, best match first."""
+        from logbook.store.search import search
+
+        return search(self, query, kinds=kinds, tags=tags, since=since, limit=limit)  # type: ignore[arg-type]
+
+    def changes(self) -> int:
+        """A counter that every write to the store increases (for the git hook)."""
+        with self.read() as session:
+            row = session.execute(text("SELECT value FROM meta WHERE key = 'changes'")).one()
+            return int(row[0])
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.engine.dispose()
+
+
+def store_error(path: Path, error: BaseException) -> StoreError:
+    """Say in one line what is wrong with the store at ``path``."""
+    message = str(getattr(error, "orig", None) or error)
+    if "locked" in message or "busy" in message:
+        return StoreError(f"the store {path} is locked by another logbook process; try again")
+    if "not a database" in message or "malformed" in message:
+        return StoreError(f"{path} is not a logbook store (or it is damaged)")
+    if "unable to open" in message or "readonly" in message or "read-only" in message:
+        return StoreError(f"cannot open the store {path}: check the folder exists and is writable")
+    return StoreError(f"store {path}: {message}")
+
+
+def open_store(path: Path, *, create: bool = True, upto: int | None = None) -> Store:
+    """Open the store at ``path``, creating and migrating it as needed.
+
+    ``upto`` stops migrating at that migration number (tests use it to build old stores).
+    """
+    if not create and not path.exists():
+        raise StoreError(f"no store at {path}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create the folder {path.parent}: {error.strerror}") from None
+    try:
+        db = sqlite3.connect(path, timeout=15.0, isolation_level=None)
+    except sqlite3.Error as error:
+        raise store_error(path, error) from error
+    try:
+        configure_connection(db)
+        migrations.migrate(db, upto)
+    except sqlite3.Error as error:
+        raise store_error(path, error) from error
+    finally:
+        db.close()
+    return Store(path)

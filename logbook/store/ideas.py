@@ -1,0 +1,345 @@
+"""Ideas: the running log of thoughts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from logbook.errors import NotFoundError, UsageError
+from logbook.ids import new_uid
+from logbook.store.models import (
+    IDEA_STATUSES,
+    Idea,
+    IdeaPaper,
+    IdeaTag,
+    Paper,
+    Revision,
+    Tag,
+    title_of,
+)
+from logbook.store.tags import TagRef, inline_tags, link_tags, normalize_tag, tags_of, unlink_tags
+from logbook.store.types import format_utc
+
+if TYPE_CHECKING:
+    from logbook.store import Store
+
+
+@dataclass
+class IdeaView:
+    """An idea as commands show it, with its tags and linked papers."""
+
+    id: int
+    uid: str
+    text: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None = None
+    tags: list[TagRef] = field(default_factory=list)
+    papers: list[dict[str, Any]] = field(default_factory=list)
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The first line of the text."""
+        return title_of(self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form (field names are stable)."""
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "kind": "idea",
+            "title": self.title,
+            "text": self.text,
+            "status": self.status,
+            "tags": [t.name for t in self.tags if t.kind == "user"],
+            "auto_tags": [t.name for t in self.tags if t.kind == "auto"],
+            "papers": self.papers,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "archived": self.archived_at is not None,
+            "revisions": self.revisions,
+        }
+
+
+def check_status(status: str) -> str:
+    """``status`` if it is an idea status, else a usage error listing the valid ones."""
+    value = status.strip().lower()
+    if value not in IDEA_STATUSES:
+        raise UsageError(f"{status!r} is not an idea status; use one of {', '.join(IDEA_STATUSES)}")
+    return value
+
+
+class Ideas:
+    """The ideas in one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(
+        self,
+        body: str,
+        *,
+        tags: list[str] | None = None,
+        papers: list[str] | None = None,
+        created_at: datetime | None = None,
+        status: str = "open",
+    ) -> IdeaView:
+        """Record a new idea; ``#tags`` in the text and ``tags`` become user tags.
+
+        ``papers`` are paper numbers or arXiv ids already in the store.
+        """
+        body = body.strip("\n")
+        if not body.strip():
+            raise UsageError("an idea needs some text")
+        names = list(dict.fromkeys([*inline_tags(body), *(normalize_tag(t) for t in tags or [])]))
+        moment = datetime.now(UTC)
+        with self.store.write() as session:
+            idea = Idea(
+                uid=new_uid(),
+                text=body,
+                status=check_status(status),
+                created_at=created_at or moment,
+                updated_at=moment,
+            )
+            session.add(idea)
+            session.flush()
+            assert idea.id is not None
+            link_tags(session, "idea", idea.id, names)
+            for ref in papers or []:
+                paper_id = _paper_id(session, ref)
+                session.add(IdeaPaper(idea_id=idea.id, paper_id=paper_id))
+            session.flush()
+            return self._view(session, idea)
+
+    def get(self, number: int, *, archived: bool = True) -> IdeaView:
+        """The idea numbered ``number``, with its revisions."""
+        with self.store.read() as session:
+            idea = _load(session, number, archived=archived)
+            view = self._view(session, idea)
+            view.revisions = [
+                {
+                    "field": r.field,
+                    "text": r.value,
+                    "written_at": r.written_at.isoformat(),
+                    "replaced_at": r.replaced_at.isoformat(),
+                }
+                for r in session.exec(
+                    select(Revision)
+                    .where(Revision.entry_uid == idea.uid)
+                    .order_by(col(Revision.id))
+                )
+            ]
+            return view
+
+    def list(
+        self,
+        *,
+        tags: list[str] | None = None,
+        statuses: list[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        changed_since: datetime | None = None,
+        archived: bool = False,
+        limit: int | None = None,
+    ) -> list[IdeaView]:
+        """Ideas matching every filter given, oldest first.
+
+        ``since``/``until`` bound the creation time (until is exclusive); ``changed_since``
+        also keeps ideas edited after that moment. ``archived`` lists removed ideas instead.
+        """
+        query = select(Idea)
+        query = query.where(
+            col(Idea.archived_at).is_not(None) if archived else col(Idea.archived_at).is_(None)
+        )
+        if statuses:
+            query = query.where(col(Idea.status).in_([check_status(s) for s in statuses]))
+        if since is not None and changed_since is not None:
+            raise ValueError("give since or changed_since, not both")
+        if since is not None:
+            query = query.where(col(Idea.created_at) >= format_utc(since))
+        if changed_since is not None:
+            stamp = format_utc(changed_since)
+            query = query.where(
+                (col(Idea.created_at) >= stamp) | (col(Idea.updated_at) >= stamp)
+            )
+        if until is not None:
+            query = query.where(col(Idea.created_at) < format_utc(until))
+        for name in tags or []:
+            tagged = (
+                select(IdeaTag.idea_id)
+                .join(Tag, col(Tag.id) == IdeaTag.tag_id)
+                .where(Tag.name == normalize_tag(name))
+            )
+            query = query.where(col(Idea.id).in_(tagged))
+        if limit is not None:
+            # the newest ``limit`` ideas, still shown oldest first
+            query = query.order_by(col(Idea.created_at).desc(), col(Idea.id).desc()).limit(limit)
+        else:
+            query = query.order_by(col(Idea.created_at), col(Idea.id))
+        with self.store.read() as session:
+            ideas = list(session.exec(query))
+            if limit is not None:
+                ideas.reverse()
+            return self._views(session, ideas)
+
+    def edit(self, number: int, body: str) -> IdeaView:
+        """Replace an idea's text, keeping the old text as a revision.
+
+        Inline ``#tags`` in the new text are added; tags are never removed by an edit.
+        """
+        body = body.strip("\n")
+        if not body.strip():
+            raise UsageError("an idea needs some text; use 'idea rm' to remove it")
+        with self.store.write() as session:
+            idea = _load(session, number)
+            if idea.text != body:
+                moment = datetime.now(UTC)
+                session.add(
+                    Revision(
+                        entry_kind="idea",
+                        entry_uid=idea.uid,
+                        field="text",
+                        value=idea.text,
+                        written_at=idea.updated_at,
+                        replaced_at=moment,
+                    )
+                )
+                idea.text = body
+                idea.updated_at = moment
+                session.add(idea)
+                session.flush()
+                assert idea.id is not None
+                link_tags(session, "idea", idea.id, inline_tags(body))
+            return self._view(session, idea)
+
+    def set_status(self, number: int, status: str) -> IdeaView:
+        """Move an idea to ``open``, ``exploring``, ``done`` or ``dropped``."""
+        value = check_status(status)
+        with self.store.write() as session:
+            idea = _load(session, number)
+            if idea.status != value:
+                idea.status = value
+                idea.updated_at = datetime.now(UTC)
+                session.add(idea)
+                session.flush()
+            return self._view(session, idea)
+
+    def tag(self, number: int, names: list[str], *, remove: bool = False) -> IdeaView:
+        """Add (or with ``remove`` take away) user tags."""
+        normalized = [normalize_tag(n) for n in names]
+        with self.store.write() as session:
+            idea = _load(session, number)
+            assert idea.id is not None
+            if remove:
+                unlink_tags(session, "idea", idea.id, normalized)
+            else:
+                link_tags(session, "idea", idea.id, normalized)
+            idea.updated_at = datetime.now(UTC)
+            session.add(idea)
+            session.flush()
+            return self._view(session, idea)
+
+    def link_papers(self, number: int, papers: list[str], *, remove: bool = False) -> IdeaView:
+        """Link an idea to papers (numbers or arXiv ids), or unlink them."""
+        with self.store.write() as session:
+            idea = _load(session, number)
+            assert idea.id is not None
+            for ref in papers:
+                paper_id = _paper_id(session, ref)
+                session.execute(
+                    text(
+                        "DELETE FROM idea_paper WHERE idea_id = :i AND paper_id = :p"
+                        if remove
+                        else "INSERT INTO idea_paper (idea_id, paper_id) VALUES (:i, :p) "
+                        "ON CONFLICT DO NOTHING"
+                    ),
+                    {"i": idea.id, "p": paper_id},
+                )
+            return self._view(session, idea)
+
+    def remove(self, number: int, *, purge: bool = False) -> IdeaView:
+        """Archive an idea (hidden, restorable), or with ``purge`` delete it for good."""
+        with self.store.write() as session:
+            idea = _load(session, number)
+            view = self._view(session, idea)
+            if purge:
+                session.execute(
+                    text("DELETE FROM revision WHERE entry_uid = :uid"), {"uid": idea.uid}
+                )
+                session.delete(idea)
+            elif idea.archived_at is None:
+                idea.archived_at = datetime.now(UTC)
+                session.add(idea)
+            return view
+
+    def restore(self, number: int) -> IdeaView:
+        """Bring back an archived idea."""
+        with self.store.write() as session:
+            idea = _load(session, number)
+            idea.archived_at = None
+            session.add(idea)
+            session.flush()
+            return self._view(session, idea)
+
+    def _view(self, session: Session, idea: Idea) -> IdeaView:
+        return self._views(session, [idea])[0]
+
+    def _views(self, session: Session, ideas: list[Idea]) -> list[IdeaView]:
+        ids = [i.id for i in ideas if i.id is not None]
+        tags = tags_of(session, "idea", ids)
+        papers: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = session.exec(
+                select(IdeaPaper.idea_id, Paper.id, Paper.arxiv_id, Paper.title)
+                .join(Paper, col(Paper.id) == IdeaPaper.paper_id)
+                .where(col(IdeaPaper.idea_id).in_(chunk))
+                .order_by(col(Paper.id))
+            )
+            for idea_id, paper_id, arxiv_id, title in rows:
+                papers[idea_id].append({"id": paper_id, "arxiv_id": arxiv_id, "title": title})
+        return [
+            IdeaView(
+                id=i.id or 0,
+                uid=i.uid,
+                text=i.text,
+                status=i.status,
+                created_at=i.created_at,
+                updated_at=i.updated_at,
+                archived_at=i.archived_at,
+                tags=tags.get(i.id or 0, []),
+                papers=papers.get(i.id or 0, []),
+            )
+            for i in ideas
+        ]
+
+
+def _load(session: Session, number: int, *, archived: bool = True) -> Idea:
+    idea = session.get(Idea, number)
+    if idea is None or (not archived and idea.archived_at is not None):
+        raise NotFoundError(f"no idea #{number}")
+    return idea
+
+
+def _paper_id(session: Session, ref: str) -> int:
+    """A paper's number from its number or arXiv id (any form the user pastes)."""
+    ref = str(ref).strip()
+    if ref.isdigit():
+        paper = session.get(Paper, int(ref))
+        if paper is not None and paper.id is not None:
+            return paper.id
+    else:
+        from logbook.arxiv_ids import parse_arxiv_id
+
+        parsed = parse_arxiv_id(ref)
+        if parsed is not None:
+            found = session.exec(select(Paper.id).where(Paper.arxiv_id == parsed.id)).first()
+            if found is not None:
+                return found
+    raise NotFoundError(f"no paper {ref} in the store (import it first: logbook paper import {ref})")

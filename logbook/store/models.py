@@ -1,0 +1,153 @@
+"""Today's shape of the store. The history of how it got here is in ``migrations.py``.
+
+Every entry has two identities: ``uid``, a UUIDv7 that is the same on every machine (exports,
+imports and merges go by it), and ``id``, a short number for people to type, local to one
+store. Removal is soft: ``archived_at`` hides an entry until it is restored.
+"""
+
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from logbook.store.types import JSONList, UTCDateTime
+
+IDEA_STATUSES = ("open", "exploring", "done", "dropped")
+READING_STATUSES = ("to-read", "reading", "read")
+TAG_KINDS = ("user", "auto", "category")
+POST_KINDS = ("week", "paper", "idea")
+ENTRY_KINDS = ("idea", "paper", "post")
+
+
+def _time(nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Idea(SQLModel, table=True):
+    """A thought in markdown; its first line is its title."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    text: str
+    status: str = "open"
+    created_at: datetime = _time(index=True)
+    updated_at: datetime = _time()
+    archived_at: datetime | None = _time(nullable=True)
+
+    @property
+    def title(self) -> str:
+        """The first line of the text, without a leading markdown heading mark."""
+        return title_of(self.text)
+
+
+class Paper(SQLModel, table=True):
+    """An arXiv paper on the reading list, with the metadata arXiv gave for it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    arxiv_id: str = Field(unique=True)  # without version: 1706.03762, hep-th/9901001
+    version: int = 1  # the latest version arXiv has shown us
+    title: str
+    authors: list[str] = Field(default_factory=list, sa_column=Column(JSONList(), nullable=False))
+    abstract: str = ""
+    categories: list[str] = Field(
+        default_factory=list, sa_column=Column(JSONList(), nullable=False)
+    )
+    primary_category: str | None = None
+    published: datetime | None = _time(nullable=True)
+    updated: datetime | None = _time(nullable=True)
+    doi: str | None = None
+    journal_ref: str | None = None
+    comment: str | None = None
+    pdf_url: str | None = None
+    withdrawn: bool = False
+    cite_key: str | None = Field(default=None, unique=True)  # never changes once given
+    status: str = "to-read"
+    read_at: datetime | None = _time(nullable=True)
+    read_version: int | None = None  # the version the user had when they marked it read
+    notes: str = ""
+    created_at: datetime = _time(index=True)
+    updated_at: datetime = _time()
+    archived_at: datetime | None = _time(nullable=True)
+
+
+class Post(SQLModel, table=True):
+    """A Jekyll post logbook wrote: for an ISO week, a paper or an idea."""
+
+    __table_args__ = (UniqueConstraint("kind", "source"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    kind: str  # week | paper | idea
+    source: str  # 2020-W43, or the uid of the paper or idea
+    title: str
+    slug: str
+    path: str  # relative to the site: _posts/2020-10-19-week-43.md
+    content_hash: str  # sha256 of the bytes written, to notice edits by hand
+    body: str = ""  # the markdown below the front matter, for search and themes
+    published_at: datetime = _time()
+    created_at: datetime = _time(index=True)
+    updated_at: datetime = _time()
+    archived_at: datetime | None = _time(nullable=True)
+
+
+class Tag(SQLModel, table=True):
+    """A normalized tag. A user tag and an auto theme of the same name are two rows."""
+
+    __table_args__ = (UniqueConstraint("name", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    kind: str = "user"  # user | auto | category
+
+
+class IdeaTag(SQLModel, table=True):
+    __tablename__ = "idea_tag"
+
+    idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+
+
+class PaperTag(SQLModel, table=True):
+    __tablename__ = "paper_tag"
+
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+
+
+class PostTag(SQLModel, table=True):
+    __tablename__ = "post_tag"
+
+    post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+
+
+class IdeaPaper(SQLModel, table=True):
+    __tablename__ = "idea_paper"
+
+    idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
+
+
+class Revision(SQLModel, table=True):
+    """An earlier text of an entry's field, kept when an edit or a merge replaced it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_kind: str  # idea | paper | post
+    entry_uid: str = Field(index=True)
+    field: str  # text | notes | body
+    value: str
+    written_at: datetime = _time()  # when that text was written
+    replaced_at: datetime = _time()  # when it stopped being current
+
+
+def title_of(text: str) -> str:
+    """The title of a markdown text: its first non-empty line, heading marks removed."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            # "# Heading" is a heading; "#tag first" is a tag, not a heading mark.
+            return re.sub(r"^#{1,6}\s+", "", line)
+    return ""

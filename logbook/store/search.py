@@ -1,0 +1,118 @@
+"""Full-text search with SQLite FTS5: bm25 ranking and highlighted snippets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+
+from logbook.errors import UsageError
+from logbook.store.models import ENTRY_KINDS
+from logbook.store.tags import normalize_tag
+from logbook.store.types import format_utc
+
+if TYPE_CHECKING:
+    from logbook.store import Store
+
+# Marks around matched words in snippets; the CLI turns them into highlighting.
+MARK_START, MARK_END = "\x02", "\x03"
+_KIND_CODE = {"idea": 1, "paper": 2, "post": 3}
+_TABLE = {"idea": "idea", "paper": "paper", "post": "post"}
+
+
+@dataclass
+class Hit:
+    """One search result."""
+
+    kind: str
+    id: int
+    title: str
+    snippet: str  # matched words between MARK_START and MARK_END
+    score: float  # bm25: lower is better
+    created_at: datetime | None = None
+    ref: str = ""  # what to type to show it: 12, 1706.03762
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form."""
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "ref": self.ref,
+            "title": self.title,
+            "snippet": self.snippet.replace(MARK_START, "[").replace(MARK_END, "]"),
+            "score": round(self.score, 4),
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+        }
+
+
+def search(
+    store: Store,
+    query: str,
+    *,
+    kinds: list[str] | None = None,
+    tags: list[str] | None = None,
+    since: datetime | None = None,
+    limit: int = 20,
+) -> list[Hit]:
+    """Entries matching the FTS5 ``query``, best first; archived entries are left out.
+
+    Titles weigh more than bodies. ``since`` keeps entries created at or after it.
+    """
+    if not query.strip():
+        raise UsageError("search needs a query")
+    for kind in kinds or []:
+        if kind not in ENTRY_KINDS:
+            raise UsageError(f"{kind!r} is not a kind; use one of {', '.join(ENTRY_KINDS)}")
+    selected = kinds or list(ENTRY_KINDS)
+    params: dict[str, Any] = {"query": query, "limit": limit}
+    branches = []
+    for kind in selected:
+        table = _TABLE[kind]
+        conditions = ["e.archived_at IS NULL", f"s.kind = '{kind}'"]
+        if since is not None:
+            conditions.append("e.created_at >= :since")
+            params["since"] = format_utc(since)
+        for n, name in enumerate(tags or []):
+            params[f"tag{n}"] = normalize_tag(name)
+            conditions.append(
+                f"e.id IN (SELECT {kind}_id FROM {kind}_tag JOIN tag ON tag.id = tag_id "
+                f"WHERE tag.name = :tag{n})"
+            )
+        ref = "e.arxiv_id" if kind == "paper" else "CAST(e.id AS TEXT)"
+        branches.append(
+            f"SELECT s.kind, e.id, s.title, "
+            f"snippet(search_index, 2, char(2), char(3), '…', 12) AS snip, "
+            f"bm25(search_index, 0.0, 5.0, 1.0) AS score, e.created_at, {ref} AS ref "
+            f"FROM search_index s JOIN {table} e ON e.id = (s.rowid - {_KIND_CODE[kind]}) / 4 "
+            f"WHERE search_index MATCH :query AND {' AND '.join(conditions)}"
+        )
+    sql = " UNION ALL ".join(branches) + " ORDER BY score LIMIT :limit"
+    with store.read() as session:
+        try:
+            rows = session.execute(text(sql), params).all()
+        except sa_exc.OperationalError as error:
+            message = str(error.orig)
+            if "locked" in message or "busy" in message:
+                raise
+            # The store opened and the query ran: what failed is the query text.
+            raise UsageError(
+                f"cannot read the search {query!r} ({message}); quote words with special "
+                'characters, e.g. "C++" or "self-attention"'
+            ) from None
+    from logbook.store.types import parse_utc
+
+    return [
+        Hit(
+            kind=row[0],
+            id=row[1],
+            title=row[2] or "",
+            snippet=row[3] or "",
+            score=float(row[4]),
+            created_at=parse_utc(row[5]) if row[5] else None,
+            ref=row[6],
+        )
+        for row in rows
+    ]

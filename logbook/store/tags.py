@@ -1,0 +1,110 @@
+"""Tag names: how they are written inline, normalized, and linked to entries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from logbook.errors import UsageError
+
+# "#tag" inline, but not inside a word, a URL fragment ("/#x") or an escaped "\#".
+INLINE_TAG = re.compile(r"(?<![\w&#/\\])#([^\W\d_][\w\-./]*|\d+[^\W\d][\w\-./]*)", re.UNICODE)
+
+# link table and its entry column, per entry kind
+LINKS = {"idea": ("idea_tag", "idea_id"), "paper": ("paper_tag", "paper_id"), "post": ("post_tag", "post_id")}  # fmt: skip
+
+
+def normalize_tag(name: str) -> str:
+    """The stored form of a tag: lower case, NFC, no leading '#', spaces as '-'."""
+    cleaned = unicodedata.normalize("NFC", name).strip().lstrip("#").strip().lower()
+    cleaned = re.sub(r"\s+", "-", cleaned).strip("-./")
+    if not cleaned or not re.fullmatch(r"[\w\-./+]+", cleaned):
+        raise UsageError(f"{name!r} is not a tag: use letters, digits, '-', '_', '.' or '/'")
+    return cleaned
+
+
+def inline_tags(body: str) -> list[str]:
+    """The ``#tags`` written in a text, normalized, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for match in INLINE_TAG.finditer(body):
+        seen[normalize_tag(match.group(1))] = None
+    return list(seen)
+
+
+def tag_ids(session: Session, names: Iterable[str], kind: str = "user") -> list[int]:
+    """The ids of tags ``names`` of ``kind``, creating the missing ones."""
+    ids = []
+    for name in names:
+        session.execute(
+            text("INSERT INTO tag (name, kind) VALUES (:name, :kind) ON CONFLICT DO NOTHING"),
+            {"name": name, "kind": kind},
+        )
+        row = session.execute(
+            text("SELECT id FROM tag WHERE name = :name AND kind = :kind"),
+            {"name": name, "kind": kind},
+        ).one()
+        ids.append(int(row[0]))
+    return ids
+
+
+def link_tags(
+    session: Session, entry_kind: str, entry_id: int, names: Iterable[str], kind: str = "user"
+) -> None:
+    """Attach tags to an entry; attaching one twice is harmless."""
+    table, column = LINKS[entry_kind]
+    for tag_id in tag_ids(session, names, kind):
+        session.execute(
+            text(
+                f"INSERT INTO {table} ({column}, tag_id) VALUES (:entry, :tag) "
+                "ON CONFLICT DO NOTHING"
+            ),
+            {"entry": entry_id, "tag": tag_id},
+        )
+
+
+def unlink_tags(
+    session: Session, entry_kind: str, entry_id: int, names: Iterable[str], kind: str = "user"
+) -> None:
+    """Detach tags of ``kind`` from an entry; tags it does not have are ignored."""
+    table, column = LINKS[entry_kind]
+    for name in names:
+        session.execute(
+            text(
+                f"DELETE FROM {table} WHERE {column} = :entry AND tag_id IN "
+                "(SELECT id FROM tag WHERE name = :name AND kind = :kind)"
+            ),
+            {"entry": entry_id, "name": name, "kind": kind},
+        )
+
+
+def tags_of(session: Session, entry_kind: str, entry_ids: list[int]) -> dict[int, list[TagRef]]:
+    """The tags of many entries in one query: entry id → tags sorted by kind then name."""
+    table, column = LINKS[entry_kind]
+    result: dict[int, list[TagRef]] = {entry_id: [] for entry_id in entry_ids}
+    if not entry_ids:
+        return result
+    # Chunks keep the statement under SQLite's variable limit on a 100k-row listing.
+    for start in range(0, len(entry_ids), 500):
+        chunk = entry_ids[start : start + 500]
+        marks = ",".join(str(int(i)) for i in chunk)
+        rows = session.execute(
+            text(
+                f"SELECT l.{column}, t.name, t.kind FROM {table} l JOIN tag t ON t.id = l.tag_id "
+                f"WHERE l.{column} IN ({marks}) ORDER BY t.kind DESC, t.name"
+            )
+        )
+        for entry_id, name, kind in rows:
+            result[entry_id].append(TagRef(name, kind))
+    return result
+
+
+class TagRef(NamedTuple):
+    """A tag on an entry."""
+
+    name: str
+    kind: str

@@ -1,0 +1,52 @@
+"""Column types that keep SQLite's text columns honest about time zones and lists."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import Text, TypeDecorator
+
+# Fixed width and always UTC, so that text order is time order and range queries can use
+# the indexes on these columns.
+_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
+
+
+def format_utc(moment: datetime) -> str:
+    """The stored form of an aware datetime: fixed-width ISO 8601 in UTC."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; attach a time zone first")
+    return moment.astimezone(UTC).strftime(_FORMAT)
+
+
+def parse_utc(text: str) -> datetime:
+    """Read a stored timestamp back as an aware datetime in UTC."""
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as fixed-width UTC text."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        return None if value is None else format_utc(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else parse_utc(value)
+
+
+class JSONList(TypeDecorator[list[Any]]):
+    """A list of strings stored as compact JSON text (authors, categories)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: list[Any] | None, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> list[Any] | None:
+        return None if value is None else json.loads(value)
