@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
 from logbook.store.models import (
@@ -98,7 +99,7 @@ class Ideas:
         if not body.strip():
             raise UsageError("an idea needs some text")
         names = list(dict.fromkeys([*inline_tags(body), *(normalize_tag(t) for t in tags or [])]))
-        moment = datetime.now(UTC)
+        moment = now(UTC)
         with self.store.write() as session:
             idea = Idea(
                 uid=new_uid(),
@@ -199,7 +200,7 @@ class Ideas:
         with self.store.write() as session:
             idea = _load(session, number)
             if idea.text != body:
-                moment = datetime.now(UTC)
+                moment = now(UTC)
                 session.add(
                     Revision(
                         entry_kind="idea",
@@ -225,7 +226,7 @@ class Ideas:
             idea = _load(session, number)
             if idea.status != value:
                 idea.status = value
-                idea.updated_at = datetime.now(UTC)
+                idea.updated_at = now(UTC)
                 session.add(idea)
                 session.flush()
             return self._view(session, idea)
@@ -240,7 +241,7 @@ class Ideas:
                 unlink_tags(session, "idea", idea.id, normalized)
             else:
                 link_tags(session, "idea", idea.id, normalized)
-            idea.updated_at = datetime.now(UTC)
+            idea.updated_at = now(UTC)
             session.add(idea)
             session.flush()
             return self._view(session, idea)
@@ -274,7 +275,7 @@ class Ideas:
                 )
                 session.delete(idea)
             elif idea.archived_at is None:
-                idea.archived_at = datetime.now(UTC)
+                idea.archived_at = now(UTC)
                 session.add(idea)
             return view
 

@@ -1,0 +1,74 @@
+"""Fixtures shared by every test: an isolated home, a real store, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from logbook.store import Store, open_store
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every path logbook could touch at tmp_path, so no test reaches real user data."""
+    for name in list(os.environ):
+        if name.startswith("LOGBOOK_"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("LOGBOOK_DB", str(tmp_path / "logbook.db"))
+    monkeypatch.setenv("LOGBOOK_CONFIG", str(tmp_path / "config.yaml"))
+    monkeypatch.setenv("LOGBOOK_ARXIV_DELAY_SECONDS", "0")
+    monkeypatch.setenv("LOGBOOK_TIMEZONE", "UTC")
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """A real, empty, fully migrated store in tmp_path (the one the CLI uses too)."""
+    opened = open_store(tmp_path / "logbook.db")
+    yield opened
+    opened.close()
+
+
+@dataclass
+class Run:
+    """What one CLI invocation did."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli() -> Callable[..., Run]:
+    """Run ``logbook ARGS…`` in-process through Typer's CliRunner."""
+    from logbook.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, ok: bool = True) -> Run:
+        result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        run = Run(result.exit_code, result.stdout, result.stderr)
+        if ok and run.exit_code != 0:
+            raise AssertionError(f"logbook {' '.join(args)} failed ({run.exit_code}): {run.stderr}")
+        return run
+
+    return run
