@@ -56,7 +56,9 @@ def parse_arxiv_id(text: str) -> ArxivId | None:
         archive, number = match.group("old").split("/")
         # The archive is lower case, its subject class upper case: math.GT, cs.AI.
         head, _, subject = archive.partition(".")
-        ident = f"{head.lower()}.{subject.upper()}/{number}" if subject else f"{head.lower()}/{number}"
+        ident = (
+            f"{head.lower()}.{subject.upper()}/{number}" if subject else f"{head.lower()}/{number}"
+        )
         if not 1 <= int(number[2:4]) <= 12:
             return None
     version = match.group("version")

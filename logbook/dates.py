@@ -28,7 +28,9 @@ def zone(name: str | None) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ConfigError(f"unknown time zone {name!r} (use an IANA name like Europe/Paris)") from error
+        raise ConfigError(
+            f"unknown time zone {name!r} (use an IANA name like Europe/Paris)"
+        ) from error
 
 
 def now(tz: tzinfo) -> datetime:

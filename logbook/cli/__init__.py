@@ -63,7 +63,7 @@ class LogbookGroup(TyperGroup):
             if debug:
                 raise
             sys.stderr.write(
-                f"Error: {type(error).__name__}: {error} "
+                f"Error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} "
                 "(this is probably a bug in logbook; run with --debug to see where)\n"
             )
             code = 1

@@ -56,7 +56,9 @@ def _auto_apply() -> None:
 
 @app.command("list")
 def list_(
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")
+    ] = None,
     status: Annotated[
         list[str] | None, typer.Option("--status", "-s", help="open, exploring, done, dropped.")
     ] = None,
@@ -173,7 +175,9 @@ def link(
 @app.command("rm")
 def rm(
     number: NumberArg,
-    purge: Annotated[bool, typer.Option("--purge", help="Delete for good, with revisions.")] = False,
+    purge: Annotated[
+        bool, typer.Option("--purge", help="Delete for good, with revisions.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Remove an idea (restorable unless --purge). Example: logbook idea rm 12"""

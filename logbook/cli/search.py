@@ -16,7 +16,9 @@ def search(
     kind: Annotated[
         list[str] | None, typer.Option("--kind", "-k", help="idea, paper or post.")
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")
+    ] = None,
     since: Annotated[str | None, typer.Option(help="Created on or after this date.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most N results.")] = 20,
     as_json: JsonOption = False,
@@ -33,7 +35,16 @@ def search(
         return
     if not out.is_terminal():
         out.table(
-            [[h.kind, h.ref, local(h.created_at), h.title, out.highlighted(h.snippet, MARK_START, MARK_END)] for h in hits],
+            [
+                [
+                    h.kind,
+                    h.ref,
+                    local(h.created_at),
+                    h.title,
+                    out.highlighted(h.snippet, MARK_START, MARK_END),
+                ]
+                for h in hits
+            ],
             ["kind", "ref", "created", "title", "snippet"],
         )
         return

@@ -23,7 +23,6 @@ from logbook.store.models import (
     title_of,
 )
 from logbook.store.tags import TagRef, inline_tags, link_tags, normalize_tag, tags_of, unlink_tags
-from logbook.store.types import format_utc
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -163,14 +162,12 @@ class Ideas:
         if since is not None and changed_since is not None:
             raise ValueError("give since or changed_since, not both")
         if since is not None:
-            query = query.where(col(Idea.created_at) >= format_utc(since))
+            query = query.where(col(Idea.created_at) >= since)
         if changed_since is not None:
-            stamp = format_utc(changed_since)
-            query = query.where(
-                (col(Idea.created_at) >= stamp) | (col(Idea.updated_at) >= stamp)
-            )
+            stamp = changed_since
+            query = query.where((col(Idea.created_at) >= stamp) | (col(Idea.updated_at) >= stamp))
         if until is not None:
-            query = query.where(col(Idea.created_at) < format_utc(until))
+            query = query.where(col(Idea.created_at) < until)
         for name in tags or []:
             tagged = (
                 select(IdeaTag.idea_id)
@@ -343,4 +340,6 @@ def _paper_id(session: Session, ref: str) -> int:
             found = session.exec(select(Paper.id).where(Paper.arxiv_id == parsed.id)).first()
             if found is not None:
                 return found
-    raise NotFoundError(f"no paper {ref} in the store (import it first: logbook paper import {ref})")
+    raise NotFoundError(
+        f"no paper {ref} in the store (import it first: logbook paper import {ref})"
+    )

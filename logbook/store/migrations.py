@@ -32,7 +32,8 @@ def _script(db: sqlite3.Connection, script: str) -> None:
 
 def m001_ideas(db: sqlite3.Connection) -> None:
     # The first logbook held ideas, their tags and their revisions.
-    _script(db, 
+    _script(
+        db,
         """
         CREATE TABLE idea (
             id INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: a removed number is never reused
@@ -70,14 +71,15 @@ def m001_ideas(db: sqlite3.Connection) -> None:
             replaced_at TEXT NOT NULL
         );
         CREATE INDEX ix_revision_entry_uid ON revision (entry_uid);
-        """
+        """,
     )
 
 
 def m002_papers_and_posts(db: sqlite3.Connection) -> None:
     # Papers from arXiv and the posts written to a Jekyll site, with their links to tags
     # and ideas.
-    _script(db, 
+    _script(
+        db,
         """
         CREATE TABLE paper (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -145,7 +147,7 @@ def m002_papers_and_posts(db: sqlite3.Connection) -> None:
             PRIMARY KEY (post_id, tag_id)
         );
         CREATE INDEX ix_post_tag_tag ON post_tag (tag_id);
-        """
+        """,
     )
 
 
@@ -162,7 +164,8 @@ _PAPER_BODY = (
 def m003_search_index(db: sqlite3.Connection) -> None:
     # One FTS5 index over ideas, papers and posts, kept in sync by triggers so that no
     # write path can forget it.
-    _script(db, 
+    _script(
+        db,
         f"""
         CREATE VIRTUAL TABLE search_index USING fts5 (
             kind UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
@@ -206,10 +209,11 @@ def m003_search_index(db: sqlite3.Connection) -> None:
         CREATE TRIGGER post_ad AFTER DELETE ON post BEGIN
             DELETE FROM search_index WHERE rowid = OLD.id * 4 + 3;
         END;
-        """
+        """,
     )
     # Stores made before this migration already hold entries: index them too.
-    _script(db, 
+    _script(
+        db,
         f"""
         INSERT INTO search_index (rowid, kind, title, body)
             SELECT id * 4 + 1, 'idea', {_IDEA_TITLE.replace("NEW.", "")}, text FROM idea;
@@ -217,7 +221,7 @@ def m003_search_index(db: sqlite3.Connection) -> None:
             SELECT id * 4 + 2, 'paper', title, {_PAPER_BODY.replace("NEW.", "")} FROM paper;
         INSERT INTO search_index (rowid, kind, title, body)
             SELECT id * 4 + 3, 'post', title, body FROM post;
-        """
+        """,
     )
 
 

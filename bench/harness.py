@@ -1,0 +1,178 @@
+"""Shared pieces of the benchmark: timing whole processes and building synthetic stores.
+
+Uses only the standard library and logbook itself, so anyone can rerun it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from logbook.ids import new_uid
+from logbook.store import open_store
+from logbook.store.types import format_utc
+
+
+@dataclass
+class Timing:
+    """Wall times (seconds) of several runs of one command, and its peak memory."""
+
+    median: float
+    min: float
+    max: float
+    peak_mb: float
+    runs: int
+
+
+@dataclass
+class Row:
+    """One line of the benchmark table."""
+
+    case: str
+    size: str
+    timing: Timing
+    target: str = ""
+    note: str = ""
+
+
+def logbook(*args: str) -> list[str]:
+    """The argv that runs logbook with this interpreter."""
+    return [sys.executable, "-m", "logbook", *args]
+
+
+def time_command(
+    argv: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    runs: int = 5,
+    stdin: bytes | None = None,
+    check: bool = True,
+) -> Timing:
+    """Run ``argv`` ``runs`` times; wall time per run and the largest resident set."""
+    full_env = {**os.environ, **(env or {})}
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv,
+            env=full_env,
+            cwd=cwd,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        if stdin is not None and proc.stdin:
+            proc.stdin.write(stdin)
+            proc.stdin.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        if check and os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed: {err.strip()}")
+    return Timing(statistics.median(times), min(times), max(times), max(peaks), runs)
+
+
+WORDS = (
+    "gradient descent attention transformer kernel regime lottery ticket sparse network "
+    "scaling law optimizer batch size learning rate warmup generalization overfitting "
+    "dataset benchmark contrastive representation embedding retrieval diffusion sampler "
+    "noise schedule reinforcement policy reward value function exploration curriculum "
+    "distillation teacher student pruning quantization mixture experts routing token "
+    "tokenizer vocabulary pretraining finetuning alignment preference feedback evaluation "
+    "robustness adversarial perturbation calibration uncertainty bayesian posterior prior "
+    "graph message passing equivariance symmetry convolution residual normalization layer"
+).split()
+
+
+def sentence(rng: random.Random, n: int = 14) -> str:
+    """A plausible research sentence of ``n`` words."""
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def build_store(
+    path: Path,
+    *,
+    ideas: int = 0,
+    papers: int = 0,
+    weeks: int = 104,
+    end: datetime | None = None,
+    seed: int = 0,
+) -> Path:
+    """A migrated store with synthetic ideas and papers spread over ``weeks`` weeks.
+
+    Rows are inserted in bulk with sqlite3 (the triggers keep the search index in sync);
+    the CLI is what gets timed, not this.
+    """
+    rng = random.Random(seed)
+    end = end or datetime.now(UTC)
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode = WAL")
+    span = timedelta(weeks=weeks).total_seconds()
+    tags = [f"topic{i}" for i in range(40)]
+    with db:
+        db.executemany(
+            "INSERT INTO tag (name, kind) VALUES (?, 'user') ON CONFLICT DO NOTHING",
+            [(t,) for t in tags],
+        )
+        idea_rows = []
+        for _ in range(ideas):
+            created = end - timedelta(seconds=rng.random() * span)
+            stamp = format_utc(created)
+            text = f"{sentence(rng, 8)}\n\n{sentence(rng)} {sentence(rng)}"
+            status = rng.choice(("open", "open", "exploring", "done", "dropped"))
+            idea_rows.append((new_uid(), text, status, stamp, stamp))
+        idea_rows.sort(key=lambda r: r[3])
+        db.executemany(
+            "INSERT INTO idea (uid, text, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            idea_rows,
+        )
+        db.execute(
+            "INSERT INTO idea_tag (idea_id, tag_id) SELECT idea.id, tag.id FROM idea "
+            "JOIN tag ON tag.id = 1 + (idea.id % 40)"
+        )
+        paper_rows = []
+        for n in range(papers):
+            created = end - timedelta(seconds=rng.random() * span)
+            stamp = format_utc(created)
+            arxiv_id = (
+                f"{(n // 90000) % 12 + 13:02d}{(n // 90000) % 12 + 1:02d}.{10000 + n % 90000:05d}"
+            )
+            status = rng.choice(("to-read", "to-read", "reading", "read"))
+            paper_rows.append(
+                (
+                    new_uid(),
+                    arxiv_id,
+                    1,
+                    sentence(rng, 7).rstrip("."),
+                    '["Ada Lovelace", "Alan Turing", "Grace Hopper", "Emmy Noether"]',
+                    " ".join(sentence(rng, 20) for _ in range(6)),
+                    '["cs.LG", "stat.ML"]',
+                    "cs.LG",
+                    stamp,
+                    stamp,
+                    status,
+                    stamp if status == "read" else None,
+                    f"key{n}",
+                    stamp,
+                    stamp,
+                )
+            )
+        db.executemany(
+            "INSERT INTO paper (uid, arxiv_id, version, title, authors, abstract, categories, "
+            "primary_category, published, updated, status, read_at, cite_key, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            paper_rows,
+        )
+    db.close()
+    return path
