@@ -82,16 +82,7 @@ def time_command(
     return Timing(statistics.median(times), min(times), max(times), max(peaks), runs)
 
 
-WORDS = (
-    "gradient descent attention transformer kernel regime lottery ticket sparse network "
-    "scaling law optimizer batch size learning rate warmup generalization overfitting "
-    "dataset benchmark contrastive representation embedding retrieval diffusion sampler "
-    "noise schedule reinforcement policy reward value function exploration curriculum "
-    "distillation teacher student pruning quantization mixture experts routing token "
-    "tokenizer vocabulary pretraining finetuning alignment preference feedback evaluation "
-    "robustness adversarial perturbation calibration uncertainty bayesian posterior prior "
-    "graph message passing equivariance symmetry convolution residual normalization layer"
-).split()
+WORDS = ["gradient", "descent", "attention", "transformer", "kernel", "regime", "lottery", "ticket", "sparse", "network", "scaling", "law", "optimizer", "batch", "size", "learning", "rate", "warmup", "generalization", "overfitting", "dataset", "benchmark", "contrastive", "representation", "embedding", "retrieval", "diffusion", "sampler", "noise", "schedule", "reinforcement", "policy", "reward", "value", "function", "exploration", "curriculum", "distillation", "teacher", "student", "pruning", "quantization", "mixture", "experts", "routing", "token", "tokenizer", "vocabulary", "pretraining", "finetuning", "alignment", "preference", "feedback", "evaluation", "robustness", "adversarial", "perturbation", "calibration", "uncertainty", "bayesian", "posterior", "prior", "graph", "message", "passing", "equivariance", "symmetry", "convolution", "residual", "normalization", "layer"]
 
 
 def sentence(rng: random.Random, n: int = 14) -> str:
