@@ -79,7 +79,7 @@ def list_(
         config = state.config()
         span = parse_week(week, config.tz, config.get("week_start"))
         start, end = span.start, span.end
-    ideas = state.store().ideas.list(
+    ideas = state.store().ideas.find(
         tags=tag, statuses=status, since=start, until=end, archived=archived, limit=limit
     )
     if as_json:

@@ -40,9 +40,12 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session in one read transaction: a consistent snapshot."""
-        with self._translate(), Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with (
+            self._translate(),
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -51,9 +54,12 @@ class Store:
         It begins with ``BEGIN IMMEDIATE`` so that concurrent writers wait for each other
         (up to the busy timeout) instead of failing half-way.
         """
-        with self._translate(), Session(self._write_engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with (
+            self._translate(),
+            Session(self._write_engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
 
     @contextmanager
     def _translate(self) -> Iterator[None]:

@@ -137,7 +137,7 @@ class Ideas:
             ]
             return view
 
-    def list(
+    def find(
         self,
         *,
         tags: list[str] | None = None,
