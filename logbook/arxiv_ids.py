@@ -10,7 +10,11 @@ _NEW = r"(?P<new>\d{4}\.\d{4,5})"
 # Old style: archive(.SUBJ)/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136.
 _OLD = r"(?P<old>[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
 _ID = rf"(?:{_NEW}|{_OLD})(?:v(?P<version>\d+))?"
-_BARE = re.compile(rf"^(?:arxiv:)?{_ID}$", re.IGNORECASE)
+_BARE = re.compile(rf"^(?:arxiv:\s*)?{_ID}$", re.IGNORECASE)
+# arXiv's own DOIs: 10.48550/arXiv.1706.03762, also as a doi.org link.
+_DOI = re.compile(
+    rf"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)?10\.48550/arxiv\.{_ID}$", re.IGNORECASE
+)
 _URL = re.compile(
     rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format)/{_ID}(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
@@ -20,6 +24,7 @@ _ANY_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
 FIND_IN_TEXT = re.compile(
     rf"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/{_ANY_ID}(?:\.pdf)?"
     rf"|arxiv:\s?{_ANY_ID}"
+    rf"|10\.48550/arxiv\.{_ANY_ID}"
     r"|(?<![\w./])\d{4}\.\d{4,5}(?:v\d+)?(?![\w.]*\d)",
     re.IGNORECASE,
 )
@@ -42,9 +47,13 @@ class ArxivId:
 
 
 def parse_arxiv_id(text: str) -> ArxivId | None:
-    """The id in ``text`` (bare, ``arXiv:``-prefixed or an abs/pdf link), or ``None``."""
+    """The id in ``text`` (bare, ``arXiv:``-prefixed, an abs/pdf link or an arXiv DOI), or ``None``.
+
+    Old-style ids lose their subject class (``math.GT/0309136`` → ``math/0309136``), the
+    form arXiv itself uses.
+    """
     candidate = text.strip().strip("<>()[]")
-    match = _BARE.match(candidate) or _URL.match(candidate)
+    match = _BARE.match(candidate) or _URL.match(candidate) or _DOI.match(candidate)
     if match is None:
         return None
     if match.group("new"):
@@ -54,11 +63,9 @@ def parse_arxiv_id(text: str) -> ArxivId | None:
             return None
     else:
         archive, number = match.group("old").split("/")
-        # The archive is lower case, its subject class upper case: math.GT, cs.AI.
-        head, _, subject = archive.partition(".")
-        ident = (
-            f"{head.lower()}.{subject.upper()}/{number}" if subject else f"{head.lower()}/{number}"
-        )
+        # The subject class is not part of the id: arXiv files math.GT/0309136 as
+        # math/0309136 and answers with that form, so that is the form we keep.
+        ident = f"{archive.partition('.')[0].lower()}/{number}"
         if not 1 <= int(number[2:4]) <= 12:
             return None
     version = match.group("version")
