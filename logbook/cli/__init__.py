@@ -15,6 +15,15 @@ from logbook.cli.state import state
 from logbook.errors import LogbookError
 
 
+def _click_module() -> Any:
+    # Recent Typer releases vendor Click as typer._click; older ones depend on Click itself.
+    try:
+        from typer import _click
+    except ImportError:
+        import click as _click
+    return _click
+
+
 class LogbookGroup(TyperGroup):
     """Turns every failure into one line on stderr and an exit code.
 
@@ -30,20 +39,20 @@ class LogbookGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        from typer import _click
+        click = _click_module()
 
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv
         try:
             code = super().main(argv, prog_name or "logbook", complete_var, False, **extra)
-        except _click.exceptions.NoArgsIsHelpError as error:
+        except click.exceptions.NoArgsIsHelpError as error:
             sys.stdout.write((error.ctx.get_help() if error.ctx else "") + "\n")
             code = 0 if not argv else 2
-        except _click.exceptions.UsageError as error:
+        except click.exceptions.UsageError as error:
             hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
             sys.stderr.write(f"Error: {error.format_message()}{hint}\n")
             code = 2
-        except _click.exceptions.ClickException as error:
+        except click.exceptions.ClickException as error:
             sys.stderr.write(f"Error: {error.format_message()}\n")
             code = error.exit_code
         except typer.Abort:
@@ -75,14 +84,15 @@ class LogbookGroup(TyperGroup):
         return code
 
 
-app = typer.Typer(
-    cls=LogbookGroup,
-    name="logbook",
-    help="A research logbook: ideas, arXiv papers, recurring themes and Jekyll posts.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        cls=LogbookGroup,
+        name="logbook",
+        help="A research logbook: ideas, arXiv papers, recurring themes and Jekyll posts.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
 
 
 def _version(value: bool) -> None:
@@ -91,7 +101,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _global(
     db: Annotated[
         Path | None,
@@ -110,26 +119,112 @@ def _global(
     state._config = None
 
 
-def _join() -> None:
-    from logbook.cli import config_cmd, export, hooks, ideas, papers, publish, search, themes
+def _ideas(app: typer.Typer) -> None:
+    from logbook.cli import ideas
 
     app.add_typer(ideas.app, name="idea")
+
+
+def _papers(app: typer.Typer) -> None:
+    from logbook.cli import papers
+
     app.add_typer(papers.app, name="paper")
     app.command("reading-list")(papers.reading_list)
+
+
+def _search(app: typer.Typer) -> None:
+    from logbook.cli import search
+
     app.command("search")(search.search)
+
+
+def _themes(app: typer.Typer) -> None:
+    from logbook.cli import themes
+
     app.add_typer(themes.app, name="themes")
+
+
+def _publish(app: typer.Typer) -> None:
+    from logbook.cli import publish
+
     app.command("publish")(publish.publish)
     app.add_typer(publish.posts_app, name="post")
+
+
+def _export(app: typer.Typer) -> None:
+    from logbook.cli import export
+
     app.command("export")(export.export)
     app.command("import")(export.import_)
+
+
+def _hooks(app: typer.Typer) -> None:
+    from logbook.cli import hooks
+
     app.add_typer(hooks.app, name="hook")
+
+
+def _config(app: typer.Typer) -> None:
+    from logbook.cli import config_cmd
+
     app.add_typer(config_cmd.app, name="config")
     app.command("init")(config_cmd.init)
 
 
-_join()
+# Command name → the function that registers its group, in the order of `logbook --help`.
+# Building Typer's command tree costs time per command, so a run registers only the group
+# it needs (all of them for --help, completion or an unknown name).
+GROUPS = {
+    "idea": _ideas,
+    "search": _search,
+    "paper": _papers,
+    "reading-list": _papers,
+    "themes": _themes,
+    "publish": _publish,
+    "post": _publish,
+    "export": _export,
+    "import": _export,
+    "hook": _hooks,
+    "config": _config,
+    "init": _config,
+}
+
+
+def build_app(argv: Sequence[str] | None = None) -> typer.Typer:
+    """The ``logbook`` app with the groups ``argv`` needs (every group when ``None``)."""
+    app = _new_app()
+    app.callback()(_global)
+    wanted = _command_name(argv) if argv is not None else None
+    if wanted in GROUPS:
+        GROUPS[wanted](app)
+    else:
+        for register in dict.fromkeys(GROUPS.values()):
+            register(app)
+    return app
+
+
+def _command_name(argv: Sequence[str]) -> str | None:
+    args = iter(argv)
+    for arg in args:
+        if arg == "--db":
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `from logbook.cli import app` (tests, docs) gets the whole app.
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
     """Entry point of the ``logbook`` console script."""
-    app()
+    import os
+
+    if "_LOGBOOK_COMPLETE" in os.environ:
+        build_app()()  # completion needs every command
+    else:
+        build_app(sys.argv[1:])()

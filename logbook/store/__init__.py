@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from logbook.errors import LogbookError, StoreError
 from logbook.store import migrations
-from logbook.store.engine import WRITE_OPTION, configure_connection, make_engine
+from logbook.store.engine import WRITE_OPTION, busy_timeout, configure_connection, make_engine
 
 if TYPE_CHECKING:
     from logbook.store.ideas import Ideas
@@ -140,7 +140,7 @@ def open_store(path: Path, *, create: bool = True, upto: int | None = None) -> S
     except OSError as error:
         raise StoreError(f"cannot create the folder {path.parent}: {error.strerror}") from None
     try:
-        db = sqlite3.connect(path, timeout=15.0, isolation_level=None)
+        db = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
     except sqlite3.Error as error:
         raise store_error(path, error) from error
     try:

@@ -7,6 +7,7 @@ so that two processes writing at once queue on the lock instead of failing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -14,15 +15,22 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
-BUSY_TIMEOUT_SECONDS = 15.0
 WRITE_OPTION = "logbook_write"
+
+
+def busy_timeout() -> float:
+    """Seconds a writer waits for another process's lock: ``LOGBOOK_BUSY_TIMEOUT`` or 15."""
+    try:
+        return max(0.0, float(os.environ.get("LOGBOOK_BUSY_TIMEOUT", "15")))
+    except ValueError:
+        return 15.0
 
 
 def make_engine(path: Path) -> Engine:
     """An engine for the SQLite file at ``path``; connecting does not create tables."""
     engine = create_engine(
         f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        connect_args={"timeout": busy_timeout(), "check_same_thread": False},
         # A CLI process opens one connection; pooling would only keep file handles open.
         poolclass=NullPool,
     )
@@ -44,7 +52,7 @@ def make_engine(path: Path) -> Engine:
 
 def configure_connection(db: sqlite3.Connection) -> None:
     """Apply logbook's pragmas to a raw sqlite3 connection."""
-    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
     db.execute("PRAGMA foreign_keys = ON")
     mode = db.execute("PRAGMA journal_mode").fetchone()[0]
     if mode != "wal":
