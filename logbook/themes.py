@@ -1,0 +1,982 @@
+"""Recurring themes: the tags, arXiv categories and key phrases that come back across entries.
+
+A theme comes from one of three sources, merged into one list:
+
+- ``tag``: the user's own tags (``Tag.kind == "user"``);
+- ``category``: arXiv categories of papers, shown with their names (``cs.LG`` → Machine
+  Learning);
+- ``phrase``: key phrases of one to three words in idea texts, paper titles and abstracts and
+  post bodies, counted with scikit-learn's ``CountVectorizer`` over an analyzer that strips
+  URLs, LaTeX, code and numbers, splits phrases at punctuation and stop words, treats hyphens
+  as spaces and reduces plurals to the singular, so ``Scaling laws``, ``scaling-law`` and
+  ``scaling law`` are one phrase.
+
+Whatever its source, a theme must *recur*: it needs at least ``min_entries`` entries in at
+least two different weeks. A phrase that is part of a longer phrase covering (nearly) the same
+entries is left out in favour of the longer one. A phrase that is also a user tag is counted
+with the tag. Themes are ranked by entries, then weeks.
+
+Nothing here prints or imports the terminal; scikit-learn and numpy are imported only inside
+the functions that count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col, select
+
+from logbook.categories import canonical_code, category_label
+from logbook.dates import now, week_of
+from logbook.errors import NotFoundError, UsageError
+from logbook.store.models import (
+    ENTRY_KINDS,
+    Idea,
+    IdeaTag,
+    Paper,
+    PaperTag,
+    Post,
+    PostTag,
+    Tag,
+    title_of,
+)
+from logbook.store.tags import INLINE_TAG
+
+if TYPE_CHECKING:
+    from logbook.store import Store
+
+# A phrase covered by a longer one in at least this share of its entries is left out.
+COVER = 0.75
+
+# ---------------------------------------------------------------------------------------------
+# Words
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# sklearn's English list holds a few words that are content in research text ("system",
+# "side channel", "thin film"): those may appear inside phrases, never as a theme alone.
+_CONTENT_IN_SKLEARN = _words(
+    "system fire bill detail bottom front side thick thin empty full mill interest call part "
+    "name move amount back top found"
+)
+
+# Words that end a phrase, on top of sklearn's English stop words.
+RESEARCH_STOP_WORDS = _words(
+    """
+    paper work approach propose proposed proposes proposing show showed shown showing method
+    methodology study result we our ours us novel new present presented presents introduce
+    introduced introduces introducing demonstrate demonstrated demonstrates experiment
+    experimental experimentally evaluate evaluated evaluates outperform outperforms
+    outperformed achieve achieves achieved existing use uses using used usage based via idea
+    maybe try tried trying think thinking thought todo note interesting like just really
+    probably possibly actually need needs needed want wants look looking check checking read
+    reading revisit today yesterday tomorrow week day month year et al ie eg etc vs arxiv
+    abstract title fig figure table section appendix equation eq sota art significant
+    significantly recent recently various able can may provide provides provided allow allows
+    allowed enable enables enabled lead leads make makes obtain obtained improve improves
+    improved improving given respectively furthermore particular particularly specifically
+    key main important crucial known widely remain remains typically usually second finally
+    one previous previously compared comparison extensive extensively empirical empirically
+    theoretical theoretically number set lot kind type variety range way lack term sort bunch
+    couple instance order aim goal does did doing got get gets getting let lets thing stuff
+    don doesn didn isn aren wasn weren won wouldn couldn shouldn ll ve re yes ok okay good
+    great better best bad worse worst nice cool simple simply easy hard high low large small
+    big little different same similar specific general overall whole still quite rather
+    especially including include includes included consider considered considering
+    according related regarding relevant recently current currently due possible potential
+    potentially likely unlikely question questions open maybe per within across toward
+    towards despite yet since although though whether either neither both each every
+    find finds finding findings report reports reported describe described describes
+    discuss discussed discusses explore explored explores exploring investigate investigated
+    investigates investigating address addressed addresses analyze analyzed analyse analysed
+    apply applied applies applying perform performed performs leverage leverages leveraged
+    exploit exploits exploited extend extends extended existing prior state first last next
+    """
+)
+
+# Words too broad to be a theme on their own, welcome inside a phrase ("language model").
+GENERIC_WORDS = _CONTENT_IN_SKLEARN | _words(
+    """
+    model network learning data training task problem framework algorithm analysis theory
+    function time deep neural feature input output performance accuracy quality process
+    structure information value level scale size space step example case direction setting
+    application technique strategy tool baseline benchmark dataset evaluation experiment
+    improvement efficient effective efficiency state art approach paradigm mechanism
+    property behavior behaviour effect impact role challenge issue solution source target
+    loss error test train trained training inference prediction parameter architecture
+    layer method methods framework component module objective optimal optimization
+    computation computational cost memory speed fast slow robust robustness new simple
+    based novel large small high low multiple single various domain field area world
+    research researcher human people user community literature evidence insight insights
+    understanding knowledge concept principle view perspective point form version variant
+    """
+)
+
+_IRREGULAR = {
+    "matrices": "matrix",
+    "indices": "index",
+    "vertices": "vertex",
+    "appendices": "appendix",
+    "analyses": "analysis",
+    "hypotheses": "hypothesis",
+    "theses": "thesis",
+    "syntheses": "synthesis",
+    "diagnoses": "diagnosis",
+    "biases": "bias",
+    "lenses": "lens",
+    "gases": "gas",
+    "axes": "axis",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "corpora": "corpus",
+    "children": "child",
+    "mice": "mouse",
+    "men": "man",
+    "women": "woman",
+    "feet": "foot",
+    "teeth": "tooth",
+    "series": "series",
+    "species": "species",
+    "news": "news",
+    "chaos": "chaos",
+    "cosmos": "cosmos",
+    "ethos": "ethos",
+    "bias": "bias",
+    "atlas": "atlas",
+    "alias": "alias",
+    "canvas": "canvas",
+    "pandas": "pandas",
+    "lens": "lens",
+}
+
+# "-ics" words that are singular nouns: physics stays physics, metrics becomes metric.
+_ICS_SINGULAR = (
+    "physics",
+    "dynamics",
+    "statistics",
+    "matics",
+    "robotics",
+    "linguistics",
+    "ethics",
+    "graphics",
+    "economics",
+    "omics",
+    "optics",
+    "onics",
+    "mechanics",
+    "semantics",
+    "analytics",
+    "acoustics",
+    "logistics",
+    "politics",
+    "informatics",
+)
+
+
+def singular(word: str) -> str:
+    """A lower-case word with a plain English plural reduced: ``laws`` → ``law``."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3 or not word.endswith("s"):
+        return word
+    if word.endswith(("ss", "us", "is", "ous")):
+        return word
+    if word.endswith("ics"):
+        return word if word.endswith(_ICS_SINGULAR) else word[:-1]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        return word[:-2]
+    return word[:-1]
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Words that end a phrase: sklearn's English stop words and generic research words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return (frozenset(ENGLISH_STOP_WORDS) - _CONTENT_IN_SKLEARN - {"of"}) | RESEARCH_STOP_WORDS
+
+
+# ---------------------------------------------------------------------------------------------
+# Text → phrases
+
+_STRIP = re.compile(
+    r"```.*?```"  # fenced code
+    r"|`[^`\n]*`"  # inline code
+    r"|\$\$.*?\$\$|\$[^$\n]*\$"  # LaTeX math
+    r"|\\\(.*?\\\)|\\\[.*?\\\]"
+    r"|\\(?:cite[tp]?|eqref|ref|label|url|href|includegraphics)\*?\{[^}]*\}"  # reference args
+    r"|\\[a-zA-Z]+\*?"  # other LaTeX commands (their arguments stay as text)
+    r"|\b(?:https?|ftp)://\S+|\bwww\.\S+"  # URLs
+    r"|\S+@\S+\.\w+"  # e-mail addresses
+    r"|\b(?:arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?",  # arXiv ids
+    re.DOTALL | re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d\S*|[^\w\s'’\-]")
+_BREAK = object()
+_OF = "of"
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(token: str) -> str | None:
+    """What a token is inside a phrase: its lemma, ``of``, or None when it ends a phrase."""
+    if not token[0].isalpha():
+        return None  # punctuation, numbers
+    if "'" in token or "’" in token:
+        head, _, tail = token.replace("’", "'").partition("'")
+        if tail != "s":
+            return None  # don't, we'll, it's
+        token = head
+    if len(token) < 2:
+        return None
+    if token == _OF:
+        return _OF
+    stops = stop_words()
+    if token in stops:
+        return None
+    lemma = singular(token)
+    if lemma in stops or len(lemma) < 2:
+        return None
+    return lemma
+
+
+def clean_text(text: str) -> str:
+    """The prose of a text: code, LaTeX, URLs, ids and inline ``#tags`` removed, lower case."""
+    text = INLINE_TAG.sub(" . ", text)
+    text = _STRIP.sub(" . ", text)
+    return text.lower().replace("-", " ").replace("_", " ")
+
+
+def phrases(text: str) -> set[str]:
+    """The candidate key phrases of a text: 1–3 lemmas, and ``x of y``, never across a stop word.
+
+    Words too generic to stand alone (``model``) appear only inside longer phrases.
+    """
+    found: set[str] = set()
+    run: list[str] = []
+    before_of: str | None = None
+    generic = GENERIC_WORDS
+    for token in _TOKEN.findall(clean_text(text)):
+        lemma = _lemma(token)
+        if lemma is None or lemma == _OF:
+            before_of = run[-1] if lemma == _OF and run else None
+            _flush(run, found, generic)
+            run = []
+            continue
+        if before_of is not None:
+            found.add(f"{before_of} of {lemma}")
+            before_of = None
+        run.append(lemma)
+    _flush(run, found, generic)
+    return found
+
+
+def _flush(run: list[str], found: set[str], generic: frozenset[str]) -> None:
+    n = len(run)
+    for i in range(n):
+        word = run[i]
+        if word not in generic:
+            found.add(word)
+        if i + 1 < n:
+            found.add(f"{word} {run[i + 1]}")
+            if i + 2 < n:
+                found.add(f"{word} {run[i + 1]} {run[i + 2]}")
+
+
+def theme_key(name: str) -> str:
+    """The form under which variants of a name are one theme: ``Scaling-Laws`` → ``scaling law``."""
+    words = [singular(w) for w in re.split(r"[\s\-_/]+", name.strip().lstrip("#").lower()) if w]
+    return " ".join(words)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    """An entry a theme occurs in."""
+
+    kind: str  # idea | paper | post
+    id: int
+    uid: str
+    title: str
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form."""
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "uid": self.uid,
+            "title": self.title,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+@dataclass
+class Theme:
+    """A theme that recurs: its name, where it comes from and how it spread over the weeks.
+
+    ``entries`` counts the entries in the requested span (for ``week_themes``: in that week);
+    ``total`` counts every entry the theme was judged on. ``trend[i]`` is the number of its
+    entries in week ``i`` of the span, the first week starting at ``trend_start``.
+    """
+
+    name: str  # canonical and tag-safe: scaling-law, cs.lg, kernels
+    label: str  # for display: scaling laws, Machine Learning (cs.LG)
+    source: str  # tag | category | phrase
+    entries: int
+    weeks: int
+    first_seen: datetime
+    last_seen: datetime
+    trend: list[int]
+    trend_start: datetime
+    total: int = 0
+    refs: list[EntryRef] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form (field names are stable)."""
+        return {
+            "name": self.name,
+            "label": self.label,
+            "source": self.source,
+            "entries": self.entries,
+            "total": self.total,
+            "weeks": self.weeks,
+            "first_seen": self.first_seen.isoformat(),
+            "last_seen": self.last_seen.isoformat(),
+            "trend_start": self.trend_start.date().isoformat(),
+            "trend": self.trend,
+        }
+
+
+@dataclass
+class WeekEntries:
+    """The entries of one week under a theme."""
+
+    label: str  # 2026-W47
+    start: datetime
+    entries: list[EntryRef]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form."""
+        return {
+            "week": self.label,
+            "start": self.start.date().isoformat(),
+            "entries": [e.to_dict() for e in self.entries],
+        }
+
+
+@dataclass
+class ThemeDetail:
+    """One theme and its entries week by week (``logbook themes show``)."""
+
+    theme: Theme
+    weeks: list[WeekEntries]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form."""
+        return {**self.theme.to_dict(), "by_week": [w.to_dict() for w in self.weeks]}
+
+
+@dataclass
+class ApplyResult:
+    """What ``apply_themes`` changed: auto tags added and removed."""
+
+    themes: int  # phrase themes found
+    entries: int  # entries that carry at least one auto theme tag now
+    added: int
+    removed: int
+    names: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form."""
+        return {
+            "themes": self.themes,
+            "entries": self.entries,
+            "added": self.added,
+            "removed": self.removed,
+            "names": self.names,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# The corpus
+
+
+@dataclass
+class _Corpus:
+    """The entries themes are judged on, one row each, in the order of the matrices."""
+
+    kinds: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+    uids: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    created: list[datetime] = field(default_factory=list)
+    updated: list[datetime] = field(default_factory=list)
+    # (row, tag name) for user tags; (row, canonical code) for categories
+    tags: list[tuple[int, str]] = field(default_factory=list)
+    categories: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(
+        self,
+        kind: str,
+        id_: int,
+        uid: str,
+        title: str,
+        text: str,
+        created: datetime,
+        updated: datetime,
+    ) -> None:
+        self.kinds.append(kind)
+        self.ids.append(id_)
+        self.uids.append(uid)
+        self.titles.append(title)
+        self.texts.append(text)
+        self.created.append(created)
+        self.updated.append(updated)
+
+    def ref(self, row: int) -> EntryRef:
+        return EntryRef(
+            self.kinds[row], self.ids[row], self.uids[row], self.titles[row], self.created[row]
+        )
+
+
+_MODELS: dict[str, tuple[Any, Any, Any]] = {
+    "idea": (Idea, IdeaTag, IdeaTag.idea_id),
+    "paper": (Paper, PaperTag, PaperTag.paper_id),
+    "post": (Post, PostTag, PostTag.post_id),
+}
+
+
+def _check_kinds(kinds: Iterable[str] | None) -> list[str]:
+    if not kinds:
+        return list(ENTRY_KINDS)
+    chosen = []
+    for kind in kinds:
+        value = kind.strip().lower()
+        if value not in ENTRY_KINDS:
+            raise UsageError(
+                f"{kind!r} is not a kind of entry; use one of {', '.join(ENTRY_KINDS)}"
+            )
+        if value not in chosen:
+            chosen.append(value)
+    return chosen
+
+
+def _load(
+    store: Store, kinds: Sequence[str], since: datetime | None, until: datetime | None
+) -> _Corpus:
+    """Read the entries (not archived) created in [since, until) through the models."""
+    corpus = _Corpus()
+    select_columns: Any = select  # a column list of varying length
+    with store.read() as session:
+        for kind in kinds:
+            model, link, link_column = _MODELS[kind]
+            if kind == "idea":
+                columns: tuple[Any, ...] = (Idea.id, Idea.uid, Idea.text)
+            elif kind == "paper":
+                columns = (Paper.id, Paper.uid, Paper.title, Paper.abstract, Paper.categories)
+            else:
+                columns = (Post.id, Post.uid, Post.title, Post.body)
+            query = select_columns(*columns, model.created_at, model.updated_at).where(
+                col(model.archived_at).is_(None)
+            )
+            if since is not None:
+                query = query.where(col(model.created_at) >= since)
+            if until is not None:
+                query = query.where(col(model.created_at) < until)
+            rows: dict[int, int] = {}
+            for record in session.exec(query.order_by(col(model.created_at))):
+                row = len(corpus.kinds)
+                rows[record[0]] = row
+                if kind == "idea":
+                    _, uid, text, created, updated = record
+                    corpus.add(kind, record[0], uid, title_of(text), text, created, updated)
+                elif kind == "paper":
+                    _, uid, title, abstract, categories, created, updated = record
+                    corpus.add(
+                        kind, record[0], uid, title, f"{title}.\n{abstract}", created, updated
+                    )
+                    corpus.categories.extend((row, canonical_code(c)) for c in categories or [])
+                else:
+                    _, uid, title, body, created, updated = record
+                    corpus.add(kind, record[0], uid, title, f"{title}.\n{body}", created, updated)
+            if not rows:
+                continue
+            links = session.exec(
+                select(link_column, Tag.name, Tag.kind)
+                .join(Tag, col(Tag.id) == link.tag_id)
+                .where(col(Tag.kind).in_(("user", "category")))
+            )
+            for entry_id, name, tag_kind in links:
+                row_of = rows.get(entry_id)
+                if row_of is None:
+                    continue
+                if tag_kind == "user":
+                    corpus.tags.append((row_of, name))
+                else:
+                    corpus.categories.append((row_of, canonical_code(name)))
+    return corpus
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting
+
+
+@dataclass
+class _Analysis:
+    """Every theme of a corpus: a binary entries × themes matrix and each column's facts."""
+
+    corpus: _Corpus
+    matrix: Any  # scipy.sparse.csc_matrix, rows = corpus rows, columns = themes
+    names: list[str]
+    labels: list[str]
+    sources: list[str]
+    keys: list[str]
+    entries: Any  # numpy int array per column
+    weeks: Any
+    first: Any  # numpy float (POSIX seconds) per column
+    last: Any
+    week_counts: Any  # scipy.sparse.csr_matrix, themes × span weeks
+    span_start: datetime
+    order: list[int]  # columns, best first
+
+
+def _analyze(
+    store: Store,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    kinds: Iterable[str] | None,
+    min_entries: int,
+    week_start: str,
+    tz: tzinfo,
+) -> _Analysis:
+    import numpy as np
+    from scipy import sparse
+
+    if min_entries < 1:
+        raise UsageError("themes need at least 1 entry (themes.min_entries)")
+    corpus = _load(store, _check_kinds(kinds), since, until)
+    n = len(corpus.kinds)
+
+    # weeks: each entry's week as an index into the span
+    first_week = week_of(since, tz, week_start) if since else None
+    end_moment = until - timedelta(microseconds=1) if until else now(tz)
+    ordinals = np.fromiter(
+        (week_of(moment, tz, week_start).start.toordinal() for moment in corpus.created),
+        dtype=np.int64,
+        count=n,
+    )
+    start_ordinal = first_week.start.toordinal() if first_week else None
+    if start_ordinal is None:
+        start_ordinal = (
+            int(ordinals.min()) if n else week_of(end_moment, tz, week_start).start.toordinal()
+        )
+    end_ordinal = max(
+        week_of(end_moment, tz, week_start).start.toordinal(), int(ordinals.max()) if n else 0
+    )
+    span_weeks = max(1, (end_ordinal - start_ordinal) // 7 + 1)
+    week_index = np.clip((ordinals - start_ordinal) // 7, 0, span_weeks - 1)
+    span_start = datetime.combine(
+        datetime.fromordinal(start_ordinal).date(), datetime.min.time(), tzinfo=tz
+    )
+    stamps = np.fromiter((m.timestamp() for m in corpus.created), dtype=np.float64, count=n)
+    weeks_matrix = sparse.csr_matrix(
+        (np.ones(n, dtype=np.int32), (np.arange(n), week_index)), shape=(n, span_weeks)
+    )
+
+    def weeks_of(matrix: Any) -> Any:
+        counts = (matrix.T @ weeks_matrix).tocsr()
+        counts.eliminate_zeros()
+        return counts
+
+    # phrases
+    phrase_names: list[str] = []
+    phrase_matrix = sparse.csc_matrix((n, 0), dtype=np.int32)
+    if n >= min_entries:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        vectorizer = CountVectorizer(
+            analyzer=phrases, min_df=min_entries, binary=True, dtype=np.int32
+        )
+        try:
+            counted = vectorizer.fit_transform(corpus.texts).tocsc()
+        except ValueError:  # no phrase is in min_entries entries
+            counted = None
+        if counted is not None:
+            vocabulary = vectorizer.get_feature_names_out()
+            df = np.asarray(counted.sum(axis=0)).ravel()
+            spread = np.diff(weeks_of(counted).indptr)
+            kept = np.flatnonzero((df >= min_entries) & (spread >= 2))
+            kept = _longest(kept, vocabulary, df)
+            phrase_names = [str(vocabulary[i]) for i in kept]
+            phrase_matrix = counted[:, kept]
+
+    # tags and categories, with the phrases that are a user tag's variants folded in
+    tag_columns: dict[str, int] = {}
+    columns_rows: list[int] = []
+    columns_cols: list[int] = []
+    names: list[str] = []
+    labels: list[str] = []
+    sources: list[str] = []
+    keys: list[str] = []
+    for row, name in corpus.tags:
+        column = tag_columns.get(name)
+        if column is None:
+            column = tag_columns[name] = len(names)
+            names.append(name)
+            labels.append(name)
+            sources.append("tag")
+            keys.append(theme_key(name))
+        columns_rows.append(row)
+        columns_cols.append(column)
+    tag_by_key = {keys[c]: c for c in range(len(names))}
+    category_columns: dict[str, int] = {}
+    for row, code in corpus.categories:
+        column = category_columns.get(code)
+        if column is None:
+            column = category_columns[code] = len(names)
+            names.append(code.lower())
+            labels.append(category_label(code))
+            sources.append("category")
+            keys.append("category:" + code.lower())
+        columns_rows.append(row)
+        columns_cols.append(column)
+    phrase_target = []
+    for phrase in phrase_names:
+        column = tag_by_key.get(phrase)
+        if column is None:
+            column = len(names)
+            names.append(phrase.replace(" ", "-"))
+            labels.append(phrase)
+            sources.append("phrase")
+            keys.append(phrase)
+        phrase_target.append(column)
+    width = len(names)
+    own = sparse.csc_matrix(
+        (np.ones(len(columns_rows), dtype=np.int32), (columns_rows, columns_cols)),
+        shape=(n, width),
+    )
+    if phrase_names:
+        fold = sparse.csr_matrix(
+            (
+                np.ones(len(phrase_target), dtype=np.int32),
+                (range(len(phrase_target)), phrase_target),
+            ),
+            shape=(len(phrase_target), width),
+        )
+        own = own + phrase_matrix @ fold
+    matrix = (own > 0).astype(np.int32).tocsc()
+    matrix.sort_indices()
+
+    entries = np.diff(matrix.indptr)
+    week_counts = weeks_of(matrix)
+    spread = np.diff(week_counts.indptr)
+    first = np.full(width, np.inf)
+    last = np.full(width, -np.inf)
+    nonempty = np.flatnonzero(entries)
+    if len(nonempty):
+        moments = stamps[matrix.indices]
+        starts = matrix.indptr[nonempty]
+        first[nonempty] = np.minimum.reduceat(moments, starts)
+        last[nonempty] = np.maximum.reduceat(moments, starts)
+    recurring = np.flatnonzero((entries >= min_entries) & (spread >= 2))
+    order = sorted(
+        recurring.tolist(),
+        key=lambda c: (-entries[c], -spread[c], -len(keys[c].split()), names[c]),
+    )
+    return _Analysis(
+        corpus, matrix, names, labels, sources, keys, entries, spread, first, last,
+        week_counts, span_start, order,
+    )  # fmt: skip
+
+
+def _longest(kept: Any, vocabulary: Any, df: Any) -> Any:
+    """Leave out phrases that a longer kept phrase covers in most of their entries."""
+    import numpy as np
+
+    frequency = {str(vocabulary[i]): int(df[i]) for i in kept}
+    dropped: set[str] = set()
+    for phrase, count in frequency.items():
+        words = phrase.split(" ")
+        if len(words) < 2:
+            continue
+        if words[1] == _OF:
+            parts = [words[0], words[2]]
+        else:
+            parts = list(words) + (
+                [" ".join(words[:2]), " ".join(words[1:])] if len(words) == 3 else []
+            )
+        for part in parts:
+            covered = frequency.get(part)
+            if covered is not None and count >= COVER * covered:
+                dropped.add(part)
+    if not dropped:
+        return kept
+    return np.array([i for i in kept if str(vocabulary[i]) not in dropped], dtype=np.int64)
+
+
+def _theme(analysis: _Analysis, column: int, tz: tzinfo, rows: Any = None) -> Theme:
+    """The Theme of one column; ``rows`` (a row mask) limits ``entries`` and ``refs``."""
+    import numpy as np
+
+    matrix = analysis.matrix
+    members = matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]]
+    if rows is not None:
+        members = members[rows[members]]
+    trend = np.zeros(analysis.week_counts.shape[1], dtype=np.int64)
+    line = analysis.week_counts.getrow(column)
+    trend[line.indices] = line.data
+    label = analysis.labels[column]
+    if analysis.sources[column] == "phrase":
+        label = _surface(analysis, column, label)
+    return Theme(
+        name=analysis.names[column],
+        label=label,
+        source=analysis.sources[column],
+        entries=len(members),
+        weeks=int(analysis.weeks[column]),
+        first_seen=datetime.fromtimestamp(float(analysis.first[column]), tz),
+        last_seen=datetime.fromtimestamp(float(analysis.last[column]), tz),
+        trend=trend.tolist(),
+        trend_start=analysis.span_start,
+        total=int(analysis.entries[column]),
+        refs=[analysis.corpus.ref(int(r)) for r in members],
+    )
+
+
+def _surface(analysis: _Analysis, column: int, phrase: str) -> str:
+    """The way the user most often wrote a phrase (``scaling laws``), from a few of its entries."""
+    matrix = analysis.matrix
+    members = matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]][:25]
+    words = phrase.split(" ")
+    pattern = re.compile(
+        r"(?<![^\W\d_])"
+        + r"[\s\-]+".join(
+            (re.escape(w) if w == _OF else re.escape(w[:-1] if len(w) > 3 else w) + r"[^\W\d_]*")
+            for w in words
+        )
+        + r"(?![^\W\d_])",
+        re.IGNORECASE,
+    )
+    seen: dict[str, int] = {}
+    for row in members:
+        for match in pattern.finditer(analysis.corpus.texts[int(row)]):
+            form = re.sub(r"\s+", " ", match.group(0))
+            if theme_key(form) == theme_key(phrase):
+                key = form if form.isupper() else form.lower()
+                seen[key] = seen.get(key, 0) + 1
+    if not seen:
+        return phrase
+    return max(seen.items(), key=lambda item: (item[1], item[0] == phrase))[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def find_themes(
+    store: Store,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    kinds: Iterable[str] | None = None,
+    top: int | None = None,
+    min_entries: int = 3,
+    week_start: str = "monday",
+    tz: tzinfo = UTC,
+) -> list[Theme]:
+    """The themes that recur in the entries created in [since, until), best first.
+
+    ``kinds`` limits the entries to ideas, papers or posts; ``top`` keeps the first N.
+    """
+    analysis = _analyze(
+        store, since=since, until=until, kinds=kinds, min_entries=min_entries,
+        week_start=week_start, tz=tz,
+    )  # fmt: skip
+    columns = analysis.order if top is None else analysis.order[: max(top, 0)]
+    return [_theme(analysis, c, tz) for c in columns]
+
+
+def week_themes(
+    store: Store,
+    start: datetime,
+    end: datetime,
+    *,
+    min_entries: int = 3,
+    week_start: str = "monday",
+    tz: tzinfo = UTC,
+) -> list[Theme]:
+    """The recurring themes (judged over every entry up to ``end``) of the entries created or
+    updated in [start, end), most entries that week first.
+
+    ``entries`` and ``refs`` count that week's entries; ``total``, ``weeks``, ``first_seen``,
+    ``last_seen`` and ``trend`` describe the theme up to ``end``.
+    """
+    import numpy as np
+
+    analysis = _analyze(
+        store, since=None, until=end, kinds=None, min_entries=min_entries,
+        week_start=week_start, tz=tz,
+    )  # fmt: skip
+    corpus = analysis.corpus
+    in_week = np.fromiter(
+        (
+            start <= created < end or start <= updated < end
+            for created, updated in zip(corpus.created, corpus.updated, strict=True)
+        ),
+        dtype=bool,
+        count=len(corpus.kinds),
+    )
+    themes = [_theme(analysis, c, tz, in_week) for c in analysis.order]
+    themes = [t for t in themes if t.entries]
+    themes.sort(key=lambda t: (-t.entries, -t.total))
+    return themes
+
+
+def theme_detail(
+    store: Store,
+    theme: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    kinds: Iterable[str] | None = None,
+    min_entries: int = 3,
+    week_start: str = "monday",
+    tz: tzinfo = UTC,
+) -> ThemeDetail:
+    """One recurring theme, found by name, label or any variant, with its entries by week."""
+    analysis = _analyze(
+        store, since=since, until=until, kinds=kinds, min_entries=min_entries,
+        week_start=week_start, tz=tz,
+    )  # fmt: skip
+    column = _find_column(analysis, theme)
+    found = _theme(analysis, column, tz)
+    by_week: dict[datetime, list[EntryRef]] = {}
+    for ref in sorted(found.refs, key=lambda r: r.created_at):
+        by_week.setdefault(week_of(ref.created_at, tz, week_start).start, []).append(ref)
+    weeks = [
+        WeekEntries(week_of(begin, tz, week_start).label, begin, refs)
+        for begin, refs in by_week.items()
+    ]
+    return ThemeDetail(found, weeks)
+
+
+def _find_column(analysis: _Analysis, wanted: str) -> int:
+    text = wanted.strip()
+    lowered = text.lower().lstrip("#")
+    key = theme_key(text)
+    code = "category:" + canonical_code(text).lower()
+    for match in (
+        lambda c: analysis.names[c] == lowered,
+        lambda c: analysis.keys[c] in (key, code),
+        lambda c: analysis.labels[c].lower() == lowered,
+    ):
+        for column in analysis.order:
+            if match(column):
+                return column
+    raise NotFoundError(f"no recurring theme {wanted!r} (see 'logbook themes' for the list)")
+
+
+def apply_themes(
+    store: Store,
+    *,
+    min_entries: int = 3,
+    week_start: str = "monday",
+    tz: tzinfo = UTC,
+) -> ApplyResult:
+    """Store the phrase themes as tags of kind ``auto`` on the entries they occur in.
+
+    Idempotent: a second run changes nothing. User and category tags are never touched;
+    auto tags that no longer apply (on entries that are not archived) are removed, and
+    auto tags left on no entry are deleted.
+    """
+    from sqlalchemy import delete, insert
+
+    analysis = _analyze(
+        store, since=None, until=None, kinds=None, min_entries=min_entries,
+        week_start=week_start, tz=tz,
+    )  # fmt: skip
+    corpus = analysis.corpus
+    matrix = analysis.matrix
+    wanted: set[tuple[str, int, str]] = set()
+    applied = [c for c in analysis.order if analysis.sources[c] == "phrase"]
+    for column in applied:
+        name = analysis.names[column]
+        for row in matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]]:
+            wanted.add((corpus.kinds[row], corpus.ids[row], name))
+    live = {(kind, id_) for kind, id_ in zip(corpus.kinds, corpus.ids, strict=True)}
+    added = removed = 0
+    with store.write() as session:
+        current: dict[tuple[str, int, str], int] = {}
+        for kind, (model, link, link_column) in _MODELS.items():
+            rows = session.exec(
+                select(link_column, Tag.id, Tag.name)
+                .join(Tag, col(Tag.id) == link.tag_id)
+                .join(model, col(model.id) == link_column)
+                .where(Tag.kind == "auto", col(model.archived_at).is_(None))
+            )
+            for entry_id, tag_id, name in rows:
+                current[(kind, entry_id, name)] = int(tag_id or 0)
+        missing = wanted - current.keys()
+        stale = [k for k in current if k not in wanted and (k[0], k[1]) in live]
+        tag_ids: dict[str, int] = {}
+        names_needed = sorted({name for _, _, name in missing})
+        if names_needed:
+            existing = session.exec(
+                select(Tag.name, Tag.id).where(Tag.kind == "auto", col(Tag.name).in_(names_needed))
+            )
+            tag_ids.update({name: int(id_ or 0) for name, id_ in existing})
+            new = [name for name in names_needed if name not in tag_ids]
+            if new:
+                session.execute(insert(Tag), [{"name": name, "kind": "auto"} for name in new])
+                created = session.exec(
+                    select(Tag.name, Tag.id).where(Tag.kind == "auto", col(Tag.name).in_(new))
+                )
+                tag_ids.update({name: int(id_ or 0) for name, id_ in created})
+        for kind, (_, link, link_column) in _MODELS.items():
+            key = link_column.key
+            adds = [
+                {key: entry_id, "tag_id": tag_ids[name]}
+                for entry_kind, entry_id, name in missing
+                if entry_kind == kind
+            ]
+            if adds:
+                session.execute(insert(link), adds)
+                added += len(adds)
+            for entry_kind, entry_id, name in stale:
+                if entry_kind == kind:
+                    session.execute(
+                        delete(link).where(
+                            link_column == entry_id, link.tag_id == current[(kind, entry_id, name)]
+                        )
+                    )
+                    removed += 1
+        if stale:
+            session.execute(
+                delete(Tag).where(
+                    col(Tag.kind) == "auto",
+                    *(col(Tag.id).not_in(select(link.tag_id)) for _, link, _ in _MODELS.values()),
+                )
+            )
+    tagged = {(kind, id_) for kind, id_, _ in wanted}
+    return ApplyResult(
+        themes=len(applied),
+        entries=len(tagged),
+        added=added,
+        removed=removed,
+        names=[analysis.names[c] for c in applied],
+    )
