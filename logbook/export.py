@@ -1,0 +1,287 @@
+"""Store → plain-text files: one YAML file per entry (the default), or one of the other formats.
+
+The YAML export holds everything in the store: every column of ideas, papers and posts, their
+tags with kinds, idea → paper links (by arXiv id) and revisions. Keys keep a fixed order and no
+export timestamp is written, so exporting twice changes no byte and one edited idea changes
+one file. Files are rewritten only when their bytes change; files of entries gone from the
+store are removed. ``logbook.importer`` reads it back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Table, select, text
+
+from logbook import export_state, yamltext
+from logbook.errors import ExportError, UsageError
+from logbook.store.models import Idea, Paper, Post, Revision
+from logbook.store.types import format_utc
+
+if TYPE_CHECKING:
+    from logbook.store import Store
+
+FORMATS = tuple(export_state.LAYOUT)
+KINDS = ("idea", "paper", "post")
+FOLDERS = {"idea": "ideas", "paper": "papers", "post": "posts"}
+TABLES: dict[str, Table] = {
+    "idea": Idea.__table__,  # type: ignore[attr-defined]
+    "paper": Paper.__table__,  # type: ignore[attr-defined]
+    "post": Post.__table__,  # type: ignore[attr-defined]
+}
+# Long texts go at the end of a file, where they are easiest to read and diff.
+LONG_FIELDS = {"idea": ("text",), "paper": ("abstract", "notes"), "post": ("body",)}
+# The field whose earlier versions are kept as revisions (and made by a merge).
+REVISED_FIELD = {"idea": "text", "paper": "notes", "post": "body"}
+BUNDLE_KEY = "logbook_export"  # marks a single-file export (json, or one YAML file)
+BUNDLE_VERSION = 1
+
+
+@dataclass
+class Snapshot:
+    """Every entry of a store as export records, read in one transaction."""
+
+    changes: int
+    records: dict[str, list[dict[str, Any]]]
+
+
+@dataclass
+class ExportReport:
+    """What an export did to the folder."""
+
+    format: str
+    out: Path
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: bool = False  # the store had not changed since the last export
+
+    @property
+    def changed(self) -> bool:
+        """Whether any file was written or removed."""
+        return bool(self.written or self.removed)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form."""
+        return {
+            "format": self.format,
+            "out": str(self.out),
+            "written": self.written,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_utc(value)
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return value
+
+
+def record_order(kind: str) -> list[str]:
+    """Keys of an entry's record in file order: columns, links, long texts, revisions."""
+    columns = [c.name for c in TABLES[kind].columns]
+    long = LONG_FIELDS[kind]
+    keys = ["uid", "id"] + [c for c in columns if c not in ("uid", "id") and c not in long]
+    keys.append("tags")
+    if kind == "idea":
+        keys.append("papers")
+    return [*keys, *long, "revisions"]
+
+
+def _tags_by_entry(session: Any, kind: str) -> dict[int, dict[str, list[str]]]:
+    column = f"{kind}_id"
+    rows = session.execute(
+        text(
+            f"SELECT l.{column}, t.kind, t.name FROM {kind}_tag l JOIN tag t ON t.id = l.tag_id "
+            "ORDER BY t.kind DESC, t.name"
+        )
+    )
+    tags: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    for entry_id, tag_kind, name in rows:
+        tags[entry_id].setdefault(tag_kind, []).append(name)
+    return tags
+
+
+def revision_key(revision: dict[str, Any]) -> tuple[str, str, str, str]:
+    """The order of revisions in a file: when replaced, when written, field, text."""
+    return (revision["replaced_at"], revision["written_at"], revision["field"], revision["value"])
+
+
+def snapshot(store: Store) -> Snapshot:
+    """Read every idea, paper and post with its tags, links and revisions."""
+    with store.read() as session:
+        changes = int(
+            session.execute(text("SELECT value FROM meta WHERE key = 'changes'")).scalar_one()
+        )
+        revisions: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        table = Revision.__table__  # type: ignore[attr-defined]
+        for row in session.execute(select(table)).mappings():
+            revisions[(row["entry_kind"], row["entry_uid"])].append(
+                {
+                    "field": row["field"],
+                    "written_at": format_utc(row["written_at"]),
+                    "replaced_at": format_utc(row["replaced_at"]),
+                    "value": row["value"],
+                }
+            )
+        links: dict[int, list[str]] = defaultdict(list)
+        for idea_id, arxiv_id in session.execute(
+            text(
+                "SELECT l.idea_id, p.arxiv_id FROM idea_paper l JOIN paper p ON p.id = l.paper_id "
+                "ORDER BY p.arxiv_id"
+            )
+        ):
+            links[idea_id].append(arxiv_id)
+        records: dict[str, list[dict[str, Any]]] = {}
+        for kind in KINDS:
+            table = TABLES[kind]
+            tags = _tags_by_entry(session, kind)
+            order = record_order(kind)
+            found = []
+            for row in session.execute(select(table).order_by(table.c.id)).mappings():
+                values = {name: _plain(value) for name, value in row.items()}
+                values["tags"] = tags.get(row["id"], {})
+                if kind == "idea":
+                    values["papers"] = links.get(row["id"], [])
+                values["revisions"] = sorted(
+                    revisions.get((kind, row["uid"]), []), key=revision_key
+                )
+                found.append({key: values[key] for key in order})
+            records[kind] = found
+        return Snapshot(changes, records)
+
+
+def entry_file(kind: str, record: dict[str, Any]) -> str:
+    """Where an entry's file goes in the export: ``ideas/<uid>.yaml``, ``papers/<arxiv id>.yaml``."""
+    if kind == "paper":
+        from logbook.arxiv_ids import ArxivId
+
+        name = ArxivId(record["arxiv_id"]).path_safe
+    else:
+        name = record["uid"]
+    return f"{FOLDERS[kind]}/{name}.yaml"
+
+
+def bundle(snap: Snapshot) -> dict[str, Any]:
+    """The whole store as one mapping (the JSON export and single-file YAML)."""
+    return {
+        BUNDLE_KEY: BUNDLE_VERSION,
+        "ideas": snap.records["idea"],
+        "papers": snap.records["paper"],
+        "posts": snap.records["post"],
+    }
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    # A temp file and a rename, so a reader never sees half a file; no fsync per file (the
+    # export is rebuilt from the store at any time, and 10k fsyncs would take seconds).
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sync_files(
+    root: Path, files: dict[str, str], managed: Iterable[str], report: ExportReport
+) -> None:
+    """Make ``root`` hold exactly ``files`` inside the ``managed`` folders and file names.
+
+    Files whose bytes are already right are not touched; files in a managed folder that
+    are not in ``files`` are removed (only ``*.yaml`` / ``*.yml`` / ``*.json`` there).
+    """
+    for relative, content in sorted(files.items()):
+        target = root / relative
+        data = content.encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                report.unchanged += 1
+                continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ExportError(f"cannot read {target}: {error.strerror}") from None
+        try:
+            _write_bytes(target, data)
+        except OSError as error:
+            raise ExportError(f"cannot write {target}: {error.strerror}") from None
+        report.written.append(relative)
+    for folder in managed:
+        directory = root / folder
+        if not directory.is_dir():
+            continue
+        for entry in sorted(os.listdir(directory)):
+            relative = f"{folder}/{entry}"
+            if relative in files or not entry.endswith((".yaml", ".yml", ".json")):
+                continue
+            (directory / entry).unlink()
+            report.removed.append(relative)
+
+
+def render(store: Store, fmt: str) -> tuple[Snapshot, dict[str, str]]:
+    """The files of the ``fmt`` export, relative to its root, and the snapshot they show."""
+    snap = snapshot(store)
+    if fmt == "yaml":
+        files = {
+            entry_file(kind, record): yamltext.dump(record)
+            for kind in KINDS
+            for record in snap.records[kind]
+        }
+        return snap, files
+    if fmt == "json":
+        return snap, {"logbook.json": json.dumps(bundle(snap), ensure_ascii=False, indent=2) + "\n"}
+    from logbook import export_formats
+
+    return snap, export_formats.render(store, snap, fmt)
+
+
+def check_format(fmt: str) -> str:
+    """``fmt`` if it is an export format, else a usage error listing them."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def export_store(
+    store: Store, out: Path, fmt: str = "yaml", *, force: bool = False
+) -> ExportReport:
+    """Write the ``fmt`` export of ``store`` into ``out``, touching only what changed.
+
+    Unless ``force``, nothing is read when the store has not changed since the last export
+    into ``out`` and the exported files are as that export left them.
+    """
+    check_format(fmt)
+    root = export_state.root_of(out, fmt)
+    report = ExportReport(fmt, out)
+    if not force and export_state.up_to_date(store.path, out, fmt):
+        report.skipped = True
+        return report
+    snap, files = render(store, fmt)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"cannot create the folder {root}: {error.strerror}") from None
+    managed = [FOLDERS[k] for k in KINDS] if fmt == "yaml" else []
+    sync_files(root, files, managed, report)
+    try:
+        export_state.record(store.path, out, fmt, snap.changes)
+    except OSError as error:
+        raise ExportError(
+            f"cannot write {root / export_state.STATE_NAME}: {error.strerror}"
+        ) from None
+    return report

@@ -1,0 +1,453 @@
+"""Plain-text export → store: rebuild an empty store, or merge into one that has entries.
+
+Entries are matched by stable identity (``uid``; papers also by arXiv id). A new entry is
+added with its uid, and with its number when that number is free. For an entry on both
+sides, the version with the newer ``updated_at`` wins and the other text is kept as a
+revision; tags, paper links and revisions are united. Every file is read and checked before
+anything is written, and each entry is written inside its own savepoint, so a malformed or
+conflicting file is reported with its path and nothing of it reaches the store.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Table, select, text
+from sqlalchemy import exc as sa_exc
+
+from logbook import yamltext
+from logbook.errors import ExportError
+from logbook.export import BUNDLE_KEY, FOLDERS, KINDS, REVISED_FIELD, TABLES
+from logbook.store.models import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG_KINDS
+from logbook.store.tags import link_tags
+from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from logbook.store import Store
+
+_STATUSES = {"idea": IDEA_STATUSES, "paper": READING_STATUSES, "post": None}
+
+
+class Malformed(Exception):
+    """One file cannot be imported; the message says why."""
+
+
+@dataclass
+class Problem:
+    """A file that was skipped, and why."""
+
+    path: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+@dataclass
+class Entry:
+    """One entry read from a file and checked: typed columns, tags, links, revisions."""
+
+    kind: str
+    where: str
+    columns: dict[str, Any]
+    tags: list[tuple[str, str]]  # (name, kind)
+    papers: list[str]  # arXiv ids (ideas only)
+    revisions: list[dict[str, Any]]
+
+
+@dataclass
+class ImportReport:
+    """What an import added, updated and left alone, per kind, and what it skipped."""
+
+    added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form."""
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "problems": [p.to_dict() for p in self.problems],
+            "warnings": self.warnings,
+        }
+
+
+# Reading files ---------------------------------------------------------------------------
+
+
+def _parse(path: Path) -> Any:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise Malformed(f"cannot read it: {error.strerror}") from None
+    if path.suffix == ".json":
+        try:
+            return json.loads(raw)
+        except ValueError as error:
+            raise Malformed(f"not valid JSON: {error}") from None
+    import yaml
+
+    try:
+        return yamltext.load(raw)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise Malformed(f"not valid YAML: {where}{problem}") from None
+
+
+def _kind_of(path: Path, record: dict[str, Any]) -> str:
+    for kind, folder in FOLDERS.items():
+        if path.parent.name == folder:
+            return kind
+    if "arxiv_id" in record:
+        return "paper"
+    if "slug" in record and "source" in record:
+        return "post"
+    return "idea"
+
+
+def read_source(path: Path) -> tuple[list[tuple[str, str, Any]], list[Problem]]:
+    """(kind, where, record) for every entry under ``path``, and the files that failed."""
+    found: list[tuple[str, str, Any]] = []
+    problems: list[Problem] = []
+    if path.is_dir():
+        files = [
+            f
+            for kind in ("paper", "idea", "post")
+            for f in sorted((path / FOLDERS[kind]).glob("*"))
+            if f.suffix in (".yaml", ".yml", ".json") and f.is_file()
+        ]
+        if not files and (path / "logbook.json").is_file():
+            files = [path / "logbook.json"]
+        if not files:
+            raise ExportError(f"{path} holds no logbook export (no ideas/, papers/ or posts/)")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise ExportError(f"no such file or folder: {path}")
+    for file in files:
+        try:
+            data = _parse(file)
+        except Malformed as error:
+            problems.append(Problem(str(file), str(error)))
+            continue
+        if isinstance(data, dict) and BUNDLE_KEY in data:
+            for kind in ("paper", "idea", "post"):
+                items = data.get(FOLDERS[kind]) or []
+                if not isinstance(items, list):
+                    problems.append(Problem(str(file), f"{FOLDERS[kind]} must be a list"))
+                    continue
+                for n, item in enumerate(items):
+                    found.append((kind, f"{file} ({FOLDERS[kind]}[{n}])", item))
+        elif isinstance(data, dict):
+            found.append((_kind_of(file, data), str(file), data))
+        else:
+            problems.append(Problem(str(file), "not a logbook entry (expected a mapping)"))
+    return found, problems
+
+
+def _time(value: Any, name: str) -> datetime:
+    if isinstance(value, datetime):  # an unquoted timestamp typed by hand
+        if value.tzinfo is None:
+            raise Malformed(f"{name} has no time zone")
+        return value
+    if not isinstance(value, str):
+        raise Malformed(f"{name} must be a date and time, not {value!r}")
+    try:
+        moment = parse_utc(value)
+    except ValueError:
+        raise Malformed(f"{name} is not an ISO date and time: {value!r}") from None
+    if datetime.fromisoformat(value).tzinfo is None:
+        raise Malformed(f"{name} has no time zone: {value!r}")
+    return moment
+
+
+def _column_value(table: Table, name: str, value: Any) -> Any:
+    column = table.c[name]
+    if value is None:
+        if not column.nullable:
+            raise Malformed(f"{name} cannot be empty")
+        return None
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        return _time(value, name)
+    if isinstance(kind, JSONList):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise Malformed(f"{name} must be a list of texts")
+        return value
+    python_type = kind.python_type
+    if python_type is bool:
+        if not isinstance(value, bool):
+            raise Malformed(f"{name} must be true or false, not {value!r}")
+        return value
+    if python_type is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Malformed(f"{name} must be a whole number, not {value!r}")
+        return value
+    if not isinstance(value, str):
+        raise Malformed(f"{name} must be text, not {value!r}")
+    return value
+
+
+def check_entry(kind: str, where: str, record: Any) -> Entry:
+    """Turn one record into a typed ``Entry``, or raise ``Malformed`` saying what is wrong."""
+    if not isinstance(record, dict):
+        raise Malformed("not a logbook entry (expected a mapping)")
+    table = TABLES[kind]
+    columns: dict[str, Any] = {}
+    for column in table.columns:
+        name = column.name
+        if name in record:
+            columns[name] = _column_value(table, name, record[name])
+        elif name == "id" or column.nullable:
+            columns[name] = None
+        elif column.default is not None:
+            columns[name] = getattr(column.default, "arg", None)
+        elif isinstance(column.type, JSONList):
+            columns[name] = []
+        else:
+            raise Malformed(f"{name} is missing")
+    statuses = _STATUSES[kind]
+    if statuses and columns["status"] not in statuses:
+        raise Malformed(f"status {columns['status']!r} is not one of {', '.join(statuses)}")
+    if kind == "post" and columns["kind"] not in POST_KINDS:
+        raise Malformed(f"kind {columns['kind']!r} is not one of {', '.join(POST_KINDS)}")
+    if kind == "paper":
+        from logbook.arxiv_ids import parse_arxiv_id
+
+        if parse_arxiv_id(columns["arxiv_id"]) is None:
+            raise Malformed(f"{columns['arxiv_id']!r} is not an arXiv id")
+    if not columns["uid"].strip():
+        raise Malformed("uid cannot be empty")
+    tags: list[tuple[str, str]] = []
+    raw_tags = record.get("tags") or {}
+    if not isinstance(raw_tags, dict):
+        raise Malformed("tags must map a kind (user, auto, category) to a list of names")
+    for tag_kind, names in raw_tags.items():
+        if tag_kind not in TAG_KINDS:
+            raise Malformed(f"tag kind {tag_kind!r} is not one of {', '.join(TAG_KINDS)}")
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            raise Malformed(f"tags.{tag_kind} must be a list of names")
+        tags.extend((name, tag_kind) for name in names)
+    papers = record.get("papers") or [] if kind == "idea" else []
+    if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
+        raise Malformed("papers must be a list of arXiv ids")
+    revisions = []
+    for revision in record.get("revisions") or []:
+        if not isinstance(revision, dict) or not isinstance(revision.get("value"), str):
+            raise Malformed("each revision needs a field, a value and two times")
+        if not isinstance(revision.get("field"), str):
+            raise Malformed("each revision needs a field name")
+        revisions.append(
+            {
+                "field": revision["field"],
+                "value": revision["value"],
+                "written_at": _time(revision.get("written_at"), "revision written_at"),
+                "replaced_at": _time(revision.get("replaced_at"), "revision replaced_at"),
+            }
+        )
+    return Entry(kind, where, columns, tags, papers, revisions)
+
+
+# Writing ---------------------------------------------------------------------------------
+
+
+def _revision_key(revision: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (
+        revision["field"],
+        revision["value"],
+        format_utc(revision["written_at"]),
+        format_utc(revision["replaced_at"]),
+    )
+
+
+class _Merger:
+    """Writes checked entries into one session, one savepoint per entry."""
+
+    def __init__(self, session: Session, report: ImportReport) -> None:
+        self.session = session
+        self.report = report
+        self.ids: dict[str, set[int]] = {}
+        for kind in KINDS:
+            rows = session.execute(text(f"SELECT id FROM {kind}"))
+            self.ids[kind] = {int(r[0]) for r in rows}
+
+    def _existing(self, entry: Entry) -> dict[str, Any] | None:
+        table = TABLES[entry.kind]
+        row = (
+            self.session.execute(select(table).where(table.c.uid == entry.columns["uid"]))
+            .mappings()
+            .first()
+        )
+        if row is None and entry.kind == "paper":
+            row = (
+                self.session.execute(
+                    select(table).where(table.c.arxiv_id == entry.columns["arxiv_id"])
+                )
+                .mappings()
+                .first()
+            )
+        return dict(row) if row is not None else None
+
+    def write(self, entry: Entry) -> None:
+        try:
+            with self.session.begin_nested():
+                outcome = self._write(entry)
+        except sa_exc.IntegrityError as error:
+            message = str(error.orig) if error.orig else str(error)
+            self.report.problems.append(
+                Problem(entry.where, f"conflicts with the store: {message}")
+            )
+            return
+        getattr(self.report, outcome)[entry.kind] += 1
+
+    def _write(self, entry: Entry) -> str:
+        existing = self._existing(entry)
+        if existing is None:
+            self._insert(entry)
+            return "added"
+        changed = self._merge(entry, existing)
+        return "updated" if changed else "unchanged"
+
+    def _insert(self, entry: Entry) -> None:
+        table = TABLES[entry.kind]
+        values = dict(entry.columns)
+        if values["id"] is None or values["id"] in self.ids[entry.kind]:
+            values.pop("id")
+        result: Any = self.session.execute(table.insert().values(**values))
+        entry_id = int(result.inserted_primary_key[0])
+        self.ids[entry.kind].add(entry_id)
+        self._link(entry, entry_id, uid=values["uid"], known=set())
+
+    def _merge(self, entry: Entry, existing: dict[str, Any]) -> bool:
+        table = TABLES[entry.kind]
+        entry_id = int(existing["id"])
+        uid = existing["uid"]
+        ours, theirs = existing, entry.columns
+        changed = False
+        revised = REVISED_FIELD[entry.kind]
+        newer = theirs["updated_at"] > ours["updated_at"]
+        if ours[revised] != theirs[revised]:
+            winner, loser = (theirs, ours) if newer else (ours, theirs)
+            changed = self._add_revision(
+                entry.kind,
+                uid,
+                {
+                    "field": revised,
+                    "value": loser[revised],
+                    "written_at": loser["updated_at"],
+                    "replaced_at": max(winner["updated_at"], loser["updated_at"]),
+                },
+            )
+        if newer:
+            updates = {
+                name: value
+                for name, value in theirs.items()
+                if name not in ("id", "uid") and value != ours[name]
+            }
+            if updates:
+                self.session.execute(table.update().where(table.c.id == entry_id).values(**updates))
+                changed = True
+        return self._link(entry, entry_id, uid=uid, known=None) or changed
+
+    def _known_revisions(self, kind: str, uid: str) -> set[tuple[str, str, str, str]]:
+        rows = self.session.execute(
+            text(
+                "SELECT field, value, written_at, replaced_at FROM revision "
+                "WHERE entry_kind = :kind AND entry_uid = :uid"
+            ),
+            {"kind": kind, "uid": uid},
+        )
+        return {(r[0], r[1], r[2], r[3]) for r in rows}
+
+    def _add_revision(self, kind: str, uid: str, revision: dict[str, Any]) -> bool:
+        if _revision_key(revision) in self._known_revisions(kind, uid):
+            return False
+        self._insert_revision(kind, uid, revision)
+        return True
+
+    def _insert_revision(self, kind: str, uid: str, revision: dict[str, Any]) -> None:
+        from logbook.store.models import Revision
+
+        self.session.execute(
+            Revision.__table__.insert().values(  # type: ignore[attr-defined]
+                entry_kind=kind, entry_uid=uid, **revision
+            )
+        )
+
+    def _link(self, entry: Entry, entry_id: int, *, uid: str, known: set[Any] | None) -> bool:
+        """Add the entry's tags, paper links and revisions it lacks; whether any was new."""
+        kind = entry.kind
+        changed = False
+        column = f"{kind}_id"
+        have = {
+            (r[0], r[1])
+            for r in self.session.execute(
+                text(
+                    f"SELECT t.name, t.kind FROM {kind}_tag l JOIN tag t ON t.id = l.tag_id "
+                    f"WHERE l.{column} = :id"
+                ),
+                {"id": entry_id},
+            )
+        }
+        for name, tag_kind in entry.tags:
+            if (name, tag_kind) not in have:
+                link_tags(self.session, kind, entry_id, [name], tag_kind)
+                changed = True
+        for arxiv_id in entry.papers:
+            paper = self.session.execute(
+                text("SELECT id FROM paper WHERE arxiv_id = :a"), {"a": arxiv_id}
+            ).first()
+            if paper is None:
+                self.report.warnings.append(
+                    f"{entry.where}: links to paper {arxiv_id}, which is not in the store; "
+                    "link skipped"
+                )
+                continue
+            result = self.session.execute(
+                text(
+                    "INSERT INTO idea_paper (idea_id, paper_id) VALUES (:i, :p) "
+                    "ON CONFLICT DO NOTHING"
+                ),
+                {"i": entry_id, "p": int(paper[0])},
+            )
+            changed = changed or bool(getattr(result, "rowcount", 0))
+        seen = self._known_revisions(kind, uid) if known is None else known
+        for revision in entry.revisions:
+            key = _revision_key(revision)
+            if key in seen:
+                continue
+            seen.add(key)
+            self._insert_revision(kind, uid, revision)
+            changed = True
+        return changed
+
+
+def import_path(store: Store, path: Path) -> ImportReport:
+    """Import an export folder, or one exported file, into ``store``."""
+    report = ImportReport()
+    found, report.problems = read_source(path)
+    entries: list[Entry] = []
+    for kind, where, record in found:
+        try:
+            entries.append(check_entry(kind, where, record))
+        except Malformed as error:
+            report.problems.append(Problem(where, str(error)))
+    order = {kind: n for n, kind in enumerate(("paper", "idea", "post"))}
+    entries.sort(key=lambda e: order[e.kind])
+    with store.write() as session:
+        merger = _Merger(session, report)
+        for entry in entries:
+            merger.write(entry)
+    return report
