@@ -23,6 +23,7 @@ from logbook.store.models import (
     title_of,
 )
 from logbook.store.tags import TagRef, inline_tags, link_tags, normalize_tag, tags_of, unlink_tags
+from logbook.store.types import iso
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -60,8 +61,8 @@ class IdeaView:
             "tags": [t.name for t in self.tags if t.kind == "user"],
             "auto_tags": [t.name for t in self.tags if t.kind == "auto"],
             "papers": self.papers,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
             "archived": self.archived_at is not None,
             "revisions": self.revisions,
         }
@@ -126,8 +127,8 @@ class Ideas:
                 {
                     "field": r.field,
                     "text": r.value,
-                    "written_at": r.written_at.isoformat(),
-                    "replaced_at": r.replaced_at.isoformat(),
+                    "written_at": iso(r.written_at),
+                    "replaced_at": iso(r.replaced_at),
                 }
                 for r in session.exec(
                     select(Revision)

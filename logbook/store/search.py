@@ -12,7 +12,7 @@ from sqlalchemy import text
 from logbook.errors import UsageError
 from logbook.store.models import ENTRY_KINDS
 from logbook.store.tags import normalize_tag
-from logbook.store.types import format_utc
+from logbook.store.types import format_utc, iso
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -44,7 +44,7 @@ class Hit:
             "title": self.title,
             "snippet": self.snippet.replace(MARK_START, "[").replace(MARK_END, "]"),
             "score": round(self.score, 4),
-            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "created_at": iso(self.created_at),
         }
 
 

@@ -50,3 +50,8 @@ class JSONList(TypeDecorator[list[Any]]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> list[Any] | None:
         return None if value is None else json.loads(value)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A moment as ISO 8601 in UTC, the form every ``to_dict()`` uses in JSON output."""
+    return None if moment is None else moment.astimezone(UTC).isoformat()
