@@ -1,0 +1,291 @@
+"""The git ``pre-commit`` hook: export the logbook into the blog repo on every commit.
+
+``install`` writes a small shell script into the repo's hooks folder (``core.hooksPath``
+honoured). A hook already there is moved aside to ``pre-commit.logbook-chained`` and run
+first; ``uninstall`` puts it back. The script records the absolute path of the Python that
+installed it and of the store, so it works from a virtualenv and from GUI git clients.
+
+On a commit the script runs ``python -m logbook --db STORE hook run --dir SUBDIR``: when the
+store has not changed since the last export (one read of its change counter) it does
+nothing; otherwise it exports into SUBDIR and ``git add``s that folder. A logbook problem
+never blocks a commit unless the hook was installed with ``--strict``: the script prints why
+and exits 0, even when Python or logbook itself is gone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import stat
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from logbook.errors import HookError
+
+HOOK_NAME = "pre-commit"
+CHAINED_NAME = "pre-commit.logbook-chained"
+MARKER = "# logbook-hook "  # followed by the settings as JSON, on the script's second line
+
+_SCRIPT = """#!/bin/sh
+{marker}{settings}
+# Written by 'logbook hook install'; 'logbook hook uninstall' removes it and puts back the
+# hook that was here before (kept as {chained} and run first).
+hook_dir=$(dirname "$0")
+if [ -x "$hook_dir/{chained}" ]; then
+    "$hook_dir/{chained}" "$@" || exit $?
+fi
+strict={strict}
+python={python}
+if [ ! -x "$python" ]; then
+    echo "logbook: $python is gone; the logbook export was skipped (reinstall: logbook hook install)" >&2
+    [ "$strict" = 1 ] && exit 1
+    exit 0
+fi
+# -P: the work tree is the current folder and may hold a folder named "logbook" (the
+# export); it must not shadow the logbook package.
+"$python" -P -m logbook --db {db} hook run --dir {subdir} --format {fmt}{strict_flag}
+code=$?
+if [ "$code" -ne 0 ] && [ "$strict" != 1 ]; then
+    echo "logbook: the export failed (exit $code); the commit goes on without it" >&2
+    exit 0
+fi
+exit $code
+"""
+
+
+@dataclass
+class HookSettings:
+    """What an installed hook runs."""
+
+    python: str
+    db: str
+    dir: str
+    format: str = "yaml"
+    strict: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "python": self.python,
+            "db": self.db,
+            "dir": self.dir,
+            "format": self.format,
+            "strict": self.strict,
+        }
+
+
+@dataclass
+class HookStatus:
+    """What is installed where in one repository."""
+
+    repo: Path
+    hook: Path
+    installed: bool  # logbook's hook is the pre-commit hook
+    other_hook: bool  # a pre-commit hook that is not logbook's is there
+    chained: Path | None  # the earlier hook logbook runs first
+    settings: HookSettings | None
+    python_ok: bool = False
+    store_ok: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form."""
+        return {
+            "repo": str(self.repo),
+            "hook": str(self.hook),
+            "installed": self.installed,
+            "other_hook": self.other_hook,
+            "chained": str(self.chained) if self.chained else None,
+            "settings": self.settings.to_dict() if self.settings else None,
+            "python_ok": self.python_ok,
+            "store_ok": self.store_ok,
+        }
+
+
+@dataclass
+class HookRun:
+    """What one run of the hook did."""
+
+    skipped: bool = False  # nothing changed since the last export
+    written: int = 0
+    removed: int = 0
+    staged: bool = False
+    error: str | None = None  # why the export did not happen (the commit went on)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "skipped": self.skipped,
+            "written": self.written,
+            "removed": self.removed,
+            "staged": self.staged,
+            "error": self.error,
+        }
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        raise HookError("git is not installed (or not on PATH)") from None
+    if result.returncode != 0:
+        message = result.stderr.strip().splitlines()
+        raise HookError(
+            f"git {' '.join(args)} failed in {repo}: {message[-1] if message else result.returncode}"
+        )
+    return result.stdout.strip()
+
+
+def find_repo(repo: Path) -> tuple[Path, Path]:
+    """The top folder of the git work tree holding ``repo`` and its hooks folder."""
+    if not repo.exists():
+        raise HookError(f"no such folder: {repo}")
+    try:
+        top = _git(repo, "rev-parse", "--show-toplevel")
+    except HookError:
+        raise HookError(f"{repo} is not inside a git repository") from None
+    # --git-path honours core.hooksPath (relative paths are relative to the work tree).
+    hooks = Path(_git(Path(top), "rev-parse", "--git-path", "hooks"))
+    if not hooks.is_absolute():
+        hooks = Path(top) / hooks
+    return Path(top), hooks
+
+
+def read_settings(hook: Path) -> HookSettings | None:
+    """The settings of logbook's hook at ``hook``, or ``None`` when it is not logbook's."""
+    try:
+        lines = hook.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for line in lines[:3]:
+        if line.startswith(MARKER):
+            try:
+                data = json.loads(line[len(MARKER) :])
+                return HookSettings(
+                    python=data["python"],
+                    db=data["db"],
+                    dir=data["dir"],
+                    format=data.get("format", "yaml"),
+                    strict=bool(data.get("strict", False)),
+                )
+            except (ValueError, KeyError, TypeError):
+                return HookSettings(python="", db="", dir="")
+    return None
+
+
+def script(settings: HookSettings) -> str:
+    """The text of the hook for ``settings``."""
+    quote = shlex.quote
+    return _SCRIPT.format(
+        marker=MARKER,
+        settings=json.dumps(settings.to_dict(), ensure_ascii=False),
+        chained=CHAINED_NAME,
+        strict=1 if settings.strict else 0,
+        python=quote(settings.python),
+        db=quote(settings.db),
+        subdir=quote(settings.dir),
+        fmt=quote(settings.format),
+        strict_flag=" --strict" if settings.strict else "",
+    )
+
+
+def install(
+    repo: Path,
+    *,
+    db: Path,
+    subdir: str = "logbook",
+    fmt: str = "yaml",
+    strict: bool = False,
+    python: str | None = None,
+) -> HookStatus:
+    """Install (or update) logbook's pre-commit hook in the repository holding ``repo``."""
+    top, hooks = find_repo(repo)
+    if Path(subdir).is_absolute() or ".." in Path(subdir).parts:
+        raise HookError(f"the export folder must be inside the repository: {subdir}")
+    hook = hooks / HOOK_NAME
+    chained = hooks / CHAINED_NAME
+    settings = HookSettings(
+        python=str(Path(python or sys.executable).absolute()),
+        db=str(db.expanduser().resolve()),
+        dir=subdir,
+        format=fmt,
+        strict=strict,
+    )
+    hooks.mkdir(parents=True, exist_ok=True)
+    if (hook.exists() or hook.is_symlink()) and read_settings(hook) is None:
+        if chained.exists() or chained.is_symlink():
+            raise HookError(f"both {hook} and {chained} exist; move one away, then install again")
+        os.replace(hook, chained)
+    hook.write_text(script(settings), encoding="utf-8")
+    hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return status(top)
+
+
+def uninstall(repo: Path) -> HookStatus:
+    """Remove logbook's hook and put back the hook it chained, if any."""
+    top, hooks = find_repo(repo)
+    hook = hooks / HOOK_NAME
+    chained = hooks / CHAINED_NAME
+    if read_settings(hook) is None:
+        raise HookError(f"logbook's hook is not installed in {top} (looked at {hook})")
+    hook.unlink()
+    if chained.exists() or chained.is_symlink():
+        os.replace(chained, hook)
+    return status(top)
+
+
+def status(repo: Path) -> HookStatus:
+    """What is installed in the repository holding ``repo``."""
+    top, hooks = find_repo(repo)
+    hook = hooks / HOOK_NAME
+    chained = hooks / CHAINED_NAME
+    settings = read_settings(hook)
+    exists = hook.exists() or hook.is_symlink()
+    result = HookStatus(
+        repo=top,
+        hook=hook,
+        installed=settings is not None,
+        other_hook=exists and settings is None,
+        chained=chained if settings is not None and chained.exists() else None,
+        settings=settings,
+    )
+    if settings is not None:
+        result.python_ok = os.access(settings.python, os.X_OK)
+        result.store_ok = Path(settings.db).is_file()
+    return result
+
+
+def run(
+    repo: Path, *, db: Path, subdir: str = "logbook", fmt: str = "yaml", strict: bool = False
+) -> HookRun:
+    """Export into ``repo/subdir`` when the store changed, and stage what changed.
+
+    Without ``strict`` a logbook problem is returned in ``HookRun.error`` instead of raised,
+    so that the commit goes on.
+    """
+    from logbook import export_state
+
+    out = repo / subdir
+    try:
+        if export_state.up_to_date(db, out, fmt):
+            return HookRun(skipped=True)
+        from logbook.export import export_store
+        from logbook.store import open_store
+
+        store = open_store(db, create=False)
+        try:
+            report = export_store(store, out, fmt, force=True)
+        finally:
+            store.close()
+        # Stage the whole export folder: what changed now, and its .gitignore the first time.
+        _git(repo, "add", "--all", "--", subdir)
+        return HookRun(written=len(report.written), removed=len(report.removed), staged=True)
+    except Exception as error:
+        if strict:
+            if isinstance(error, HookError):
+                raise
+            raise HookError(f"the logbook export failed: {error}") from error
+        return HookRun(error=str(error) or type(error).__name__)
