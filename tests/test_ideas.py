@@ -26,7 +26,9 @@ def test_add_says_what_it_did_on_stderr(cli):
 
 
 def test_tag_option_and_inline_tags_merge_without_duplicates(cli):
-    idea = cli("idea", "add", "Kernel regime #ntk", "--tag", "NTK", "-t", "kernels", "--json").json()
+    idea = cli(
+        "idea", "add", "Kernel regime #ntk", "--tag", "NTK", "-t", "kernels", "--json"
+    ).json()
     assert idea["tags"] == ["kernels", "ntk"]  # sorted by name
 
 

@@ -1,0 +1,126 @@
+"""Config: files, variables and flags, and where the store lives."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from logbook.config import load_config, resolve_db_path
+from logbook.errors import ConfigError
+
+
+def test_defaults_when_nothing_is_set(cli):
+    shown = cli("config", "show", "--json").json()
+    assert shown["week_start"] == {"value": "monday", "source": "default"}
+    assert shown["arxiv.api_url"]["value"] == "https://export.arxiv.org/api/query"
+    assert shown["post.layout"]["value"] == "post"
+
+
+def test_env_overrides_file_and_file_overrides_default(cli, tmp_path, monkeypatch):
+    (tmp_path / "config.yaml").write_text("arxiv:\n  delay_seconds: 5\npost:\n  layout: note\n")
+    monkeypatch.setenv("LOGBOOK_ARXIV_DELAY_SECONDS", "1.5")
+    shown = cli("config", "show", "--json").json()
+    assert shown["arxiv.delay_seconds"] == {"value": 1.5, "source": "$LOGBOOK_ARXIV_DELAY_SECONDS"}
+    assert shown["post.layout"]["value"] == "note"
+    assert shown["post.layout"]["source"].endswith("config.yaml")
+
+
+def test_project_config_overrides_user_config(tmp_path, monkeypatch):
+    (tmp_path / "config.yaml").write_text("author: User Name\nsite: /user/site\n")
+    project = tmp_path / "blog"
+    (project / ".logbook").mkdir(parents=True)
+    (project / ".logbook" / "config.yaml").write_text("site: /project/site\n")
+    config = load_config(project)
+    assert config.get("site") == "/project/site"
+    assert config.get("author") == "User Name"
+
+
+def test_flags_override_everything(monkeypatch):
+    monkeypatch.setenv("LOGBOOK_SITE", "/from/env")
+    config = load_config().with_overrides({"site": "/from/flag", "author": None})
+    assert config.get("site") == "/from/flag"
+    assert config.source("site") == "flag"
+
+
+def test_set_and_get_write_the_yaml_file(cli, tmp_path, monkeypatch):
+    monkeypatch.delenv("LOGBOOK_ARXIV_DELAY_SECONDS")
+    cli("config", "set", "post.layout", "essay")
+    cli("config", "set", "arxiv.delay_seconds", "0.5")
+    assert cli("config", "get", "post.layout").stdout.strip() == "essay"
+    assert cli("config", "get", "arxiv.delay_seconds").stdout.strip() == "0.5"
+    text = (tmp_path / "config.yaml").read_text()
+    assert "post:\n  layout: essay\n" in text
+
+
+def test_broken_yaml_names_the_file_and_line(cli, tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("site: ok\npost:\n  layout: [unclosed\nauthor: x\n")
+    result = cli("config", "show", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {path}, line ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_wrong_type_names_the_file_line_and_key(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("site: ok\narxiv:\n  delay_seconds: soon\n")
+    with pytest.raises(ConfigError) as error:
+        load_config()
+    assert str(error.value) == (f"{path}, line 3: arxiv.delay_seconds must be a number, not 'soon'")
+
+
+def test_an_unknown_key_is_named(tmp_path):
+    (tmp_path / "config.yaml").write_text("post:\n  layuot: post\n")
+    with pytest.raises(ConfigError, match=r"line 2: unknown key 'post.layuot'"):
+        load_config()
+
+
+def test_a_bad_env_value_is_named(cli, monkeypatch):
+    monkeypatch.setenv("LOGBOOK_WEEK_START", "someday")
+    result = cli("config", "show", ok=False)
+    assert result.stderr.strip() == (
+        "Error: $LOGBOOK_WEEK_START: week_start must be one of monday, sunday, saturday, "
+        "not 'someday'"
+    )
+
+
+def test_setting_an_unknown_key_is_a_usage_error(cli):
+    result = cli("config", "set", "colour", "blue", ok=False)
+    assert result.exit_code == 2
+    assert "unknown config key 'colour'" in result.stderr
+
+
+def test_store_location_order(tmp_path, monkeypatch):
+    blog = tmp_path / "blog"
+    (blog / ".logbook").mkdir(parents=True)
+    deep = blog / "_posts" / "drafts"
+    deep.mkdir(parents=True)
+    assert resolve_db_path("/flag.db", deep) == Path("/flag.db")
+    assert resolve_db_path(None, deep) == Path(tmp_path / "logbook.db")  # $LOGBOOK_DB
+    monkeypatch.delenv("LOGBOOK_DB")
+    assert resolve_db_path(None, deep) == blog / ".logbook" / "logbook.db"
+    monkeypatch.chdir(tmp_path)
+    user = resolve_db_path(None, tmp_path)
+    assert user.name == "logbook.db" and str(tmp_path / "home") in str(user)
+
+
+def test_init_in_a_git_repo_keeps_the_database_out_of_git(cli, tmp_path, monkeypatch):
+    blog = tmp_path / "blog"
+    blog.mkdir()
+    subprocess.run(["git", "init", "-q", str(blog)], check=True)
+    monkeypatch.chdir(blog)
+    monkeypatch.delenv("LOGBOOK_DB")
+    cli("init")
+    cli("idea", "add", "Stored in the project")
+    assert (blog / ".logbook" / "logbook.db").exists()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=blog,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "logbook.db" not in status
+    assert ".logbook/.gitignore" in status

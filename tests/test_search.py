@@ -1,0 +1,81 @@
+"""Search: FTS5 over everything, ranked, highlighted, in sync with every write."""
+
+from __future__ import annotations
+
+
+def _seed(cli):
+    cli(
+        "idea",
+        "add",
+        "Attention is all you need\n\nA note about transformers #nlp",
+        "--date",
+        "2020-01-01",
+    )
+    cli("idea", "add", "Kernels everywhere\n\nThe attention mechanism as a kernel #theory")
+    cli("idea", "add", "Unrelated idea about gardening")
+
+
+def test_results_are_ranked_with_title_matches_first(cli):
+    _seed(cli)
+    hits = cli("search", "attention", "--json").json()
+    assert [h["title"] for h in hits] == ["Attention is all you need", "Kernels everywhere"]
+    assert hits[0]["kind"] == "idea"
+    assert hits[0]["ref"] == "1"
+
+
+def test_snippets_mark_the_matched_words(cli):
+    _seed(cli)
+    hit = cli("search", "mechanism", "--json").json()[0]
+    assert "[mechanism]" in hit["snippet"]
+    plain = cli("search", "mechanism").stdout
+    assert "[mechanism]" in plain
+
+
+def test_filters_by_kind_tag_and_date(cli):
+    _seed(cli)
+    assert [h["ref"] for h in cli("search", "attention", "--tag", "theory", "--json").json()] == [
+        "2"
+    ]
+    assert [
+        h["ref"] for h in cli("search", "attention", "--since", "2021-01-01", "--json").json()
+    ] == ["2"]
+    assert cli("search", "attention", "--kind", "paper", "--json").json() == []
+
+
+def test_prefix_phrase_and_boolean_queries(cli):
+    _seed(cli)
+    assert len(cli("search", "transform*", "--json").json()) == 1
+    assert len(cli("search", '"attention mechanism"', "--json").json()) == 1
+    assert len(cli("search", "gardening OR kernels", "--json").json()) == 2
+
+
+def test_the_index_follows_edits_and_removals(cli, store):
+    _seed(cli)
+    cli("idea", "edit", "3", "--text", "Now about diffusion")
+    assert store.search("gardening") == []
+    assert [h.id for h in store.search("diffusion")] == [3]
+    cli("idea", "rm", "3")
+    assert store.search("diffusion") == []
+    cli("idea", "restore", "3")
+    assert [h.id for h in store.search("diffusion")] == [3]
+
+
+def test_accents_and_unicode_are_searchable(cli):
+    cli("idea", "add", "Réseaux de neurones et 深度学习")
+    assert len(cli("search", "reseaux", "--json").json()) == 1
+
+
+def test_a_query_with_fts_syntax_errors_is_a_usage_error(cli):
+    _seed(cli)
+    for query in ['"unterminated', "AND", "a NEAR(", "(", "nosuchcolumn:x"]:
+        result = cli("search", query, ok=False)
+        assert result.exit_code == 2, query
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: cannot read the search"), query
+
+
+def test_no_match_says_so_on_stderr(cli):
+    _seed(cli)
+    result = cli("search", "zebra")
+    assert result.stdout == ""
+    assert result.stderr.strip() == "no matches"

@@ -1,0 +1,196 @@
+"""The store: migrations, pragmas, and nothing lost when processes write at once."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlmodel import SQLModel
+
+from logbook.errors import StoreError
+from logbook.store import migrations, open_store
+
+
+def test_a_new_store_has_every_migration_recorded(tmp_path):
+    open_store(tmp_path / "new.db").close()
+    db = sqlite3.connect(tmp_path / "new.db")
+    names = [row[0] for row in db.execute("SELECT name FROM migration ORDER BY rowid")]
+    assert names == [m.__name__ for m in migrations.MIGRATIONS]
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
+
+
+def test_every_connection_uses_wal_foreign_keys_and_a_busy_timeout(store):
+    with store.read() as session:
+        conn = session.connection()
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_the_migrated_schema_matches_the_models(store):
+    import logbook.store.models  # noqa: F401  (registers the tables)
+
+    db = sqlite3.connect(store.path)
+    for table in SQLModel.metadata.sorted_tables:
+        columns = {row[1] for row in db.execute(f"PRAGMA table_info({table.name})")}
+        assert columns == set(table.columns.keys()), table.name
+
+
+def test_a_version_1_store_is_migrated_and_keeps_its_ideas(tmp_path):
+    path = tmp_path / "v1.db"
+    open_store(path, upto=1).close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    db.execute(
+        "INSERT INTO idea (uid, text, status, created_at, updated_at) VALUES "
+        "('0190a1b2-0000-7000-8000-000000000001', 'Old idea about kernels', 'open', "
+        "'2020-01-01T00:00:00.000000+00:00', '2020-01-01T00:00:00.000000+00:00')"
+    )
+    db.commit()
+    db.close()
+
+    store = open_store(path)
+    assert [i.text for i in store.ideas.find()] == ["Old idea about kernels"]
+    assert [h.title for h in store.search("kernels")] == ["Old idea about kernels"]
+    assert store.ideas.add("New idea").id == 2
+    store.close()
+
+
+def test_a_store_from_a_newer_logbook_is_refused(tmp_path, cli):
+    path = tmp_path / "future.db"
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {len(migrations.MIGRATIONS) + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer logbook"):
+        open_store(path)
+    result = cli("--db", str(path), "idea", "list", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: this store was written by a newer logbook")
+
+
+def test_a_failed_migration_leaves_no_half_schema(tmp_path, monkeypatch):
+    path = tmp_path / "half.db"
+    open_store(path, upto=1).close()
+
+    def broken(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE paper (id INTEGER PRIMARY KEY)")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [migrations.MIGRATIONS[0], broken])
+    with pytest.raises(RuntimeError):
+        open_store(path)
+    db = sqlite3.connect(path)
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "paper" not in tables
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from logbook.store import open_store
+
+    path, start, who = Path(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+    store = open_store(path)
+    while time.time() < start:
+        time.sleep(0.001)
+    for n in range(100):
+        store.ideas.add(f"idea {n} from writer {who} #w{who}")
+    """
+)
+
+
+@pytest.mark.slow
+def test_four_processes_adding_at_once_lose_nothing(tmp_path):
+    import time
+
+    path = tmp_path / "shared.db"
+    open_store(path).close()
+    start = time.time() + 1.5
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), str(start), str(who)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for who in range(4)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+    assert not any("locked" in e for e in errors)
+    store = open_store(path)
+    ideas = store.ideas.find()
+    assert len(ideas) == 400
+    assert len({i.uid for i in ideas}) == 400
+    assert len(store.ideas.find(tags=["w3"])) == 100
+    assert len(store.search("writer")) == 20  # the default limit; the index has them all
+    store.close()
+
+
+@pytest.mark.slow
+def test_cli_processes_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "cli.db"
+    open_store(path).close()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "logbook", "--db", str(path), "idea", "add", f"from cli {n}"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(8)
+    ]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert all(p.returncode == 0 for p in procs), errors
+    store = open_store(path)
+    assert len(store.ideas.find()) == 8
+    store.close()
+
+
+def test_changes_counter_moves_on_every_write(store):
+    before = store.changes()
+    store.ideas.add("One")
+    after_add = store.changes()
+    assert after_add > before
+    store.ideas.remove(1, purge=True)
+    assert store.changes() > after_add
+
+
+def test_an_unreadable_store_is_one_clear_line(tmp_path, cli):
+    bad = tmp_path / "not-a-store.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    result = cli("--db", str(bad), "idea", "list", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {bad} is not a logbook store (or it is damaged)"
+
+
+def test_a_locked_store_is_one_clear_line(tmp_path, cli, monkeypatch):
+    path = tmp_path / "locked.db"
+    open_store(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setenv("LOGBOOK_BUSY_TIMEOUT", "0.2")
+    try:
+        result = cli("--db", str(path), "idea", "add", "blocked", ok=False)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    assert "is locked by another logbook process" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert open_store(path).ideas.find() == []
+
+
+def test_store_folder_that_cannot_be_created_is_one_clear_line(tmp_path, cli):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = cli("--db", str(blocker / "sub" / "x.db"), "idea", "list", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot create the folder")
+    assert Path(blocker).read_text() == "x"
