@@ -2,11 +2,144 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Annotated
+
 import typer
+
+from logbook.cli import output as out
+from logbook.cli.common import JsonOption, local
+from logbook.cli.state import state
+from logbook.errors import UsageError
 
 posts_app = typer.Typer(help="Posts logbook wrote to the Jekyll site.", no_args_is_help=True)
 
 
-def publish() -> None:
-    """Write a Jekyll post for a week, a paper or an idea."""
-    raise typer.Exit(1)
+def publish(
+    spec: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[SPEC]",
+            help="With --week (the default): this, last, 2020-W43 or a date in the week.",
+        ),
+    ] = None,
+    week: Annotated[
+        bool, typer.Option("--week", "-w", help="Publish a week (this one unless SPEC).")
+    ] = False,
+    paper: Annotated[
+        str | None, typer.Option("--paper", "-p", help="Publish one paper (number or arXiv id).")
+    ] = None,
+    idea: Annotated[int | None, typer.Option("--idea", "-i", help="Publish one idea.")] = None,
+    site: Annotated[
+        str | None, typer.Option("--site", help="The Jekyll site (default: config site).")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The post's title.")] = None,
+    stdout: Annotated[
+        bool, typer.Option("--stdout", help="Print the post; write and record nothing.")
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", "-n", help="Print the post and where it would go; write nothing."
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite a post file that was edited by hand.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a Jekyll post for a week, a paper or an idea.
+
+    Example: logbook publish --week last --site ~/blog
+    """
+    from logbook import publish as lib
+
+    chosen = sum([week or (paper is None and idea is None), paper is not None, idea is not None])
+    if chosen > 1:
+        raise UsageError("publish one thing at a time: --week, --paper or --idea")
+    if spec is not None and (paper is not None or idea is not None):
+        raise UsageError(f"{spec!r}: a week SPEC goes with --week, not --paper or --idea")
+    config = state.config()
+    settings = lib.Settings.from_config(config)
+    store = state.store()
+    if paper is not None:
+        draft = lib.draft_paper(store, settings, paper, title=title)
+    elif idea is not None:
+        draft = lib.draft_idea(store, settings, idea, title=title)
+    else:
+        draft = lib.draft_week(store, settings, spec or "this", title=title)
+    if stdout:
+        if as_json:
+            out.print_json({**draft.to_dict(), "text": draft.text})
+        else:
+            sys.stdout.write(draft.text)
+        return
+    if dry_run and site is None and config.get("site") is None:
+        # Nothing to check against: show the post and its place in a site.
+        if as_json:
+            out.print_json({**draft.to_dict(), "file": None, "dry_run": True, "text": draft.text})
+        else:
+            sys.stdout.write(draft.text)
+            out.info(f"Would write {draft.path} (no site given)")
+        return
+    target = lib.resolve_site(site, config.get("site"))
+    result = lib.write_post(store, draft, target, force=force, dry_run=dry_run)
+    if as_json:
+        data = result.to_dict()
+        if dry_run:
+            data["text"] = draft.text
+        out.print_json(data)
+        return
+    if dry_run:
+        sys.stdout.write(draft.text)
+        would = {"created": "create", "updated": "overwrite", "unchanged": "leave unchanged"}
+        out.info(f"Would {would[result.action]} {result.file}")
+        return
+    verb = {"created": "Wrote", "updated": "Rewrote", "unchanged": "Unchanged:"}[result.action]
+    forced = " (overwriting the edits by hand)" if result.forced else ""
+    out.info(f"{verb} {result.file}{forced}")
+
+
+@posts_app.command("list")
+def list_(
+    kind: Annotated[
+        str | None, typer.Option("--kind", "-k", help="Only posts of this kind: week, paper, idea.")
+    ] = None,
+    archived: Annotated[bool, typer.Option(help="List removed posts instead.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List the posts logbook wrote, newest first. Example: logbook post list --kind week"""
+    posts = state.store().posts.find(kind=kind, archived=archived)
+    if as_json:
+        out.print_json([p.to_dict(body=False) for p in posts])
+        return
+    out.table(
+        [[p.id, local(p.published_at), p.kind, p.source, p.title, p.path] for p in posts],
+        ["#", "date", "kind", "source", "title", "path"],
+        empty="no posts yet (logbook publish --week writes one)",
+    )
+
+
+@posts_app.command("show")
+def show(
+    number: Annotated[int, typer.Argument(help="The post's number (see 'post list').")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one post: where it is and the markdown logbook wrote. Example: logbook post show 3"""
+    post = state.store().posts.get(number)
+    if as_json:
+        out.print_json(post.to_dict())
+        return
+    out.fields(
+        [
+            ("post", f"#{post.id}" + (" (removed)" if post.archived_at else "")),
+            ("kind", post.kind),
+            ("source", post.source),
+            ("title", post.title),
+            ("date", local(post.published_at, seconds=True)),
+            ("path", post.path),
+            ("updated", local(post.updated_at)),
+            ("tags", post.tags and [t.name for t in post.tags]),
+        ],
+        post.body,
+    )

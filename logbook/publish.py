@@ -1,0 +1,627 @@
+"""Entries + templates → Jekyll post files.
+
+    draft_week / draft_paper / draft_idea   gather (digest.py), escape (jekyll.py), render
+    write_post                              check the file, write it atomically, record it
+
+A draft is the whole file in memory; nothing touches the site until ``write_post``. The
+templates are Jinja2 (``StrictUndefined``): the user's ``templates_dir`` first, file by file,
+then the built-in ones shipped as the package ``logbook.templates``. Every value a template
+receives is already Jekyll-safe markdown, so a template cannot forget to escape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from logbook import jekyll
+from logbook.dates import Week, now, parse_week
+from logbook.errors import ConfigError, PublishError, UsageError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from logbook.config import Config
+    from logbook.digest import IdeaItem, PaperItem, WeekDigest
+    from logbook.store import Store
+    from logbook.store.posts import PostView
+
+CATEGORIES = {"week": ["research-log"], "paper": ["papers"], "idea": ["ideas"]}
+TITLE_FIELDS = "{week}, {year}, {number}, {start}, {end}"
+MAX_TAGS = 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The config values publishing needs."""
+
+    tz: tzinfo
+    week_start: str = "monday"
+    layout: str = "post"
+    title_pattern: str = "Research log, week {week}"
+    math: str = "mathjax"
+    author: str | None = None
+    templates_dir: Path | None = None
+    min_entries: int = 3
+
+    @classmethod
+    def from_config(cls, config: Config) -> Settings:
+        folder = config.get("templates_dir")
+        return cls(
+            tz=config.tz,
+            week_start=config.get("week_start"),
+            layout=config.get("post.layout"),
+            title_pattern=config.get("post.title"),
+            math=config.get("post.math"),
+            author=config.get("author"),
+            templates_dir=Path(folder).expanduser() if folder else None,
+            min_entries=config.get("themes.min_entries"),
+        )
+
+
+@dataclass
+class Draft:
+    """A post ready to be written: where, its front matter values and the whole file."""
+
+    kind: str
+    source: str
+    title: str
+    slug: str
+    path: str  # relative to the site: _posts/2020-10-19-slug.md
+    date: datetime
+    tags: list[str]
+    categories: list[str]
+    excerpt: str
+    body: str
+    text: str  # front matter + body: exactly the bytes that get written
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "title": self.title,
+            "slug": self.slug,
+            "path": self.path,
+            "date": jekyll.jekyll_date(self.date),
+            "tags": self.tags,
+            "categories": self.categories,
+            "excerpt": self.excerpt,
+            "content_hash": jekyll.content_hash(self.text),
+        }
+
+
+@dataclass
+class PublishResult:
+    """What ``write_post`` did (or, in a dry run, would do) with a draft."""
+
+    draft: Draft
+    file: Path
+    action: str  # created | updated | unchanged
+    dry_run: bool = False
+    forced: bool = False
+    post: PostView | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.draft.to_dict(),
+            "file": str(self.file),
+            "action": self.action,
+            "dry_run": self.dry_run,
+            "forced": self.forced,
+            "post_id": self.post.id if self.post else None,
+        }
+
+
+# ---------------------------------------------------------------------------------------
+# Templates
+
+
+def template_env(templates_dir: Path | None) -> Environment:
+    """Jinja2 with ``StrictUndefined``: the user's folder first, then the built-in templates."""
+    import jinja2
+
+    loaders: list[jinja2.BaseLoader] = []
+    if templates_dir is not None:
+        if not templates_dir.is_dir():
+            raise ConfigError(f"templates_dir {templates_dir} is not a folder")
+        loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
+    loaders.append(_BuiltinLoader())
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def _builtin_loader_class() -> Any:
+    import jinja2
+
+    class BuiltinLoader(jinja2.BaseLoader):
+        """The templates shipped in the wheel as ``logbook.templates`` (works from a zip too)."""
+
+        def get_source(
+            self, environment: jinja2.Environment, template: str
+        ) -> tuple[str, str | None, Any]:
+            from importlib.resources import files
+
+            if "/" in template or "\\" in template:
+                raise jinja2.TemplateNotFound(template)
+            resource = files("logbook.templates").joinpath(template)
+            if not resource.is_file():
+                raise jinja2.TemplateNotFound(template)
+            return resource.read_text(encoding="utf-8"), f"(built-in) {template}", lambda: True
+
+        def list_templates(self) -> list[str]:
+            from importlib.resources import files
+
+            found = files("logbook.templates").iterdir()
+            return sorted(p.name for p in found if p.name.endswith(".j2"))
+
+    return BuiltinLoader
+
+
+def _BuiltinLoader() -> Any:
+    return _builtin_loader_class()()
+
+
+def builtin_template(name: str) -> str:
+    """The text of a built-in template (for users who want to copy and change one)."""
+    from importlib.resources import files
+
+    return files("logbook.templates").joinpath(name).read_text(encoding="utf-8")
+
+
+def render(env: Environment, name: str, context: dict[str, Any]) -> str:
+    """Render template ``name``; a template error names the file and line."""
+    import jinja2
+
+    try:
+        template = env.get_template(name)
+        return template.render(**context)
+    except jinja2.TemplateNotFound:
+        raise PublishError(f"no template {name} (built-in or in templates_dir)") from None
+    except jinja2.TemplateSyntaxError as error:
+        where = error.filename or name
+        raise PublishError(f"template {where}, line {error.lineno}: {error.message}") from None
+    except jinja2.TemplateError as error:
+        line = _template_line(error, name)
+        at = f", line {line}" if line else ""
+        raise PublishError(f"template {name}{at}: {error.message or error}") from None
+
+
+def _template_line(error: BaseException, name: str) -> int | None:
+    """The template line an error was raised on (Jinja rewrites frames to template lines)."""
+    line = None
+    trace = error.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(name):
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
+
+
+# ---------------------------------------------------------------------------------------
+# Drafts
+
+
+def draft_week(
+    store: Store,
+    settings: Settings,
+    spec: str = "this",
+    *,
+    title: str | None = None,
+    env: Environment | None = None,
+) -> Draft:
+    """The post for a week: ``this``, ``last``, ``2020-W43`` or a date inside the week."""
+    from logbook.digest import gather_week
+
+    moment = now(settings.tz)
+    week = parse_week(spec, settings.tz, settings.week_start, reference=moment)
+    if week.start > moment:
+        raise UsageError(f"the week {week.label} has not begun yet; nothing to publish")
+    digest = gather_week(
+        store,
+        week,
+        tz=settings.tz,
+        week_start=settings.week_start,
+        min_entries=settings.min_entries,
+    )
+    title = jekyll.one_line(title) if title else week_title(settings.title_pattern, week)
+    context = week_context(digest, settings, title)
+    body = render(env or template_env(settings.templates_dir), "week.md.j2", context)
+    tags = _tag_names([*(t.name for t in digest.themes), *_by_count(digest.tag_counts())])
+    return _draft(
+        store,
+        settings,
+        kind="week",
+        source=week.label,
+        title=title,
+        # The week's first moment: stable, so re-publishing rewrites the same file, and
+        # never in the future for a week that has begun.
+        date=min(week.start, moment),
+        fallback_slug=f"week-{week.label}",
+        tags=tags,
+        excerpt=week_summary(digest),
+        body=body,
+    )
+
+
+def draft_paper(
+    store: Store,
+    settings: Settings,
+    ref: str,
+    *,
+    title: str | None = None,
+    env: Environment | None = None,
+) -> Draft:
+    """A post about one paper (number or arXiv id): metadata, abstract, notes, ideas."""
+    from logbook.digest import find_paper
+
+    paper = find_paper(store, ref)
+    title = jekyll.one_line(title or paper.title) or paper.arxiv_id
+    context = {
+        "title": jekyll.plain_text(title, math=settings.math),
+        "author": _author(settings),
+        "paper": paper_context(paper, settings),
+    }
+    body = render(env or template_env(settings.templates_dir), "paper.md.j2", context)
+    tags = [*paper.tags, *([paper.primary_category] if paper.primary_category else [])]
+    return _draft(
+        store,
+        settings,
+        kind="paper",
+        source=paper.uid,
+        title=title,
+        date=None,
+        fallback_slug=f"paper-{paper.arxiv_id}",
+        tags=_tag_names(tags),
+        excerpt=jekyll.excerpt_of(_first_paragraph(paper.notes) or paper.abstract or title),
+        body=body,
+    )
+
+
+def draft_idea(
+    store: Store,
+    settings: Settings,
+    number: int,
+    *,
+    title: str | None = None,
+    env: Environment | None = None,
+) -> Draft:
+    """A post that works out one idea: its text, status, tags and papers."""
+    from logbook.digest import find_idea
+
+    idea = find_idea(store, number)
+    title = jekyll.one_line(title or idea.title) or f"Idea {idea.id}"
+    context = {
+        "title": jekyll.plain_text(title, math=settings.math),
+        "author": _author(settings),
+        "idea": idea_context(idea, settings),
+    }
+    body = render(env or template_env(settings.templates_dir), "idea.md.j2", context)
+    return _draft(
+        store,
+        settings,
+        kind="idea",
+        source=idea.uid,
+        title=title,
+        date=None,
+        fallback_slug=f"idea-{idea.id}",
+        tags=_tag_names(idea.tags),
+        excerpt=jekyll.excerpt_of(_first_paragraph(idea.body) or title),
+        body=body,
+    )
+
+
+def _draft(
+    store: Store,
+    settings: Settings,
+    *,
+    kind: str,
+    source: str,
+    title: str,
+    date: datetime | None,
+    fallback_slug: str,
+    tags: list[str],
+    excerpt: str,
+    body: str,
+) -> Draft:
+    """Place the post: a post published before keeps its file (and so its URL)."""
+    existing = store.posts.lookup(kind, source)
+    if existing is not None and _valid_path(existing.path):
+        slug, path = existing.slug, existing.path
+        date = existing.published_at.astimezone(settings.tz) if date is None else date
+        if not existing.path.startswith(f"{jekyll.POSTS_DIR}/{date:%Y-%m-%d}-"):
+            date = existing.published_at.astimezone(settings.tz)
+    else:
+        date = now(settings.tz) if date is None else date
+        slug = jekyll.slugify(title, fallback=fallback_slug)
+        taken = store.posts.paths()
+        path, number = jekyll.post_filename(date, slug), 1
+        while path in taken and taken[path] != (kind, source):
+            number += 1
+            path = jekyll.post_filename(date, f"{slug}-{number}")
+        slug = path.removeprefix(f"{jekyll.POSTS_DIR}/{date:%Y-%m-%d}-").removesuffix(".md")
+    date = date.replace(microsecond=0)
+    fields: dict[str, Any] = {
+        "layout": settings.layout,
+        "title": title,
+        "date": jekyll.jekyll_date(date),
+    }
+    if settings.author:
+        fields["author"] = settings.author
+    categories = CATEGORIES[kind]
+    fields.update({"tags": tags, "categories": categories, "excerpt": excerpt})
+    body = body.strip("\n") + "\n"
+    text = jekyll.front_matter(fields) + "\n" + body
+    return Draft(kind, source, title, slug, path, date, tags, categories, excerpt, body, text)
+
+
+def _valid_path(relative: str) -> bool:
+    try:
+        jekyll.post_path(Path("."), relative)
+    except PublishError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+
+
+def resolve_site(flag: str | Path | None, configured: str | None) -> Path:
+    """The Jekyll site: ``--site``, config ``site``, else the folder holding ``.logbook/``."""
+    from logbook.config import find_project_dir
+
+    if flag:
+        site = Path(flag).expanduser()
+    elif configured:
+        site = Path(configured).expanduser()
+    else:
+        project = find_project_dir()
+        if project is None:
+            raise PublishError(
+                "no Jekyll site: pass --site PATH or set one with 'logbook config set site PATH'"
+            )
+        site = project.parent
+    if not site.is_dir():
+        raise PublishError(f"the site folder {site} does not exist")
+    return site
+
+
+def write_post(
+    store: Store, draft: Draft, site: Path, *, force: bool = False, dry_run: bool = False
+) -> PublishResult:
+    """Write ``draft`` into ``site`` atomically and record it.
+
+    A file logbook wrote before is rewritten; a file that changed since (its hash differs
+    from the one recorded), or that logbook never wrote, is left alone unless ``force``.
+    With ``dry_run`` the same checks run and nothing is written or recorded.
+    """
+    from logbook.fileio import write_atomic
+
+    target = jekyll.post_path(site, draft.path)
+    existing = store.posts.lookup(draft.kind, draft.source)
+    data = draft.text.encode("utf-8")
+    action, forced = "created", False
+    if target.exists():
+        current = target.read_bytes()
+        ours = existing is not None and existing.path == draft.path
+        if ours and existing is not None and jekyll.content_hash(current) == existing.content_hash:
+            action = "unchanged" if current == data else "updated"
+        elif force:
+            action, forced = "updated", True
+        elif ours:
+            raise PublishError(
+                f"{target} was edited by hand since logbook wrote it; "
+                "publish with --force to overwrite it"
+            )
+        else:
+            raise PublishError(
+                f"{target} exists and logbook did not write it; publish with --force to overwrite it"
+            )
+    if dry_run:
+        return PublishResult(draft, target, action, dry_run=True, forced=forced, post=existing)
+
+    def write() -> None:
+        if action != "unchanged":
+            write_atomic(target, data)
+
+    post = store.posts.record(
+        kind=draft.kind,
+        source=draft.source,
+        title=draft.title,
+        slug=draft.slug,
+        path=draft.path,
+        content_hash=jekyll.content_hash(data),
+        body=draft.body,
+        published_at=draft.date,
+        tags=draft.tags,
+        write=write,
+    )
+    return PublishResult(draft, target, action, forced=forced, post=post)
+
+
+# ---------------------------------------------------------------------------------------
+# Template contexts: every text value is Jekyll-safe markdown already
+
+
+def week_title(pattern: str, week: Week) -> str:
+    """The weekly title from config ``post.title``: ``Research log, week {week}``."""
+    year, number, _ = (week.start + timedelta(days=3)).isocalendar()
+    values = {
+        "week": week.label,
+        "year": year,
+        "number": number,
+        "start": f"{week.start:%Y-%m-%d}",
+        "end": f"{week.end - timedelta(days=1):%Y-%m-%d}",
+    }
+    try:
+        return jekyll.one_line(pattern.format(**values))
+    except (KeyError, IndexError, ValueError) as error:
+        raise ConfigError(
+            f"post.title {pattern!r} cannot be filled ({error}); use {TITLE_FIELDS}"
+        ) from None
+
+
+def week_summary(digest: WeekDigest) -> str:
+    """One plain sentence for the excerpt: what happened this week."""
+    parts = []
+    for count, one, many in (
+        (len(digest.ideas_new), "new idea", "new ideas"),
+        (len(digest.ideas_changed), "idea revisited", "ideas revisited"),
+        (len(digest.papers_added), "paper added", "papers added"),
+        (len(digest.papers_read), "paper read", "papers read"),
+    ):
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    if not parts:
+        return f"A quiet week ({digest.week.label}): nothing was logged."
+    summary = ", ".join(parts) + "."
+    if digest.themes:
+        summary += " Themes: " + ", ".join(t.label for t in digest.themes[:5]) + "."
+    return jekyll.excerpt_of(summary[:1].upper() + summary[1:])
+
+
+def week_context(digest: WeekDigest, settings: Settings, title: str) -> dict[str, Any]:
+    week = digest.week
+    year, number, _ = (week.start + timedelta(days=3)).isocalendar()
+
+    def plain(text: str) -> str:
+        return jekyll.plain_text(text, math=settings.math)
+
+    return {
+        "title": plain(title),
+        "author": _author(settings),
+        "week": {
+            "label": week.label,
+            "year": year,
+            "number": number,
+            "start": f"{week.start:%Y-%m-%d}",
+            "end": f"{week.end - timedelta(days=1):%Y-%m-%d}",
+        },
+        "summary": plain(week_summary(digest)),
+        "empty": digest.empty,
+        "themes": [
+            {"name": plain(t.name), "label": plain(t.label), "entries": t.entries, "weeks": t.weeks}
+            for t in digest.themes
+        ],
+        "ideas_new": [idea_context(i, settings) for i in digest.ideas_new],
+        "ideas_changed": [idea_context(i, settings) for i in digest.ideas_changed],
+        "papers_added": [paper_context(p, settings) for p in digest.papers_added],
+        "papers_read": [paper_context(p, settings) for p in digest.papers_read],
+        "reading_list": [paper_context(p, settings) for p in digest.reading_list],
+        "reading_more": digest.reading_total - len(digest.reading_list),
+    }
+
+
+def idea_context(idea: IdeaItem, settings: Settings) -> dict[str, Any]:
+    def day(moment: datetime) -> str:
+        return f"{moment.astimezone(settings.tz):%Y-%m-%d}"
+
+    return {
+        "id": idea.id,
+        "title": jekyll.markdown_text(jekyll.one_line(idea.title), math=settings.math),
+        "body": jekyll.markdown_text(idea.body, math=settings.math),
+        "status": idea.status,
+        "tags": [jekyll.plain_text(t) for t in idea.tags],
+        "papers": [
+            {
+                "id": p.id,
+                "arxiv_id": p.arxiv_id,
+                "title": jekyll.plain_text(p.title, math=settings.math),
+                "link": p.link,
+            }
+            for p in idea.papers
+        ],
+        "created": day(idea.created_at),
+        "updated": day(idea.updated_at),
+    }
+
+
+def paper_context(paper: PaperItem, settings: Settings) -> dict[str, Any]:
+    def plain(text: str | None) -> str:
+        return jekyll.plain_text(text or "", math=settings.math)
+
+    def day(moment: datetime | None) -> str:
+        return f"{moment.astimezone(settings.tz):%Y-%m-%d}" if moment else ""
+
+    authors = paper.authors
+    short = authors if len(authors) <= 3 else [*authors[:3], "et al."]
+    return {
+        "id": paper.id,
+        "arxiv_id": paper.arxiv_id,
+        "version": paper.version,
+        "title": plain(paper.title),
+        "authors": plain(", ".join(authors)),
+        "authors_short": plain(", ".join(short)),
+        "link": paper.link,
+        "pdf_url": _url(paper.pdf_url),
+        "abstract": jekyll.plain_text(paper.abstract, math=settings.math, paragraphs=True),
+        "notes": jekyll.markdown_text(paper.notes, math=settings.math),
+        "categories": [plain(c) for c in paper.categories],
+        "primary_category": plain(paper.primary_category),
+        "published": day(paper.published),
+        "doi": plain(paper.doi),
+        "doi_link": f"https://doi.org/{_url(paper.doi)}" if paper.doi else "",
+        "journal_ref": plain(paper.journal_ref),
+        "comment": plain(paper.comment),
+        "status": paper.status,
+        "read": day(paper.read_at),
+        "added": day(paper.created_at),
+        "tags": [plain(t) for t in paper.tags],
+        "ideas": [
+            {
+                "id": i.id,
+                "title": jekyll.markdown_text(jekyll.one_line(i.title), math=settings.math),
+                "status": i.status,
+            }
+            for i in paper.ideas
+        ],
+    }
+
+
+def _author(settings: Settings) -> str:
+    return jekyll.plain_text(settings.author or "")
+
+
+def _url(url: str | None) -> str:
+    """A URL safe inside ``(…)`` of a markdown link and inert for Liquid."""
+    if not url:
+        return ""
+    return jekyll.liquid_literal(re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group()):02X}", url))
+
+
+def _first_paragraph(text: str) -> str:
+    for block in re.split(r"\n\s*\n", text.strip()):
+        if block.strip():
+            return block
+    return ""
+
+
+def _by_count(counts: Any) -> list[str]:
+    return [name for name, _ in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))]
+
+
+def _tag_names(names: list[str]) -> list[str]:
+    """Front matter tags: normalized like logbook tags, no repeats, at most ``MAX_TAGS``."""
+    from logbook.store.tags import normalize_tag
+
+    result: list[str] = []
+    for name in names:
+        try:
+            tag = normalize_tag(name)
+        except UsageError:
+            continue  # a theme phrase that is no tag (punctuation): left out of the tags
+        if tag not in result:
+            result.append(tag)
+    return result[:MAX_TAGS]

@@ -1,0 +1,237 @@
+"""Posts: what logbook wrote to the Jekyll site, one per week, paper or idea."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, col, select
+
+from logbook.dates import now
+from logbook.errors import NotFoundError, UsageError
+from logbook.ids import new_uid
+from logbook.store.models import POST_KINDS, Post, Revision
+from logbook.store.tags import TagRef, link_tags, normalize_tag, tags_of, unlink_tags
+
+if TYPE_CHECKING:
+    from logbook.store import Store
+
+
+@dataclass
+class PostView:
+    """A post as commands show it."""
+
+    id: int
+    uid: str
+    kind: str
+    source: str
+    title: str
+    slug: str
+    path: str
+    content_hash: str
+    body: str
+    published_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None = None
+    tags: list[TagRef] = field(default_factory=list)
+
+    def to_dict(self, *, body: bool = True) -> dict[str, Any]:
+        """The documented JSON form (field names are stable)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "uid": self.uid,
+            "kind": self.kind,
+            "source": self.source,
+            "title": self.title,
+            "slug": self.slug,
+            "path": self.path,
+            "content_hash": self.content_hash,
+            "tags": [t.name for t in self.tags],
+            "published_at": self.published_at.isoformat(),
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "archived": self.archived_at is not None,
+        }
+        if body:
+            data["body"] = self.body
+        return data
+
+
+def check_kind(kind: str) -> str:
+    """``kind`` if it is a post kind, else a usage error listing them."""
+    value = kind.strip().lower()
+    if value not in POST_KINDS:
+        raise UsageError(f"{kind!r} is not a kind of post; use one of {', '.join(POST_KINDS)}")
+    return value
+
+
+class Posts:
+    """The posts recorded in one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def lookup(self, kind: str, source: str) -> PostView | None:
+        """The post for a week (``2020-W43``) or an entry (its uid), archived or not."""
+        with self.store.read() as session:
+            post = _by_source(session, check_kind(kind), source)
+            return None if post is None else self._view(session, post)
+
+    def at_path(self, path: str) -> PostView | None:
+        """The post recorded at ``path`` (``_posts/…``), if any."""
+        with self.store.read() as session:
+            post = session.exec(select(Post).where(Post.path == path)).first()
+            return None if post is None else self._view(session, post)
+
+    def paths(self) -> dict[str, tuple[str, str]]:
+        """Every recorded path → the (kind, source) of its post."""
+        with self.store.read() as session:
+            rows = session.exec(select(Post.path, Post.kind, Post.source))
+            return {path: (kind, source) for path, kind, source in rows}
+
+    def record(
+        self,
+        *,
+        kind: str,
+        source: str,
+        title: str,
+        slug: str,
+        path: str,
+        content_hash: str,
+        body: str,
+        published_at: datetime,
+        tags: list[str] | None = None,
+        write: Callable[[], None] | None = None,
+    ) -> PostView:
+        """Record a post by (kind, source): a new row, or the same row updated.
+
+        ``write`` (writing the file) runs inside the transaction, so a failed write leaves
+        the record as it was. A changed body keeps the old one as a revision; the tags
+        become exactly ``tags``.
+        """
+        kind = check_kind(kind)
+        names = list(dict.fromkeys(normalize_tag(t) for t in tags or []))
+        moment = now(UTC)
+        with self.store.write() as session:
+            post = _by_source(session, kind, source)
+            if post is None:
+                post = Post(
+                    uid=new_uid(),
+                    kind=kind,
+                    source=source,
+                    title=title,
+                    slug=slug,
+                    path=path,
+                    content_hash=content_hash,
+                    body=body,
+                    published_at=published_at,
+                    created_at=moment,
+                    updated_at=moment,
+                )
+            else:
+                if post.body != body:
+                    session.add(
+                        Revision(
+                            entry_kind="post",
+                            entry_uid=post.uid,
+                            field="body",
+                            value=post.body,
+                            written_at=post.updated_at,
+                            replaced_at=moment,
+                        )
+                    )
+                post.title, post.slug, post.path = title, slug, path
+                post.content_hash, post.body = content_hash, body
+                post.published_at = published_at
+                post.updated_at = moment
+                post.archived_at = None
+            session.add(post)
+            session.flush()
+            assert post.id is not None
+            old = [t.name for t in tags_of(session, "post", [post.id])[post.id]]
+            unlink_tags(session, "post", post.id, [n for n in old if n not in names])
+            link_tags(session, "post", post.id, names)
+            if write is not None:
+                write()
+            return self._view(session, post)
+
+    def find(self, *, kind: str | None = None, archived: bool = False) -> list[PostView]:
+        """Posts, newest first; ``archived`` lists removed ones instead."""
+        query = select(Post).where(
+            col(Post.archived_at).is_not(None) if archived else col(Post.archived_at).is_(None)
+        )
+        if kind is not None:
+            query = query.where(Post.kind == check_kind(kind))
+        query = query.order_by(col(Post.published_at).desc(), col(Post.id).desc())
+        with self.store.read() as session:
+            posts = list(session.exec(query))
+            return self._views(session, posts)
+
+    def get(self, number: int) -> PostView:
+        """The post numbered ``number``."""
+        with self.store.read() as session:
+            return self._view(session, _load(session, number))
+
+    def remove(self, number: int, *, purge: bool = False) -> PostView:
+        """Forget a post (archived, restorable; ``purge`` deletes the record). The file stays."""
+        with self.store.write() as session:
+            post = _load(session, number)
+            view = self._view(session, post)
+            if purge:
+                for revision in session.exec(
+                    select(Revision).where(Revision.entry_uid == post.uid)
+                ):
+                    session.delete(revision)
+                session.delete(post)
+            elif post.archived_at is None:
+                post.archived_at = now(UTC)
+                session.add(post)
+            return view
+
+    def restore(self, number: int) -> PostView:
+        """Bring back a removed post record."""
+        with self.store.write() as session:
+            post = _load(session, number)
+            post.archived_at = None
+            session.add(post)
+            session.flush()
+            return self._view(session, post)
+
+    def _view(self, session: Session, post: Post) -> PostView:
+        return self._views(session, [post])[0]
+
+    def _views(self, session: Session, posts: list[Post]) -> list[PostView]:
+        tags = tags_of(session, "post", [p.id for p in posts if p.id is not None])
+        return [
+            PostView(
+                id=p.id or 0,
+                uid=p.uid,
+                kind=p.kind,
+                source=p.source,
+                title=p.title,
+                slug=p.slug,
+                path=p.path,
+                content_hash=p.content_hash,
+                body=p.body,
+                published_at=p.published_at,
+                created_at=p.created_at,
+                updated_at=p.updated_at,
+                archived_at=p.archived_at,
+                tags=tags.get(p.id or 0, []),
+            )
+            for p in posts
+        ]
+
+
+def _by_source(session: Session, kind: str, source: str) -> Post | None:
+    return session.exec(select(Post).where(Post.kind == kind, Post.source == source)).first()
+
+
+def _load(session: Session, number: int) -> Post:
+    post = session.get(Post, number)
+    if post is None:
+        raise NotFoundError(f"no post #{number}")
+    return post
