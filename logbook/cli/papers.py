@@ -2,11 +2,330 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from logbook.cli import output as out
+from logbook.cli.common import JsonOption, edit_text, local, read_text, when
+from logbook.cli.state import state
+
+if TYPE_CHECKING:
+    from logbook.paper_import import ImportReport
+    from logbook.store.papers import PaperView
 
 app = typer.Typer(help="Import arXiv papers and keep the reading list.", no_args_is_help=True)
 
+PaperArg = Annotated[
+    str, typer.Argument(help="The paper: its number (see 'paper list') or any arXiv id form.")
+]
+StatusOption = Annotated[
+    list[str] | None, typer.Option("--status", "-s", help="to-read, reading or read.")
+]
+TagOption = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")]
 
-def reading_list() -> None:
-    """The reading list as markdown, BibTeX or JSON."""
-    raise typer.Exit(1)
+
+def _done(paper: PaperView, verb: str, as_json: bool) -> None:
+    if as_json:
+        out.print_json(paper.to_dict())
+    else:
+        out.info(f"{verb} paper #{paper.id} ({paper.arxiv_id}): {paper.title}")
+
+
+@app.command("import")
+def import_(
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(help="arXiv ids or links: 1706.03762, arXiv:…, abs/pdf URLs, hep-th/…"),
+    ] = None,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from-file",
+            "-f",
+            help="Read every arXiv id or link in a text or markdown file; '-' reads stdin.",
+        ),
+    ] = None,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Fetch known papers again for newer versions.")
+    ] = False,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="Tag every imported paper.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import papers from arXiv; known ones cost no request. Example: logbook paper import 1706.03762 arXiv:2103.00001"""
+    from logbook.paper_import import import_papers
+
+    refs = list(ids or [])
+    if from_file is not None:
+        refs.extend(_ids_from_file(from_file))
+    if not refs:
+        from logbook.errors import UsageError
+
+        raise UsageError("give arXiv ids, or --from-file PATH ('-' for stdin)")
+    config = state.config()
+    bar = _ProgressBar()
+    try:
+        report = import_papers(
+            state.store(),
+            refs,
+            api_url=config.get("arxiv.api_url"),
+            delay_seconds=config.get("arxiv.delay_seconds"),
+            refresh=refresh,
+            tags=tag or [],
+            progress=bar.update,
+        )
+    finally:
+        bar.close()
+    _report(report, as_json)
+    if state.config().get("themes.auto_apply") and (report.of("imported") or report.of("updated")):
+        from logbook.cli.themes import apply_quietly
+
+        apply_quietly()
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _ids_from_file(name: str) -> list[str]:
+    from logbook.errors import UsageError
+    from logbook.paper_import import ids_in_document, looks_like_markdown
+
+    if name == "-":
+        content = sys.stdin.read()
+    else:
+        try:
+            content = Path(name).expanduser().read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"no file {name}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"cannot read {name}: {error}") from None
+    found = ids_in_document(content, markdown=looks_like_markdown(name, content))
+    if not found:
+        raise UsageError(f"no arXiv ids or links in {'stdin' if name == '-' else name}")
+    return found
+
+
+class _ProgressBar:
+    """A Rich bar on stderr while more than one id is fetched (only on a terminal)."""
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if total <= 1 or not sys.stderr.isatty():
+            return
+        if self._progress is None:
+            from rich.progress import Progress
+
+            from logbook.cli.output import _console
+
+            self._progress = Progress(console=_console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task("Fetching from arXiv", total=total)
+        self._progress.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _report(report: ImportReport, as_json: bool) -> None:
+    from logbook.paper_import import OUTCOME_LABELS
+
+    if as_json:
+        out.print_json(report.to_dict())
+        return
+    out.table(
+        [
+            [
+                OUTCOME_LABELS[i.outcome],
+                i.arxiv_id or i.input,
+                i.number or "",
+                i.title or "",
+                i.message or "",
+            ]
+            for i in report.items
+        ],
+        ["result", "arXiv id", "#", "title", "note"],
+        title="Import",
+    )
+    out.info(report.summary())
+
+
+@app.command("list")
+def list_(
+    status: StatusOption = None,
+    tag: TagOption = None,
+    category: Annotated[
+        list[str] | None, typer.Option("--category", "-c", help="Only in this arXiv category.")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Added on or after this date.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Only the newest N.")] = None,
+    archived: Annotated[bool, typer.Option(help="List removed papers instead.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List papers in the order they were added. Example: logbook paper list --status to-read --category cs.LG"""
+    papers = state.store().papers.find(
+        statuses=status,
+        tags=tag,
+        categories=category,
+        since=when(since),
+        archived=archived,
+        limit=limit,
+    )
+    if as_json:
+        out.print_json([p.to_dict() for p in papers])
+        return
+    out.table(
+        [
+            [
+                p.id,
+                p.arxiv_id,
+                p.status + (" (withdrawn)" if p.withdrawn else ""),
+                p.year or "",
+                p.title,
+                " ".join(f"#{t}" for t in p.user_tags),
+            ]
+            for p in papers
+        ],
+        ["#", "arXiv", "status", "year", "title", "tags"],
+        empty="no papers match",
+    )
+
+
+@app.command("show")
+def show(paper: PaperArg, as_json: JsonOption = False) -> None:
+    """Show a paper: abstract, authors, links, notes and linked ideas. Example: logbook paper show 1706.03762"""
+    view = state.store().papers.get(paper)
+    if as_json:
+        out.print_json(view.to_dict())
+        return
+    read = ""
+    if view.status == "read":
+        read = f"{local(view.read_at)} (v{view.read_version})"
+        if view.read_version and view.read_version < view.version:
+            read += f"; v{view.version} is newer"
+    out.fields(
+        [
+            ("paper", f"#{view.id}" + (" (removed)" if view.archived_at else "")),
+            ("title", view.title),
+            (
+                "arXiv",
+                f"{view.arxiv_id}v{view.version}" + (" (WITHDRAWN)" if view.withdrawn else ""),
+            ),
+            ("authors", view.authors),
+            ("published", view.published.date().isoformat() if view.published else None),
+            ("updated", view.updated.date().isoformat() if view.updated else None),
+            ("categories", view.categories),
+            ("journal", view.journal_ref),
+            ("doi", view.doi),
+            ("comment", view.comment),
+            ("abs", view.abs_url),
+            ("pdf", view.to_dict()["pdf_url"]),
+            ("cite key", view.cite_key),
+            ("status", view.status),
+            ("read", read),
+            ("tags", [f"#{t}" for t in view.user_tags]),
+            ("ideas", [f"#{i['id']} {i['title']}" for i in view.ideas]),
+            ("note revisions", len(view.revisions) or None),
+        ],
+        view.abstract + (f"\n\nNotes:\n{view.notes}" if view.notes else ""),
+    )
+
+
+@app.command("status")
+def status(
+    paper: PaperArg,
+    value: Annotated[str, typer.Argument(help="to-read, reading or read.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Set a paper's reading status; 'read' records when and which version. Example: logbook paper status 3 read"""
+    view = state.store().papers.set_status(paper, value)
+    _done(view, f"Marked {view.status}:", as_json)
+
+
+@app.command("note")
+def note(
+    paper: PaperArg,
+    text: Annotated[
+        str | None, typer.Argument(help="The note; '-' reads stdin; none opens $EDITOR.")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace the notes instead of adding to them.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Add to a paper's notes (earlier notes are kept as revisions). Example: logbook paper note 3 "Sec. 3.2 has the trick" """
+    papers = state.store().papers
+    if text is None:
+        body = edit_text(papers.get(paper).notes, what="note")
+        view = papers.note(paper, body, replace=True)
+    else:
+        view = papers.note(paper, read_text(text, what="note"), replace=replace)
+    _done(view, "Noted", as_json)
+
+
+@app.command("tag")
+def tag(
+    paper: PaperArg,
+    tags: Annotated[list[str], typer.Argument(help="Tags to add (or remove).")],
+    remove: Annotated[bool, typer.Option("--remove", "-r", help="Remove these tags.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Add or remove tags. Example: logbook paper tag 3 transformers attention"""
+    _done(state.store().papers.tag(paper, tags, remove=remove), "Retagged", as_json)
+
+
+@app.command("rm")
+def rm(
+    paper: PaperArg,
+    purge: Annotated[
+        bool, typer.Option("--purge", help="Delete for good, with its notes and revisions.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Remove a paper (restorable unless --purge). Example: logbook paper rm 3"""
+    view = state.store().papers.remove(paper, purge=purge)
+    _done(view, "Purged" if purge else "Removed", as_json)
+    if not purge and not as_json:
+        out.info(f"(undo with: logbook paper restore {view.id})")
+
+
+@app.command("restore")
+def restore(paper: PaperArg, as_json: JsonOption = False) -> None:
+    """Bring back a removed paper. Example: logbook paper restore 3"""
+    _done(state.store().papers.restore(paper), "Restored", as_json)
+
+
+def reading_list(
+    status: StatusOption = None,
+    tag: TagOption = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-F", help="markdown, bibtex or json.")
+    ] = "markdown",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+) -> None:
+    """The reading list as markdown (grouped by tag), BibTeX or JSON. Example: logbook reading-list --status to-read --format bibtex"""
+    from logbook.reading_list import render
+
+    fmt = "json" if as_json else fmt.strip().lower()
+    papers = state.store().papers
+    if fmt == "bibtex":
+        papers.assign_cite_keys()
+    text = render(papers.find(statuses=status, tags=tag), fmt, tags=tag or [])
+    if not text:
+        out.info("no papers match")
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from logbook.fileio import write_atomic
+
+    write_atomic(output, text)
+    out.info(f"Wrote the reading list to {output}")

@@ -1,0 +1,229 @@
+"""The reading list in the three forms a researcher needs: markdown, BibTeX and JSON.
+
+Markdown is what gets pasted into a post: grouped by tag, one line per paper with title,
+authors (et al. after three), year and abs link. BibTeX uses the stored citation keys and
+escapes text so that BibTeX (and any parser that follows its brace rules) reads it back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from logbook.store.papers import PaperView
+
+FORMATS = ("markdown", "bibtex", "json")
+UNTAGGED = "Other papers"
+
+
+def render(papers: Sequence[PaperView], fmt: str, *, tags: Sequence[str] = ()) -> str:
+    """The reading list as ``fmt`` (one of ``FORMATS``)."""
+    if fmt == "markdown":
+        return to_markdown(papers, tags=tags)
+    if fmt == "bibtex":
+        return to_bibtex(papers)
+    if fmt == "json":
+        return json.dumps([p.to_dict() for p in papers], ensure_ascii=False, indent=2) + "\n"
+    from logbook.errors import UsageError
+
+    raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+# -- markdown -------------------------------------------------------------------------------
+
+
+def authors_line(authors: Sequence[str]) -> str:
+    """``A, B and C``, or ``A, B, C et al.`` after three authors."""
+    if len(authors) > 3:
+        return ", ".join(authors[:3]) + " et al."
+    if len(authors) > 1:
+        return ", ".join(authors[:-1]) + " and " + authors[-1]
+    return authors[0] if authors else ""
+
+
+def markdown_line(paper: PaperView) -> str:
+    """``- [Title](https://arxiv.org/abs/ID) — A, B, C et al. (2017)``."""
+    title = re.sub(r"([\[\]])", r"\\\1", paper.title)
+    line = f"- [{title}]({paper.abs_url}) — {_md_text(authors_line(paper.authors))}"
+    if paper.year:
+        line += f" ({paper.year})"
+    if paper.withdrawn:
+        line += " *(withdrawn)*"
+    return line
+
+
+def to_markdown(papers: Sequence[PaperView], *, tags: Sequence[str] = ()) -> str:
+    """Papers grouped under a heading per user tag (a paper with two tags is in both).
+
+    Papers without a tag come last; with no tags at all the list has no headings. When
+    ``tags`` were asked for, only those groups are shown.
+    """
+    if not papers:
+        return ""
+    wanted = set(tags)
+    groups: dict[str, list[PaperView]] = {}
+    untagged: list[PaperView] = []
+    for paper in papers:
+        names = [t for t in paper.user_tags if not wanted or t in wanted]
+        for name in names:
+            groups.setdefault(name, []).append(paper)
+        if not names:
+            untagged.append(paper)
+    if not groups:
+        return "\n".join(markdown_line(p) for p in papers) + "\n"
+    blocks = [
+        f"## {name}\n\n" + "\n".join(markdown_line(p) for p in groups[name])
+        for name in sorted(groups)
+    ]
+    if untagged:
+        blocks.append(f"## {UNTAGGED}\n\n" + "\n".join(markdown_line(p) for p in untagged))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _md_text(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+# -- BibTeX ---------------------------------------------------------------------------------
+
+# Characters that mean something to (La)TeX outside maths, and how to write them as text.
+_TEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+# Combining accents and the TeX accent command for each.
+_ACCENTS = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0308": '"',
+    "\u0304": "=",
+    "\u0307": ".",
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0306": "u",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u0323": "d",
+}
+_LETTERS = {
+    "ß": r"{\ss}",
+    "ø": r"{\o}",
+    "Ø": r"{\O}",
+    "æ": r"{\ae}",
+    "Æ": r"{\AE}",
+    "œ": r"{\oe}",
+    "Œ": r"{\OE}",
+    "å": r"{\aa}",
+    "Å": r"{\AA}",
+    "ł": r"{\l}",
+    "Ł": r"{\L}",
+    "ı": r"{\i}",
+    "–": "--",
+    "—": "---",
+    "‘": "`",
+    "’": "'",
+    "“": "``",
+    "”": "''",
+    "\u00a0": "~",
+}
+_GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho varsigma sigma tau upsilon phi chi psi omega".split()  # noqa: SIM905
+
+
+def _greek(char: str) -> str | None:
+    code = ord(char)
+    if 0x3B1 <= code <= 0x3C9:
+        name = _GREEK[code - 0x3B1]
+        return None if name in ("omicron", "varsigma") else f"$\\{name}$"
+    if 0x391 <= code <= 0x3A9:
+        name = _GREEK[code - 0x391]
+        if name in ("gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi", "omega"):  # fmt: skip
+            return f"$\\{name.capitalize()}$"
+    return None
+
+
+def tex_char(char: str) -> str:
+    """One character written for BibTeX text (outside maths)."""
+    if char in _TEX_SPECIALS:
+        return _TEX_SPECIALS[char]
+    if char.isascii():
+        return char
+    if char in _LETTERS:
+        return _LETTERS[char]
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    if base.isascii() and base.isalpha() and len(marks) == 1 and marks in _ACCENTS:
+        command = _ACCENTS[marks]
+        letter = r"\i" if base == "i" else base
+        if command.isalpha():
+            return f"{{\\{command}{{{letter}}}}}"
+        return f"{{\\{command}{letter}}}"
+    return _greek(char) or char  # anything else stays UTF-8, which BibTeX files may hold
+
+
+def tex_text(text: str) -> str:
+    """Text escaped for a BibTeX field: specials and accents as TeX, braces always balanced.
+
+    ``$…$`` maths whose braces balance is kept as written (arXiv titles are LaTeX).
+    """
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    pieces = re.split(r"(\$[^$]+\$)", text)
+    out = []
+    for piece in pieces:
+        if piece.startswith("$") and piece.endswith("$") and len(piece) > 2 and _balanced(piece):
+            out.append(re.sub(r"(?<!\\)%", r"\\%", piece))
+        else:
+            out.append("".join(tex_char(c) for c in piece))
+    return "".join(out)
+
+
+def _balanced(text: str) -> bool:
+    """Whether the braces balance as BibTeX counts them (every brace, escaped or not)."""
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _verbatim(text: str) -> str:
+    """A DOI or URL: left as is, except braces and backslashes, which would break the entry."""
+    return text.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C").strip()
+
+
+def bibtex_entry(paper: PaperView) -> str:
+    """One ``@misc`` entry in the style arXiv's own BibTeX export uses."""
+    key = paper.cite_key or paper.arxiv_id.replace("/", ":")
+    fields = [
+        ("title", tex_text(paper.title)),
+        ("author", " and ".join(tex_text(a) for a in paper.authors)),
+        ("year", str(paper.year) if paper.year else ""),
+        ("eprint", paper.arxiv_id),
+        ("archivePrefix", "arXiv"),
+        ("primaryClass", paper.primary_category or ""),
+        ("doi", _verbatim(paper.doi or "")),
+        ("note", tex_text(paper.journal_ref or "")),
+        ("url", paper.abs_url),
+    ]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def to_bibtex(papers: Sequence[PaperView]) -> str:
+    """Every paper as a BibTeX entry, in the order given."""
+    return "\n".join(bibtex_entry(p) for p in papers)

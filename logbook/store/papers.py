@@ -1,0 +1,517 @@
+"""Papers: arXiv metadata as fetched, plus what the reader adds (status, notes, tags).
+
+Saving fetched metadata is an upsert by versionless arXiv id. A refresh replaces arXiv's
+fields but never the reader's: status, ``read_at``/``read_version``, notes, user tags and the
+citation key stay as they were. arXiv categories are tags of kind ``category``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from logbook.arxiv_ids import parse_arxiv_id
+from logbook.dates import now
+from logbook.errors import NotFoundError, UsageError
+from logbook.ids import new_uid
+from logbook.store.models import (
+    READING_STATUSES,
+    Idea,
+    IdeaPaper,
+    Paper,
+    PaperTag,
+    Revision,
+    Tag,
+    title_of,
+)
+from logbook.store.tags import TagRef, link_tags, normalize_tag, tags_of, unlink_tags
+
+if TYPE_CHECKING:
+    from logbook.arxiv_api import PaperMeta
+    from logbook.store import Store
+
+# The fields arXiv owns; a refresh may change these and nothing else.
+ARXIV_FIELDS = ("version", "title", "authors", "abstract", "categories", "primary_category", "published", "updated", "doi", "journal_ref", "comment", "pdf_url", "withdrawn")  # fmt: skip
+
+
+@dataclass
+class PaperView:
+    """A paper as commands show it, with its tags, linked ideas and note revisions."""
+
+    id: int
+    uid: str
+    arxiv_id: str
+    version: int
+    title: str
+    authors: list[str]
+    abstract: str
+    categories: list[str]
+    primary_category: str | None
+    published: datetime | None
+    updated: datetime | None
+    doi: str | None
+    journal_ref: str | None
+    comment: str | None
+    pdf_url: str | None
+    withdrawn: bool
+    cite_key: str | None
+    status: str
+    read_at: datetime | None
+    read_version: int | None
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None = None
+    tags: list[TagRef] = field(default_factory=list)
+    ideas: list[dict[str, Any]] = field(default_factory=list)
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def abs_url(self) -> str:
+        """The paper's abstract page (always the latest version)."""
+        return f"https://arxiv.org/abs/{self.arxiv_id}"
+
+    @property
+    def year(self) -> int | None:
+        """The year of the first version."""
+        return self.published.year if self.published else None
+
+    @property
+    def user_tags(self) -> list[str]:
+        """The reader's own tags."""
+        return [t.name for t in self.tags if t.kind == "user"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form (field names are stable)."""
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "kind": "paper",
+            "arxiv_id": self.arxiv_id,
+            "version": self.version,
+            "title": self.title,
+            "authors": self.authors,
+            "abstract": self.abstract,
+            "categories": self.categories,
+            "primary_category": self.primary_category,
+            "published": self.published.isoformat() if self.published else None,
+            "updated": self.updated.isoformat() if self.updated else None,
+            "doi": self.doi,
+            "journal_ref": self.journal_ref,
+            "comment": self.comment,
+            "withdrawn": self.withdrawn,
+            "abs_url": self.abs_url,
+            "pdf_url": self.pdf_url or f"https://arxiv.org/pdf/{self.arxiv_id}",
+            "cite_key": self.cite_key,
+            "status": self.status,
+            "read_at": self.read_at.isoformat() if self.read_at else None,
+            "read_version": self.read_version,
+            "notes": self.notes,
+            "tags": self.user_tags,
+            "auto_tags": [t.name for t in self.tags if t.kind == "auto"],
+            "category_tags": [t.name for t in self.tags if t.kind == "category"],
+            "ideas": self.ideas,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "archived": self.archived_at is not None,
+            "revisions": self.revisions,
+        }
+
+
+@dataclass
+class Saved:
+    """What saving one fetched paper did: ``imported``, ``updated`` or ``known``."""
+
+    arxiv_id: str
+    number: int
+    title: str
+    outcome: str
+
+
+class Known(NamedTuple):
+    """A paper the store has: its number, title and whether it was removed."""
+
+    number: int
+    title: str
+    archived: bool
+
+
+def check_status(status: str) -> str:
+    """``status`` if it is a reading status, else a usage error listing the valid ones."""
+    value = status.strip().lower()
+    if value not in READING_STATUSES:
+        raise UsageError(
+            f"{status!r} is not a reading status; use one of {', '.join(READING_STATUSES)}"
+        )
+    return value
+
+
+def category_tags(categories: Iterable[str]) -> list[str]:
+    """Tag names for arXiv categories (``cs.LG`` → ``cs.lg``); odd ones like ``F.2.2; I.2`` split."""
+    names: dict[str, None] = {}
+    for category in categories:
+        for piece in re.split(r"[;,\s]+", category):
+            try:
+                names[normalize_tag(piece)] = None
+            except UsageError:
+                continue
+    return list(names)
+
+
+class Papers:
+    """The papers in one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- saving what arXiv said ------------------------------------------------------------
+
+    def known(self, arxiv_ids: Sequence[str]) -> dict[str, Known]:
+        """Which of ``arxiv_ids`` (versionless) are in the store already."""
+        found: dict[str, Known] = {}
+        with self.store.read() as session:
+            for start in range(0, len(arxiv_ids), 500):
+                chunk = list(arxiv_ids[start : start + 500])
+                rows = session.exec(
+                    select(Paper.arxiv_id, Paper.id, Paper.title, Paper.archived_at).where(
+                        col(Paper.arxiv_id).in_(chunk)
+                    )
+                )
+                for arxiv_id, number, title, archived_at in rows:
+                    found[arxiv_id] = Known(number or 0, title, archived_at is not None)
+        return found
+
+    def save(self, metas: Sequence[PaperMeta], *, tags: Sequence[str] = ()) -> list[Saved]:
+        """Insert new papers and refresh known ones, in one transaction.
+
+        A known paper is ``updated`` only when arXiv's fields changed; an older version than
+        the one stored never replaces it. Archived papers come back. ``tags`` are user tags
+        given to every paper saved.
+        """
+        names = [normalize_tag(t) for t in tags]
+        moment = now(UTC)
+        saved = []
+        with self.store.write() as session:
+            for meta in metas:
+                paper = session.exec(select(Paper).where(Paper.arxiv_id == meta.arxiv_id)).first()
+                if paper is None:
+                    paper = Paper(
+                        uid=new_uid(),
+                        arxiv_id=meta.arxiv_id,
+                        title=meta.title,
+                        cite_key=_new_cite_key(session, meta),
+                        created_at=moment,
+                        updated_at=moment,
+                    )
+                    _apply(paper, meta)
+                    outcome = "imported"
+                elif meta.version >= paper.version and _apply(paper, meta):
+                    paper.updated_at = moment
+                    outcome = "updated"
+                else:
+                    outcome = "known"
+                paper.archived_at = None
+                session.add(paper)
+                session.flush()
+                assert paper.id is not None
+                _sync_categories(session, paper.id, paper.categories)
+                link_tags(session, "paper", paper.id, names)
+                saved.append(Saved(paper.arxiv_id, paper.id, paper.title, outcome))
+        return saved
+
+    def unarchive(self, arxiv_ids: Sequence[str], *, tags: Sequence[str] = ()) -> None:
+        """Bring back known papers imported again, and give them ``tags``."""
+        names = [normalize_tag(t) for t in tags]
+        with self.store.write() as session:
+            for arxiv_id in arxiv_ids:
+                paper = session.exec(select(Paper).where(Paper.arxiv_id == arxiv_id)).first()
+                if paper is None or paper.id is None:
+                    continue
+                if paper.archived_at is not None:
+                    paper.archived_at = None
+                    session.add(paper)
+                link_tags(session, "paper", paper.id, names)
+
+    def assign_cite_keys(self) -> int:
+        """Give a citation key to papers that have none (e.g. added by an import); how many."""
+        with self.store.read() as session:
+            missing = session.exec(select(Paper.id).where(col(Paper.cite_key).is_(None))).first()
+        if missing is None:
+            return 0
+        count = 0
+        with self.store.write() as session:
+            for paper in session.exec(
+                select(Paper).where(col(Paper.cite_key).is_(None)).order_by(col(Paper.id))
+            ):
+                paper.cite_key = _new_cite_key(session, paper)
+                session.add(paper)
+                session.flush()
+                count += 1
+        return count
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def get(self, ref: str | int) -> PaperView:
+        """A paper by its number or any form of its arXiv id, with its note revisions."""
+        with self.store.read() as session:
+            paper = _load(session, ref)
+            view = self._views(session, [paper])[0]
+            view.revisions = [
+                {
+                    "field": r.field,
+                    "text": r.value,
+                    "written_at": r.written_at.isoformat(),
+                    "replaced_at": r.replaced_at.isoformat(),
+                }
+                for r in session.exec(
+                    select(Revision)
+                    .where(Revision.entry_uid == paper.uid)
+                    .order_by(col(Revision.id))
+                )
+            ]
+            return view
+
+    def find(
+        self,
+        *,
+        statuses: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+        categories: Sequence[str] | None = None,
+        since: datetime | None = None,
+        archived: bool = False,
+        limit: int | None = None,
+    ) -> list[PaperView]:
+        """Papers matching every filter given, in the order they were added.
+
+        ``tags`` match any kind of tag of that name; ``categories`` match arXiv categories
+        (``cs.LG``); ``since`` bounds when the paper was added; ``limit`` keeps the newest.
+        """
+        query = select(Paper).where(
+            col(Paper.archived_at).is_not(None) if archived else col(Paper.archived_at).is_(None)
+        )
+        if statuses:
+            query = query.where(col(Paper.status).in_([check_status(s) for s in statuses]))
+        if since is not None:
+            query = query.where(col(Paper.created_at) >= since)
+        for name in tags or []:
+            query = query.where(col(Paper.id).in_(_tagged(normalize_tag(name))))
+        for name in categories or []:
+            query = query.where(col(Paper.id).in_(_tagged(normalize_tag(name), "category")))
+        if limit is not None:
+            query = query.order_by(col(Paper.created_at).desc(), col(Paper.id).desc()).limit(limit)
+        else:
+            query = query.order_by(col(Paper.created_at), col(Paper.id))
+        with self.store.read() as session:
+            papers = list(session.exec(query))
+            if limit is not None:
+                papers.reverse()
+            return self._views(session, papers)
+
+    # -- the reader's changes ---------------------------------------------------------------
+
+    def set_status(self, ref: str | int, status: str) -> PaperView:
+        """Move a paper to ``to-read``, ``reading`` or ``read``.
+
+        ``read`` records when and which version; leaving ``read`` forgets both.
+        """
+        value = check_status(status)
+        with self.store.write() as session:
+            paper = _load(session, ref)
+            if paper.status != value or (value == "read" and paper.read_at is None):
+                moment = now(UTC)
+                paper.status = value
+                if value == "read":
+                    paper.read_at = moment
+                    paper.read_version = paper.version
+                else:
+                    paper.read_at = None
+                    paper.read_version = None
+                paper.updated_at = moment
+                session.add(paper)
+                session.flush()
+            return self._views(session, [paper])[0]
+
+    def note(self, ref: str | int, body: str, *, replace: bool = False) -> PaperView:
+        """Add a paragraph to a paper's notes (or replace them); the old notes are kept."""
+        body = body.strip("\n")
+        if not body.strip() and not replace:
+            raise UsageError("a note needs some text")
+        with self.store.write() as session:
+            paper = _load(session, ref)
+            new = body if replace or not paper.notes.strip() else f"{paper.notes}\n\n{body}"
+            if new != paper.notes:
+                moment = now(UTC)
+                if paper.notes:
+                    session.add(
+                        Revision(
+                            entry_kind="paper",
+                            entry_uid=paper.uid,
+                            field="notes",
+                            value=paper.notes,
+                            written_at=paper.updated_at,
+                            replaced_at=moment,
+                        )
+                    )
+                paper.notes = new
+                paper.updated_at = moment
+                session.add(paper)
+                session.flush()
+            return self._views(session, [paper])[0]
+
+    def tag(self, ref: str | int, names: Sequence[str], *, remove: bool = False) -> PaperView:
+        """Add (or with ``remove`` take away) user tags."""
+        normalized = [normalize_tag(n) for n in names]
+        with self.store.write() as session:
+            paper = _load(session, ref)
+            assert paper.id is not None
+            if remove:
+                unlink_tags(session, "paper", paper.id, normalized)
+            else:
+                link_tags(session, "paper", paper.id, normalized)
+            paper.updated_at = now(UTC)
+            session.add(paper)
+            session.flush()
+            return self._views(session, [paper])[0]
+
+    def remove(self, ref: str | int, *, purge: bool = False) -> PaperView:
+        """Archive a paper (hidden, restorable), or with ``purge`` delete it for good."""
+        with self.store.write() as session:
+            paper = _load(session, ref)
+            view = self._views(session, [paper])[0]
+            if purge:
+                session.execute(
+                    text("DELETE FROM revision WHERE entry_uid = :uid"), {"uid": paper.uid}
+                )
+                session.delete(paper)
+            elif paper.archived_at is None:
+                paper.archived_at = now(UTC)
+                session.add(paper)
+            return view
+
+    def restore(self, ref: str | int) -> PaperView:
+        """Bring back an archived paper."""
+        with self.store.write() as session:
+            paper = _load(session, ref)
+            paper.archived_at = None
+            session.add(paper)
+            session.flush()
+            return self._views(session, [paper])[0]
+
+    # -- views ------------------------------------------------------------------------------
+
+    def _views(self, session: Session, papers: list[Paper]) -> list[PaperView]:
+        ids = [p.id for p in papers if p.id is not None]
+        tags = tags_of(session, "paper", ids)
+        ideas: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = session.exec(
+                select(IdeaPaper.paper_id, Idea.id, Idea.text, Idea.status)
+                .join(Idea, col(Idea.id) == IdeaPaper.idea_id)
+                .where(col(IdeaPaper.paper_id).in_(chunk), col(Idea.archived_at).is_(None))
+                .order_by(col(Idea.id))
+            )
+            for paper_id, idea_id, body, status in rows:
+                ideas[paper_id].append({"id": idea_id, "title": title_of(body), "status": status})
+        return [
+            PaperView(
+                id=p.id or 0,
+                uid=p.uid,
+                arxiv_id=p.arxiv_id,
+                version=p.version,
+                title=p.title,
+                authors=list(p.authors),
+                abstract=p.abstract,
+                categories=list(p.categories),
+                primary_category=p.primary_category,
+                published=p.published,
+                updated=p.updated,
+                doi=p.doi,
+                journal_ref=p.journal_ref,
+                comment=p.comment,
+                pdf_url=p.pdf_url,
+                withdrawn=bool(p.withdrawn),
+                cite_key=p.cite_key,
+                status=p.status,
+                read_at=p.read_at,
+                read_version=p.read_version,
+                notes=p.notes,
+                created_at=p.created_at,
+                updated_at=p.updated_at,
+                archived_at=p.archived_at,
+                tags=tags.get(p.id or 0, []),
+                ideas=ideas.get(p.id or 0, []),
+            )
+            for p in papers
+        ]
+
+
+def _apply(paper: Paper, meta: PaperMeta) -> bool:
+    """Copy arXiv's fields from ``meta``; whether anything changed."""
+    changed = False
+    for name in ARXIV_FIELDS:
+        value = getattr(meta, name)
+        if isinstance(value, list):
+            value = list(value)
+        if getattr(paper, name) != value:
+            setattr(paper, name, value)
+            changed = True
+    return changed
+
+
+def _sync_categories(session: Session, paper_id: int, categories: list[str]) -> None:
+    wanted = category_tags(categories)
+    current = [t.name for t in tags_of(session, "paper", [paper_id])[paper_id] if t.kind == "category"]  # fmt: skip
+    stale = [name for name in current if name not in wanted]
+    if stale:
+        unlink_tags(session, "paper", paper_id, stale, kind="category")
+    missing = [name for name in wanted if name not in current]
+    if missing:
+        link_tags(session, "paper", paper_id, missing, kind="category")
+
+
+def _new_cite_key(session: Session, paper: Any) -> str:
+    from logbook.cite_keys import base_key, unique_key
+
+    year = paper.published.year if paper.published else None
+    base = base_key(list(paper.authors), year, paper.title)
+
+    def taken(key: str) -> bool:
+        return session.exec(select(Paper.id).where(Paper.cite_key == key)).first() is not None
+
+    return unique_key(base, taken)
+
+
+def _tagged(name: str, kind: str | None = None) -> Any:
+    query = select(PaperTag.paper_id).join(Tag, col(Tag.id) == PaperTag.tag_id)
+    query = query.where(Tag.name == name)
+    if kind is not None:
+        query = query.where(Tag.kind == kind)
+    return query
+
+
+def _load(session: Session, ref: str | int) -> Paper:
+    """A paper by number or arXiv id (any form); ``NotFoundError`` when there is none."""
+    text_ref = str(ref).strip().lstrip("#")
+    if text_ref.isdigit():
+        paper = session.get(Paper, int(text_ref))
+        if paper is None:
+            raise NotFoundError(f"no paper #{text_ref}")
+        return paper
+    parsed = parse_arxiv_id(text_ref)
+    if parsed is None:
+        raise UsageError(
+            f"{ref!r} is not a paper number or an arXiv id (e.g. 12, 1706.03762, hep-th/9901001)"
+        )
+    found = session.exec(select(Paper).where(Paper.arxiv_id == parsed.id)).first()
+    if found is None:
+        raise NotFoundError(
+            f"no paper {parsed.id} in the store (import it: logbook paper import {parsed.id})"
+        )
+    return found
