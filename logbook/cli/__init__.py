@@ -19,9 +19,12 @@ def _click_module() -> Any:
     # Recent Typer releases vendor Click as typer._click; older ones depend on Click itself.
     try:
         from typer import _click
+
+        return _click
     except ImportError:
-        import click as _click
-    return _click
+        import click
+
+        return click
 
 
 class LogbookGroup(TyperGroup):
