@@ -22,6 +22,7 @@ from sqlalchemy import exc as sa_exc
 from logbook import yamltext
 from logbook.errors import ExportError
 from logbook.export import BUNDLE_KEY, FOLDERS, KINDS, REVISED_FIELD, TABLES
+from logbook.export_state import STATE_NAME
 from logbook.store.models import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG_KINDS
 from logbook.store.tags import link_tags
 from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc
@@ -130,7 +131,10 @@ def read_source(path: Path) -> tuple[list[tuple[str, str, Any]], list[Problem]]:
         ]
         if not files and (path / "logbook.json").is_file():
             files = [path / "logbook.json"]
-        if not files:
+        looks_exported = (path / STATE_NAME).is_file() or any(
+            (path / folder).is_dir() for folder in FOLDERS.values()
+        )
+        if not files and not looks_exported:
             raise ExportError(f"{path} holds no logbook export (no ideas/, papers/ or posts/)")
     elif path.is_file():
         files = [path]

@@ -1,0 +1,239 @@
+"""``logbook export``: one YAML file per entry, stable bytes, and the other formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from export_data import add_idea, add_paper, full_store
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from logbook import yamltext
+from logbook.export import export_store
+from logbook.store import Store
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every exported file under ``folder`` (the state file left out) and its bytes."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".logbook-export-state.json"
+    }
+
+
+def test_export_writes_one_yaml_file_per_entry(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    report = export_store(store, tmp_path / "out")
+    files = tree(tmp_path / "out")
+    assert sorted(f.split("/")[0] for f in files if "/" in f) == ["ideas"] * 3 + ["papers"] * 2 + [
+        "posts"
+    ]
+    assert "papers/1706.03762.yaml" in files
+    assert "papers/hep-th_9901001.yaml" in files  # old-style ids made path-safe
+    assert len(report.written) == 6
+
+
+def test_export_holds_every_column_tags_links_and_revisions(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    export_store(store, tmp_path / "out")
+    ideas = [yamltext.load(p.read_bytes()) for p in sorted((tmp_path / "out/ideas").iterdir())]
+    first = next(i for i in ideas if i["text"].startswith("# Attention"))
+    assert first["tags"] == {"user": ["attention", "nlp"], "auto": ["transformer"]}
+    assert first["papers"] == ["1706.03762", "hep-th/9901001"]
+    assert [r["value"] for r in first["revisions"]] == ["first draft", "second\ndraft"]
+    assert "{{ site.title }}" in first["text"]
+    archived = next(i for i in ideas if i["text"] == "Archived thought")
+    assert archived["archived_at"] is not None
+    paper = yamltext.load((tmp_path / "out/papers/1706.03762.yaml").read_bytes())
+    assert list(paper)[:3] == ["uid", "id", "arxiv_id"]
+    for column in ("authors", "categories", "doi", "cite_key", "read_at", "read_version", "notes"):
+        assert column in paper
+    assert paper["tags"] == {"user": ["nlp"]}
+    post = yamltext.load(next((tmp_path / "out/posts").iterdir()).read_bytes())
+    assert post["source"] == "2026-W47" and post["content_hash"] == "0" * 64
+
+
+def test_exporting_twice_changes_no_byte(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    export_store(store, tmp_path / "out")
+    before = tree(tmp_path / "out")
+    mtimes = {p: p.stat().st_mtime_ns for p in (tmp_path / "out").rglob("*.yaml")}
+    again = export_store(store, tmp_path / "out", force=True)
+    assert again.written == [] and again.removed == [] and again.unchanged == 6
+    assert tree(tmp_path / "out") == before
+    assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes  # not even rewritten
+
+
+def test_no_change_export_is_skipped(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    export_store(store, tmp_path / "out")
+    assert export_store(store, tmp_path / "out").skipped
+    add_idea(store, "New one")
+    assert not export_store(store, tmp_path / "out").skipped
+
+
+def test_one_edited_idea_changes_one_file(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    idea = store.ideas.add("To be edited")
+    export_store(store, tmp_path / "out")
+    before = tree(tmp_path / "out")
+    store.ideas.edit(idea.id, "Edited text")
+    report = export_store(store, tmp_path / "out")
+    assert report.written == [f"ideas/{idea.uid}.yaml"]
+    after = tree(tmp_path / "out")
+    assert [f for f in after if after[f] != before.get(f)] == [f"ideas/{idea.uid}.yaml"]
+
+
+def test_entries_gone_from_the_store_are_removed_from_the_folder(
+    store: Store, tmp_path: Path
+) -> None:
+    full_store(store)
+    idea = store.ideas.add("Short-lived")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out/README.md").write_text("mine")
+    export_store(store, tmp_path / "out")
+    store.ideas.remove(idea.id, purge=True)
+    report = export_store(store, tmp_path / "out")
+    assert report.removed == [f"ideas/{idea.uid}.yaml"]
+    assert not (tmp_path / f"out/ideas/{idea.uid}.yaml").exists()
+    assert (tmp_path / "out/README.md").read_text() == "mine"  # not ours: left alone
+
+
+def test_a_hand_edited_export_file_is_put_back(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    export_store(store, tmp_path / "out")
+    target = next((tmp_path / "out/ideas").iterdir())
+    good = target.read_bytes()
+    target.write_text("scribbled")
+    report = export_store(store, tmp_path / "out")
+    assert not report.skipped
+    assert target.read_bytes() == good
+
+
+def test_state_file_is_ignored_by_git(store: Store, tmp_path: Path) -> None:
+    export_store(store, tmp_path / "out")
+    assert "/.logbook-export-state.json" in (tmp_path / "out/.gitignore").read_text()
+
+
+def test_json_export_holds_the_same_records(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    export_store(store, tmp_path / "out", "json")
+    data = json.loads((tmp_path / "out/logbook.json").read_text())
+    assert data["logbook_export"] == 1
+    assert len(data["ideas"]) == 3 and len(data["papers"]) == 2 and len(data["posts"]) == 1
+
+
+def test_jekyll_data_is_loopable_lists(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    export_store(store, tmp_path / "site", "jekyll-data")
+    folder = tmp_path / "site/_data/logbook"
+    papers = yaml.safe_load((folder / "papers.yml").read_text())
+    ideas = yaml.safe_load((folder / "ideas.yml").read_text())
+    themes = yaml.safe_load((folder / "themes.yml").read_text())
+    assert {p["arxiv_id"] for p in papers} == {"1706.03762", "hep-th/9901001"}
+    assert papers[0]["url"].startswith("https://arxiv.org/abs/")
+    assert all(isinstance(i["title"], str) for i in ideas)
+    assert "Archived thought" not in [i["title"] for i in ideas]  # removed entries stay out
+    assert isinstance(themes, list)
+    assert not (tmp_path / "site/.gitignore").exists()  # never touches the site's own files
+
+
+def test_bibtex_and_markdown_exports(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    export_store(store, tmp_path / "out", "bibtex")
+    export_store(store, tmp_path / "out", "markdown")
+    bib = (tmp_path / "out/papers.bib").read_text()
+    assert "1706.03762" in bib and "Attention is all you need" in bib
+    page = (tmp_path / "out/logbook.md").read_text()
+    assert "Attention everywhere" in page and "Reading list" in page
+
+
+def test_cli_export_reports_as_json(cli, store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    first = cli("export", "--out", str(tmp_path / "out"), "--json").json()
+    assert len(first["written"]) == 6 and not first["skipped"]
+    second = cli("export", "--out", str(tmp_path / "out"), "--json").json()
+    assert second["skipped"] and second["written"] == []
+
+
+def test_cli_export_uses_config_export_dir(cli, store: Store, tmp_path: Path) -> None:
+    add_paper(store, "2101.00001")
+    cli("config", "set", "export.dir", "exported")
+    cli("export")
+    assert (tmp_path / "exported/papers/2101.00001.yaml").exists()
+
+
+def test_cli_export_refuses_an_unknown_format(cli, tmp_path: Path) -> None:
+    result = cli("export", "--format", "xml", ok=False)
+    assert result.exit_code == 2 and "xml" in result.stderr
+
+
+ODD = [
+    "",
+    " ",
+    "trailing space ",
+    " leading",
+    "{{ x }}",
+    "{% raw %}",
+    "---",
+    "...",
+    "- a",
+    "a: b",
+    "#tag",
+    "yes",
+    "null",
+    "1.5",
+    "2020-01-01",
+    "tab\there",
+    "\ttab first",
+    "line\nbreaks\n",
+    "ends\n\n",
+    "\nstarts with a newline",
+    "  indented\nfirst",
+    "carriage\r\nreturn",
+    "nul\x00char",
+    "bell\x07",
+    "del\x7f",
+    "nel\x85line sep\u2028para\u2029",
+    "bom\ufeff",
+    "x" * 20_000,
+    "$\\frac{a}{b}$ \\begin{align} x &= y \\\\ \\end{align}",
+    "quote ' and \" and \\",
+    "emoji 🧪 CJK 日本 RTL עברית",
+    "line with trailing space \nnext",
+]
+
+
+@pytest.mark.parametrize("value", ODD)
+def test_yaml_writer_round_trips_odd_strings(value: str) -> None:
+    document = {"text": value, "list": [value], "nested": [{"value": value}]}
+    written = yamltext.dump(document)
+    assert yamltext.load(written) == document
+    assert yaml.load(written, Loader=yaml.SafeLoader) == document  # the pure-Python parser too
+
+
+def test_yaml_writer_uses_literal_blocks_for_multi_line_text() -> None:
+    written = yamltext.dump({"text": "# Title\n\nbody"})
+    assert written == "text: |-\n  # Title\n\n  body\n"
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(["a", "b", "text"]),
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.text(),
+            st.lists(st.text(), max_size=3),
+            st.lists(st.dictionaries(st.sampled_from(["x", "y"]), st.text()), max_size=2),
+        ),
+    )
+)
+def test_yaml_writer_round_trips_anything_the_export_holds(document: dict) -> None:
+    assert yamltext.load(yamltext.dump(document)) == document

@@ -1,0 +1,272 @@
+"""``logbook import``: rebuild a store from its export, merge diverged stores, skip bad files."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from export_data import T0, add_idea, add_paper, add_post, full_store
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from logbook.export import export_store
+from logbook.importer import import_path
+from logbook.store import Store, open_store
+from logbook.store.models import Idea, Paper, Revision
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.yaml"))}
+
+
+def test_export_import_export_is_byte_identical(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    export_store(store, tmp_path / "one")
+    rebuilt = open_store(tmp_path / "rebuilt.db")
+    report = import_path(rebuilt, tmp_path / "one")
+    assert report.added == {"idea": 3, "paper": 2, "post": 1}
+    assert report.problems == [] and report.warnings == []
+    export_store(rebuilt, tmp_path / "two")
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    rebuilt.close()
+
+
+def test_rebuilt_store_keeps_uids_numbers_and_search(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    export_store(store, tmp_path / "out")
+    rebuilt = open_store(tmp_path / "rebuilt.db")
+    import_path(rebuilt, tmp_path / "out")
+    with store.read() as a, rebuilt.read() as b:
+        assert [(i.id, i.uid) for i in a.exec(select(Idea))] == [
+            (i.id, i.uid) for i in b.exec(select(Idea))
+        ]
+    assert [h.title for h in rebuilt.search("Attention")]
+    rebuilt.close()
+
+
+def test_importing_the_same_export_again_changes_nothing(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    export_store(store, tmp_path / "out")
+    changes = store.changes()
+    report = import_path(store, tmp_path / "out")
+    assert report.unchanged == {"idea": 3, "paper": 2, "post": 1}
+    assert report.added == report.updated == {"idea": 0, "paper": 0, "post": 0}
+    assert store.changes() == changes
+
+
+def test_merge_of_two_diverged_stores_keeps_both_texts(store: Store, tmp_path: Path) -> None:
+    idea = add_idea(store, "Shared idea", at=T0)
+    export_store(store, tmp_path / "base")
+    laptop = open_store(tmp_path / "laptop.db")
+    import_path(laptop, tmp_path / "base")
+    # Both machines edit the same idea; the laptop's edit is later.
+    with store.write() as session:
+        row = session.get(Idea, idea.id)
+        assert row is not None
+        row.text, row.updated_at = "Desktop version", T0 + timedelta(hours=1)
+        session.add(row)
+    with laptop.write() as session:
+        row = session.exec(select(Idea).where(Idea.uid == idea.uid)).one()
+        row.text, row.updated_at = "Laptop version", T0 + timedelta(hours=2)
+        session.add(row)
+    add_idea(laptop, "Only on the laptop", at=T0 + timedelta(hours=3))
+    export_store(laptop, tmp_path / "laptop")
+
+    report = import_path(store, tmp_path / "laptop")
+
+    assert report.updated["idea"] == 1 and report.added["idea"] == 1
+    with store.read() as session:
+        merged = session.exec(select(Idea).where(Idea.uid == idea.uid)).one()
+        kept = [
+            r.value for r in session.exec(select(Revision).where(Revision.entry_uid == idea.uid))
+        ]
+    assert merged.text == "Laptop version"  # the newer edit wins
+    assert "Desktop version" in kept  # the other is kept as a revision
+    # Merging the other way round ends with the same texts.
+    export_store(store, tmp_path / "desktop")
+    import_path(laptop, tmp_path / "desktop")
+    with laptop.read() as session:
+        other = session.exec(select(Idea).where(Idea.uid == idea.uid)).one()
+        kept = [
+            r.value for r in session.exec(select(Revision).where(Revision.entry_uid == idea.uid))
+        ]
+    assert other.text == "Laptop version" and "Desktop version" in kept
+    laptop.close()
+
+
+def test_merge_keeps_the_local_text_when_it_is_newer(store: Store, tmp_path: Path) -> None:
+    idea = add_idea(store, "Old text", at=T0)
+    export_store(store, tmp_path / "old")
+    store.ideas.edit(idea.id or 0, "New local text")
+    report = import_path(store, tmp_path / "old")
+    assert report.updated["idea"] == 0 or report.unchanged["idea"] == 1
+    assert store.ideas.get(idea.id or 0).text == "New local text"
+
+
+def test_merge_unites_tags_and_matches_papers_by_arxiv_id(store: Store, tmp_path: Path) -> None:
+    add_paper(store, "1706.03762", tags={"user": ["mine"]})
+    other = open_store(tmp_path / "other.db")
+    add_paper(other, "1706.03762", tags={"user": ["theirs"]}, cite_key="other-key")
+    export_store(other, tmp_path / "other")
+    import_path(store, tmp_path / "other")
+    with store.read() as session:
+        assert len(list(session.exec(select(Paper)))) == 1
+    export_store(store, tmp_path / "merged")
+    text = (tmp_path / "merged/papers/1706.03762.yaml").read_text()
+    assert "- mine" in text and "- theirs" in text
+    other.close()
+
+
+def test_malformed_files_are_reported_and_the_rest_imported(store: Store, tmp_path: Path) -> None:
+    source = open_store(tmp_path / "source.db")
+    full_store(source)
+    export_store(source, tmp_path / "out")
+    (tmp_path / "out/ideas/broken.yaml").write_text("uid: [unclosed\n")
+    (tmp_path / "out/ideas/wrong.yaml").write_text(
+        "uid: x1\ntext: hi\nstatus: someday\ncreated_at: '2026-01-01T00:00:00+00:00'\n"
+        "updated_at: '2026-01-01T00:00:00+00:00'\n"
+    )
+    (tmp_path / "out/ideas/late-error.yaml").write_text(
+        "uid: x2\ntext: half\ncreated_at: '2026-01-01T00:00:00+00:00'\n"
+        "updated_at: '2026-01-01T00:00:00+00:00'\ntags: {user: [fine]}\n"
+        "revisions: [{field: text, value: v, written_at: never, replaced_at: never}]\n"
+    )
+    report = import_path(store, tmp_path / "out")
+    problems = {Path(p.path).name: p.message for p in report.problems}
+    assert set(problems) == {"broken.yaml", "wrong.yaml", "late-error.yaml"}
+    assert "line" in problems["broken.yaml"]
+    assert "someday" in problems["wrong.yaml"]
+    assert report.added == {"idea": 3, "paper": 2, "post": 1}
+    with store.read() as session:
+        uids = {i.uid for i in session.exec(select(Idea))}
+    assert "x1" not in uids and "x2" not in uids  # nothing half-written
+    source.close()
+
+
+def test_a_conflicting_entry_is_rolled_back_alone(store: Store, tmp_path: Path) -> None:
+    add_paper(store, "2101.00001", cite_key="taken")
+    other = open_store(tmp_path / "other.db")
+    add_paper(other, "2101.00002", cite_key="taken", tags={"user": ["lost"]})
+    add_paper(other, "2101.00003", cite_key="free")
+    export_store(other, tmp_path / "other")
+    report = import_path(store, tmp_path / "other")
+    assert [Path(p.path).name for p in report.problems] == ["2101.00002.yaml"]
+    assert report.added["paper"] == 1
+    with store.read() as session:
+        ids = {p.arxiv_id for p in session.exec(select(Paper))}
+    assert ids == {"2101.00001", "2101.00003"}
+    assert not store.search("lost", tags=["lost"])
+    other.close()
+
+
+def test_import_reads_a_single_json_or_yaml_file(store: Store, tmp_path: Path) -> None:
+    source = open_store(tmp_path / "source.db")
+    full_store(source)
+    export_store(source, tmp_path / "json", "json")
+    export_store(source, tmp_path / "yaml")
+    report = import_path(store, tmp_path / "json/logbook.json")
+    assert report.added == {"idea": 3, "paper": 2, "post": 1}
+    one = next((tmp_path / "yaml/ideas").iterdir())
+    assert import_path(store, one).unchanged["idea"] == 1
+    source.close()
+
+
+def test_cli_import_reports_and_fails_on_problems(cli, tmp_path: Path) -> None:
+    source = open_store(tmp_path / "source.db")
+    full_store(source)
+    export_store(source, tmp_path / "out")
+    source.close()
+    result = cli("import", str(tmp_path / "out"), "--json").json()
+    assert result["added"] == {"idea": 3, "paper": 2, "post": 1}
+    (tmp_path / "out/ideas/bad.yaml").write_text(": : :\n")
+    failed = cli("import", str(tmp_path / "out"), ok=False)
+    assert failed.exit_code == 1 and "bad.yaml" in failed.stderr
+    missing = cli("import", str(tmp_path / "nowhere"), ok=False)
+    assert missing.exit_code == 1 and "nowhere" in missing.stderr
+
+
+# The property: any store survives export → import → export byte for byte. -----------------
+
+ODD_TEXT = st.sampled_from(
+    ["", " ", "{{ x }}", "{% if %}", "---", "$\\frac{a}{b}$", "a\n\n  b \n", "\t", "x" * 5000]
+)
+TEXT = st.one_of(st.text(alphabet=st.characters(codec="utf-8")), ODD_TEXT, st.text())
+TAG = st.from_regex(r"[a-z0-9][a-z0-9\-./]{0,12}", fullmatch=True)
+ENTRY = st.fixed_dictionaries(
+    {
+        "text": TEXT,
+        "tags": st.dictionaries(
+            st.sampled_from(["user", "auto", "category"]), st.lists(TAG, max_size=12, unique=True)
+        ),
+        "revisions": st.lists(TEXT, max_size=3),
+        "status": st.sampled_from(["open", "exploring", "done", "dropped"]),
+        "archived": st.booleans(),
+        "minutes": st.integers(0, 10**6),
+    }
+)
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def _empty_store(folder: Path, name: str) -> Store:
+    """A migrated store, copied from a template (migrating each time would be slow)."""
+    if "path" not in _TEMPLATE:
+        template = Path(tempfile.mkdtemp(prefix="logbook-template-")) / "template.db"
+        open_store(template).close()
+        _TEMPLATE["path"] = template
+    shutil.copy(_TEMPLATE["path"], folder / name)
+    return open_store(folder / name)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    ideas=st.lists(ENTRY, max_size=6),
+    notes=st.lists(TEXT, max_size=3),
+)
+def test_any_store_survives_export_import_export(ideas: list[dict], notes: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work)
+        store = _empty_store(folder, "a.db")
+        papers = [
+            add_paper(
+                store, f"2101.{10000 + n}", title=note or "untitled", notes=note, abstract=note
+            )
+            for n, note in enumerate(notes)
+        ]
+        for n, entry in enumerate(ideas):
+            add_idea(
+                store,
+                entry["text"],
+                tags=entry["tags"],
+                revisions=entry["revisions"],
+                status=entry["status"],
+                archived=entry["archived"],
+                at=T0 + timedelta(minutes=entry["minutes"]),
+                papers=[p.id or 0 for p in papers[: n % 3]],
+            )
+        if notes:
+            add_post(store, body=notes[0])
+        export_store(store, folder / "one")
+        rebuilt = _empty_store(folder, "b.db")
+        report = import_path(rebuilt, folder / "one")
+        assert report.problems == []
+        export_store(rebuilt, folder / "two")
+        assert tree(folder / "two") == tree(folder / "one")
+        store.close()
+        rebuilt.close()
+
+
+@pytest.mark.parametrize("text", ["nul\x00inside", "bell\x07 and \x1b[0m"])
+def test_control_characters_survive_the_round_trip(store: Store, tmp_path: Path, text: str) -> None:
+    add_idea(store, text)
+    export_store(store, tmp_path / "one")
+    rebuilt = open_store(tmp_path / "b.db")
+    import_path(rebuilt, tmp_path / "one")
+    export_store(rebuilt, tmp_path / "two")
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    assert rebuilt.ideas.get(1).text == text
+    rebuilt.close()
