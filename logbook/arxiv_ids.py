@@ -75,3 +75,26 @@ def parse_arxiv_id(text: str) -> ArxivId | None:
 def find_arxiv_ids(text: str) -> list[str]:
     """The arXiv ids mentioned in plain text, in order, as the strings found."""
     return [match.group(0) for match in FIND_IN_TEXT.finditer(text)]
+
+
+def id_problem(ident: ArxivId) -> str | None:
+    """Why arXiv cannot have issued ``ident`` (the digits do not fit its date), or ``None``.
+
+    New-style ids began in April 2007 with four digits after the dot, five from January
+    2015; old-style ids ran from 1991 to March 2007. ``parse_arxiv_id`` accepts the shapes;
+    this checks the dates, so an import never sends an id arXiv would refuse.
+    """
+    if "/" in ident.id:
+        yymm = ident.id.split("/")[1][:4]
+        year = int(yymm[:2])
+        if not (year >= 91 or yymm <= "0703"):
+            return f"old-style ids run from 1991 to March 2007, not {yymm[:2]}/{yymm[2:]}"
+        return None
+    yymm, number = ident.id.split(".")
+    if yymm < "0704":
+        return "new-style ids begin in April 2007 (0704)"
+    if yymm <= "1412" and len(number) != 4:
+        return f"ids from 0704 to 1412 have four digits after the dot, not {yymm}.{number}"
+    if yymm >= "1501" and len(number) != 5:
+        return f"ids from 1501 on have five digits after the dot, not {yymm}.{number}"
+    return None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from logbook.arxiv_ids import ArxivId, find_arxiv_ids, parse_arxiv_id
+from logbook.arxiv_ids import ArxivId, find_arxiv_ids, id_problem, parse_arxiv_id
 from logbook.errors import UsageError
 
 if TYPE_CHECKING:
@@ -110,6 +110,8 @@ def import_papers(
             report.items.append(
                 ImportItem(ref, "invalid", message=f"not an arXiv id (use {ID_FORMS})")
             )
+        elif id_problem(parsed):
+            report.items.append(ImportItem(ref, "invalid", message=id_problem(parsed)))
         elif parsed.id not in wanted:
             item = ImportItem(ref, "known", arxiv_id=parsed.id)
             report.items.append(item)

@@ -296,6 +296,7 @@ class Request:
     id_list: list[str]
     max_results: int | None
     status: int
+    at: float  # time.monotonic() when it arrived
 
 
 class ArxivServer:
@@ -308,6 +309,7 @@ class ArxivServer:
         self.statuses: list[int] = []  # answered (in order) before any normal answer
         self.retry_after: str | None = None
         self.refused: set[str] = set()  # well-formed ids answered as "incorrect id format"
+        self.anonymous_errors = False  # a 400 whose error entry does not name the id
         self.hang_seconds = 0.0
         self.body_override: bytes | None = None
         for entry in CATALOG:
@@ -315,7 +317,7 @@ class ArxivServer:
         self._lock = threading.Lock()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -350,7 +352,7 @@ class ArxivServer:
             bad = next((i for i in id_list if not VALID_ID.match(i) or i in self.refused), None)
             if status == 200 and bad is not None:
                 status = 400
-            self.requests.append(Request(params, id_list, max_results, status))
+            self.requests.append(Request(params, id_list, max_results, status, time.monotonic()))
         if self.hang_seconds:
             time.sleep(self.hang_seconds)
         if status == 400:
@@ -523,6 +525,8 @@ class ArxivServer:
         return ("\n".join(lines) + "\n").encode("utf-8")
 
     def _error_feed(self, bad: str) -> bytes:
+        if self.anonymous_errors:
+            bad = "request"
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if self.legacy:
             return (

@@ -482,10 +482,15 @@ def _new_cite_key(session: Session, paper: Any) -> str:
     year = paper.published.year if paper.published else None
     base = base_key(list(paper.authors), year, paper.title)
 
-    def taken(key: str) -> bool:
-        return session.exec(select(Paper.id).where(Paper.cite_key == key)).first() is not None
-
-    return unique_key(base, taken)
+    # every key that starts with ``base``, in one query, however many clash
+    taken = set(
+        session.exec(
+            select(Paper.cite_key).where(
+                col(Paper.cite_key) >= base, col(Paper.cite_key) < base + "\uffff"
+            )
+        )
+    )
+    return unique_key(base, taken.__contains__)
 
 
 def _tagged(name: str, kind: str | None = None) -> Any:
