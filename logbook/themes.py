@@ -22,11 +22,14 @@ the functions that count.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
@@ -78,7 +81,7 @@ RESEARCH_STOP_WORDS = _words(
     outperformed achieve achieves achieved existing use uses using used usage based via idea
     maybe try tried trying think thinking thought todo note interesting like just really
     probably possibly actually need needs needed want wants look looking check checking read
-    reading revisit today yesterday tomorrow week day month year et al ie eg etc vs arxiv
+    reading revisit revisited revisiting param params today yesterday tomorrow week day month year et al ie eg etc vs arxiv
     abstract title fig figure table section appendix equation eq sota art significant
     significantly recent recently various able can may provide provides provided allow allows
     allowed enable enables enabled lead leads make makes obtain obtained improve improves
@@ -209,7 +212,7 @@ def stop_words() -> frozenset[str]:
 # ---------------------------------------------------------------------------------------------
 # Text → phrases
 
-_STRIP = re.compile(
+_MARKUP = re.compile(
     r"```.*?```"  # fenced code
     r"|`[^`\n]*`"  # inline code
     r"|\$\$.*?\$\$|\$[^$\n]*\$"  # LaTeX math
@@ -217,42 +220,39 @@ _STRIP = re.compile(
     r"|\\(?:cite[tp]?|eqref|ref|label|url|href|includegraphics)\*?\{[^}]*\}"  # reference args
     r"|\\[a-zA-Z]+\*?"  # other LaTeX commands (their arguments stay as text)
     r"|\b(?:https?|ftp)://\S+|\bwww\.\S+"  # URLs
-    r"|\S+@\S+\.\w+"  # e-mail addresses
-    r"|\b(?:arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?",  # arXiv ids
+    r"|\S+@\S+\.\w+",  # e-mail addresses
     re.DOTALL | re.IGNORECASE,
 )
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d\S*|[^\w\s'’\-]")
-_BREAK = object()
+_MARKUP_SIGNS = ("`", "$", "\\", "://", "www.", "@")
+_TOKEN = re.compile(r"\w+|[^\w\s]+")  # words, and runs of punctuation that end phrases
 _OF = "of"
+_BREAK = "|"  # what a token that ends a phrase becomes (never a letter)
+_LEMMAS: dict[str, str] = {}
 
 
-@lru_cache(maxsize=200_000)
-def _lemma(token: str) -> str | None:
-    """What a token is inside a phrase: its lemma, ``of``, or None when it ends a phrase."""
-    if not token[0].isalpha():
-        return None  # punctuation, numbers
-    if "'" in token or "’" in token:
-        head, _, tail = token.replace("’", "'").partition("'")
-        if tail != "s":
-            return None  # don't, we'll, it's
-        token = head
+def _lemma(token: str) -> str:
+    """What a token is inside a phrase: its lemma, ``of``, or ``_BREAK`` when it ends one."""
+    if not token.isalpha():
+        return _BREAK  # punctuation, numbers, words with digits (gpt4)
     if len(token) < 2:
-        return None
+        return _BREAK
     if token == _OF:
         return _OF
     stops = stop_words()
     if token in stops:
-        return None
+        return _BREAK
     lemma = singular(token)
     if lemma in stops or len(lemma) < 2:
-        return None
+        return _BREAK
     return lemma
 
 
 def clean_text(text: str) -> str:
-    """The prose of a text: code, LaTeX, URLs, ids and inline ``#tags`` removed, lower case."""
-    text = INLINE_TAG.sub(" . ", text)
-    text = _STRIP.sub(" . ", text)
+    """The prose of a text: code, LaTeX, URLs and inline ``#tags`` removed, in lower case."""
+    if "#" in text:
+        text = INLINE_TAG.sub(" . ", text)
+    if any(sign in text for sign in _MARKUP_SIGNS):
+        text = _MARKUP.sub(" . ", text)
     return text.lower().replace("-", " ").replace("_", " ")
 
 
@@ -261,35 +261,45 @@ def phrases(text: str) -> set[str]:
 
     Words too generic to stand alone (``model``) appear only inside longer phrases.
     """
+    tokens = _TOKEN.findall(clean_text(text))
+    cache = _LEMMAS
+    try:
+        lemmas = [cache[token] for token in tokens]
+    except KeyError:
+        for token in tokens:
+            if token not in cache:
+                cache[token] = _lemma(token)
+        lemmas = [cache[token] for token in tokens]
     found: set[str] = set()
-    run: list[str] = []
-    before_of: str | None = None
     generic = GENERIC_WORDS
-    for token in _TOKEN.findall(clean_text(text)):
-        lemma = _lemma(token)
-        if lemma is None or lemma == _OF:
-            before_of = run[-1] if lemma == _OF and run else None
-            _flush(run, found, generic)
-            run = []
+    for chunk in " ".join(lemmas).split(_BREAK):
+        words = chunk.split()
+        if not words:
             continue
-        if before_of is not None:
-            found.add(f"{before_of} of {lemma}")
-            before_of = None
-        run.append(lemma)
-    _flush(run, found, generic)
+        if _OF not in words:
+            _ngrams(words, found)
+            continue
+        runs: list[list[str]] = [[]]
+        for word in words:
+            if word == _OF:
+                runs.append([])
+            else:
+                runs[-1].append(word)
+        for before, after in pairwise(runs):
+            if before and after and not (before[-1] in generic and after[0] in generic):
+                found.add(f"{before[-1]} of {after[0]}")
+        for run in runs:
+            _ngrams(run, found)
+    found -= generic
     return found
 
 
-def _flush(run: list[str], found: set[str], generic: frozenset[str]) -> None:
-    n = len(run)
-    for i in range(n):
-        word = run[i]
-        if word not in generic:
-            found.add(word)
-        if i + 1 < n:
-            found.add(f"{word} {run[i + 1]}")
-            if i + 2 < n:
-                found.add(f"{word} {run[i + 1]} {run[i + 2]}")
+def _ngrams(run: list[str], found: set[str]) -> None:
+    found.update(run)
+    if len(run) > 1:
+        found.update(map(" ".join, pairwise(run)))
+        if len(run) > 2:
+            found.update(map(" ".join, zip(run, run[1:], run[2:], strict=False)))
 
 
 def theme_key(name: str) -> str:
@@ -342,7 +352,17 @@ class Theme:
     trend: list[int]
     trend_start: datetime
     total: int = 0
-    refs: list[EntryRef] = field(default_factory=list, repr=False)
+    _rows: Any = field(default=None, repr=False, compare=False)
+    _corpus: Any = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def refs(self) -> list[EntryRef]:
+        """The entries counted in ``entries``, oldest first."""
+        if self._corpus is None:
+            return []
+        return sorted(
+            (self._corpus.ref(int(row)) for row in self._rows), key=lambda ref: ref.created_at
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form (field names are stable)."""
@@ -569,17 +589,13 @@ def _analyze(
 
     if min_entries < 1:
         raise UsageError("themes need at least 1 entry (themes.min_entries)")
-    corpus = _load(store, _check_kinds(kinds), since, until)
+    stage = _cached_phrases(store, _check_kinds(kinds), since, until, min_entries, week_start, tz)
+    corpus, ordinals, phrase_names, phrase_matrix = stage
     n = len(corpus.kinds)
 
     # weeks: each entry's week as an index into the span
     first_week = week_of(since, tz, week_start) if since else None
     end_moment = until - timedelta(microseconds=1) if until else now(tz)
-    ordinals = np.fromiter(
-        (week_of(moment, tz, week_start).start.toordinal() for moment in corpus.created),
-        dtype=np.int64,
-        count=n,
-    )
     start_ordinal = first_week.start.toordinal() if first_week else None
     if start_ordinal is None:
         start_ordinal = (
@@ -594,36 +610,7 @@ def _analyze(
         datetime.fromordinal(start_ordinal).date(), datetime.min.time(), tzinfo=tz
     )
     stamps = np.fromiter((m.timestamp() for m in corpus.created), dtype=np.float64, count=n)
-    weeks_matrix = sparse.csr_matrix(
-        (np.ones(n, dtype=np.int32), (np.arange(n), week_index)), shape=(n, span_weeks)
-    )
-
-    def weeks_of(matrix: Any) -> Any:
-        counts = (matrix.T @ weeks_matrix).tocsr()
-        counts.eliminate_zeros()
-        return counts
-
-    # phrases
-    phrase_names: list[str] = []
-    phrase_matrix = sparse.csc_matrix((n, 0), dtype=np.int32)
-    if n >= min_entries:
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        vectorizer = CountVectorizer(
-            analyzer=phrases, min_df=min_entries, binary=True, dtype=np.int32
-        )
-        try:
-            counted = vectorizer.fit_transform(corpus.texts).tocsc()
-        except ValueError:  # no phrase is in min_entries entries
-            counted = None
-        if counted is not None:
-            vocabulary = vectorizer.get_feature_names_out()
-            df = np.asarray(counted.sum(axis=0)).ravel()
-            spread = np.diff(weeks_of(counted).indptr)
-            kept = np.flatnonzero((df >= min_entries) & (spread >= 2))
-            kept = _longest(kept, vocabulary, df)
-            phrase_names = [str(vocabulary[i]) for i in kept]
-            phrase_matrix = counted[:, kept]
+    weeks_matrix = _one_hot(week_index, span_weeks)
 
     # tags and categories, with the phrases that are a user tag's variants folded in
     tag_columns: dict[str, int] = {}
@@ -683,7 +670,8 @@ def _analyze(
     matrix.sort_indices()
 
     entries = np.diff(matrix.indptr)
-    week_counts = weeks_of(matrix)
+    week_counts = (matrix.T @ weeks_matrix).tocsr()
+    week_counts.eliminate_zeros()
     spread = np.diff(week_counts.indptr)
     first = np.full(width, np.inf)
     last = np.full(width, -np.inf)
@@ -704,29 +692,154 @@ def _analyze(
     )  # fmt: skip
 
 
+def _one_hot(index: Any, width: int) -> Any:
+    """A sparse rows × ``width`` matrix with a 1 in column ``index[row]`` of each row."""
+    import numpy as np
+    from scipy import sparse
+
+    rows = len(index)
+    return sparse.csr_matrix(
+        (np.ones(rows, dtype=np.int32), (np.arange(rows), index)), shape=(rows, width)
+    )
+
+
+def _phrase_stage(
+    store: Store,
+    kinds: list[str],
+    since: datetime | None,
+    until: datetime | None,
+    min_entries: int,
+    week_start: str,
+    tz: tzinfo,
+) -> tuple[_Corpus, Any, list[str], Any]:
+    """The corpus, each entry's week (ordinal of its first day), and its recurring phrases.
+
+    The phrases are counted once over every entry with scikit-learn's ``CountVectorizer``
+    (binary: an entry counts once); a phrase is kept when it is in ``min_entries`` entries
+    in two weeks or more, and is not covered by a longer kept phrase.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    corpus = _load(store, kinds, since, until)
+    n = len(corpus.kinds)
+    ordinals = np.fromiter(
+        (week_of(moment, tz, week_start).start.toordinal() for moment in corpus.created),
+        dtype=np.int64,
+        count=n,
+    )
+    empty = sparse.csc_matrix((n, 0), dtype=np.int32)
+    if n < min_entries:
+        return corpus, ordinals, [], empty
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(analyzer=phrases, min_df=min_entries, binary=True, dtype=np.int32)
+    try:
+        counted = vectorizer.fit_transform(corpus.texts).tocsc()
+    except ValueError:  # no phrase is in min_entries entries
+        return corpus, ordinals, [], empty
+    vocabulary = vectorizer.get_feature_names_out()
+    df = np.diff(counted.indptr)
+    relative = (ordinals - ordinals.min()) // 7
+    in_weeks = (counted.T @ _one_hot(relative, int(relative.max()) + 1)).tocsr()
+    in_weeks.eliminate_zeros()
+    spread = np.diff(in_weeks.indptr)
+    kept = np.flatnonzero((df >= min_entries) & (spread >= 2))
+    kept = _longest(kept, vocabulary, df)
+    return corpus, ordinals, [str(vocabulary[i]) for i in kept], counted[:, kept]
+
+
+CACHE_VERSION = 1
+
+
+def _cached_phrases(
+    store: Store,
+    kinds: list[str],
+    since: datetime | None,
+    until: datetime | None,
+    min_entries: int,
+    week_start: str,
+    tz: tzinfo,
+) -> tuple[_Corpus, Any, list[str], Any]:
+    """``_phrase_stage``, kept in the user cache until the store changes.
+
+    The key holds the store's change counter (every write bumps it), so a cached result is
+    used only for the very same entries; a cache that cannot be read or written is ignored.
+    """
+    import hashlib
+    import pickle
+
+    key = (
+        CACHE_VERSION,
+        str(store.path.resolve()),
+        store.changes(),
+        tuple(kinds),
+        since.isoformat() if since else None,
+        until.isoformat() if until else None,
+        min_entries,
+        week_start,
+        str(tz),
+    )
+    path = _cache_dir()
+    if path is not None:
+        path = path / f"themes-{hashlib.sha1(key[1].encode()).hexdigest()[:16]}.pickle"
+        try:
+            with path.open("rb") as f:
+                cached = pickle.load(f)
+            if cached[0] == key:
+                return cached[1]
+        except Exception:
+            pass
+    result = _phrase_stage(store, kinds, since, until, min_entries, week_start, tz)
+    if path is not None and store.changes() == key[2]:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            with partial.open("wb") as f:
+                pickle.dump((key, result), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, path)
+        except OSError:
+            pass
+    return result
+
+
+def _cache_dir() -> Path | None:
+    """Where themes are cached: ``$LOGBOOK_CACHE_DIR``, else the user cache dir; ``-`` is off."""
+    configured = os.environ.get("LOGBOOK_CACHE_DIR")
+    if configured == "-":
+        return None
+    if configured:
+        return Path(configured)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("logbook", appauthor=False))
+
+
 def _longest(kept: Any, vocabulary: Any, df: Any) -> Any:
     """Leave out phrases that a longer kept phrase covers in most of their entries."""
     import numpy as np
 
-    frequency = {str(vocabulary[i]): int(df[i]) for i in kept}
+    terms = vocabulary.tolist()
+    chosen = kept.tolist()
+    frequency = dict(zip([terms[i] for i in chosen], df[kept].tolist(), strict=True))
     dropped: set[str] = set()
     for phrase, count in frequency.items():
-        words = phrase.split(" ")
-        if len(words) < 2:
+        if " " not in phrase:
             continue
+        words = phrase.split(" ")
         if words[1] == _OF:
             parts = [words[0], words[2]]
+        elif len(words) == 3:
+            parts = [*words, f"{words[0]} {words[1]}", f"{words[1]} {words[2]}"]
         else:
-            parts = list(words) + (
-                [" ".join(words[:2]), " ".join(words[1:])] if len(words) == 3 else []
-            )
+            parts = words
         for part in parts:
             covered = frequency.get(part)
             if covered is not None and count >= COVER * covered:
                 dropped.add(part)
     if not dropped:
         return kept
-    return np.array([i for i in kept if str(vocabulary[i]) not in dropped], dtype=np.int64)
+    return np.array([i for i in chosen if terms[i] not in dropped], dtype=np.int64)
 
 
 def _theme(analysis: _Analysis, column: int, tz: tzinfo, rows: Any = None) -> Theme:
@@ -754,7 +867,8 @@ def _theme(analysis: _Analysis, column: int, tz: tzinfo, rows: Any = None) -> Th
         trend=trend.tolist(),
         trend_start=analysis.span_start,
         total=int(analysis.entries[column]),
-        refs=[analysis.corpus.ref(int(r)) for r in members],
+        _rows=members,
+        _corpus=analysis.corpus,
     )
 
 
