@@ -120,6 +120,7 @@ GENERIC_WORDS = _CONTENT_IN_SKLEARN | _words(
     based novel large small high low multiple single various domain field area world
     research researcher human people user community literature evidence insight insights
     understanding knowledge concept principle view perspective point form version variant
+    self code bigger
     """
 )
 
@@ -816,17 +817,22 @@ def _cache_dir() -> Path | None:
 
 
 def _longest(kept: Any, vocabulary: Any, df: Any) -> Any:
-    """Leave out phrases that a longer kept phrase covers in most of their entries."""
+    """Leave out phrases made of generic words only, and phrases that a longer kept phrase
+    covers in most of their entries."""
     import numpy as np
 
     terms = vocabulary.tolist()
     chosen = kept.tolist()
     frequency = dict(zip([terms[i] for i in chosen], df[kept].tolist(), strict=True))
     dropped: set[str] = set()
+    generic = GENERIC_WORDS | {_OF}
     for phrase, count in frequency.items():
         if " " not in phrase:
             continue
         words = phrase.split(" ")
+        if generic.issuperset(words):
+            dropped.add(phrase)  # "baseline model", "training data": nothing specific
+            continue
         if words[1] == _OF:
             parts = [words[0], words[2]]
         elif len(words) == 3:

@@ -1,0 +1,373 @@
+"""Recurring themes: tags, arXiv categories and key phrases that come back across weeks."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from logbook.ids import new_uid
+from logbook.store import Store
+from logbook.store.models import Idea, Paper
+from logbook.store.tags import link_tags, tags_of
+from logbook.themes import (
+    apply_themes,
+    find_themes,
+    phrases,
+    singular,
+    theme_detail,
+    theme_key,
+    week_themes,
+)
+
+START = datetime(2026, 8, 31, 9, 0, tzinfo=UTC)  # a Monday
+WEEKS = 10
+NOW = "2026-11-15T12:00:00+00:00"
+
+# Six planted themes, each written in several forms.
+PLANTED = {
+    "scaling-law": ["Scaling laws", "scaling-law", "scaling law", "Scaling Laws", "scaling-laws"],
+    "mixture-of-expert": ["mixture of experts", "Mixture-of-Experts", "mixture of expert"],
+    "neural-tangent-kernel": [
+        "neural tangent kernels",
+        "Neural Tangent Kernel",
+        "neural-tangent kernel",
+    ],
+    "lottery-ticket": ["lottery tickets", "Lottery Ticket", "lottery-ticket", "lottery ticket"],
+    "diffusion-sampler": ["diffusion samplers", "Diffusion Sampler", "diffusion-sampler"],
+    "grokking": ["grokking", "Grokking", "grokking"],
+}
+
+# Filler that only holds stop words, generic research words, numbers, LaTeX and URLs.
+FILLER = [
+    "We propose a new approach and show that the results of our method are better than the baseline model in this paper.",
+    "In this study we show results for the model; see https://example.com/results?id=42 for the code.",
+    "The approach is simple: $\\mathcal{O}(n^2)$ cost with \\alpha = 0.5 and 2024 data, as \\cite{smith2020} reports.",
+    "Maybe try the method again next week; the results were interesting but the model is large.",
+    "Our paper studies the training data and the evaluation of the model on 3 tasks with 12 layers.",
+    "Note to self: the method works, results look good, check the approach with a bigger model.",
+]
+TEMPLATES = [
+    "{a}: {filler}",
+    "Thinking about {a} and {b}. {filler}",
+    "# Notes on {a}\n\n{filler} Also {b} again.",
+    "{filler} Connection between {a} and {b}?",
+]
+
+
+def build_corpus(store: Store, *, seed: int = 5) -> dict[str, list[int]]:
+    """70 entries (50 ideas, 20 papers) over 10 weeks with six planted themes.
+
+    Returns the idea numbers by planted theme. Every entry has one or two planted themes in
+    a random written form. "hyperbolic origami" comes back five times, all in one week.
+    """
+    rng = random.Random(seed)
+    names = list(PLANTED)
+    planted: dict[str, list[int]] = {name: [] for name in names}
+    with store.write() as session:
+        for n in range(70):
+            week, day = divmod(n, 7)
+            moment = START + timedelta(weeks=week, days=day, hours=n % 5)
+            first = names[n % len(names)]
+            second = names[(n * 7 + 3) % len(names)]
+            text = rng.choice(TEMPLATES).format(
+                a=rng.choice(PLANTED[first]),
+                b=rng.choice(PLANTED[second]),
+                filler=rng.choice(FILLER),
+            )
+            if week == 4 and day < 5:
+                text += " A detour into hyperbolic origami."
+            if n % 7 < 5:
+                idea = Idea(uid=new_uid(), text=text, created_at=moment, updated_at=moment)
+                session.add(idea)
+                session.flush()
+                assert idea.id is not None
+                if n % 3 == 0:
+                    link_tags(session, "idea", idea.id, ["reading-group"])
+                planted[first].append(idea.id)
+                if "{b}" in text or second in text.lower():
+                    planted[second].append(idea.id)
+            else:
+                title, _, abstract = text.partition(":")
+                paper = Paper(
+                    uid=new_uid(),
+                    arxiv_id=f"2609.{10000 + n:05d}",
+                    title=title.strip("# \n") or "Untitled",
+                    abstract=abstract or text,
+                    authors=["Ada Lovelace"],
+                    categories=["cs.LG", "stat.ML"] if n % 2 else ["cs.LG"],
+                    primary_category="cs.LG",
+                    created_at=moment,
+                    updated_at=moment,
+                )
+                session.add(paper)
+    return planted
+
+
+@pytest.fixture
+def corpus(store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
+    monkeypatch.setenv("LOGBOOK_NOW", NOW)
+    build_corpus(store)
+    return store
+
+
+GENERIC = {"paper", "model", "result", "results", "approach", "propose", "show", "method", "study", "we", "the", "and", "of", "data", "baseline", "training", "task", "layer", "cost", "code", "note", "self", "notes"}  # fmt: skip
+
+
+# --- text → phrases ---------------------------------------------------------------------------
+
+
+def test_singular_reduces_plain_plurals_and_keeps_singular_nouns() -> None:
+    assert [singular(w) for w in ("laws", "experts", "studies", "losses", "patches")] == [
+        "law", "expert", "study", "loss", "patch",
+    ]  # fmt: skip
+    assert [singular(w) for w in ("physics", "dynamics", "analysis", "bias", "matrices")] == [
+        "physics", "dynamics", "analysis", "bias", "matrix",
+    ]  # fmt: skip
+
+
+def test_phrases_merge_case_plural_and_hyphen_variants() -> None:
+    for text in ("Scaling laws", "scaling-law", "scaling law", "SCALING LAWS"):
+        assert "scaling law" in phrases(text)
+    assert theme_key("Scaling-Laws") == theme_key("scaling law") == "scaling law"
+
+
+def test_phrases_strip_numbers_latex_urls_and_stop_words() -> None:
+    found = phrases(
+        "We propose $\\mathcal{O}(n^2)$ attention \\cite{vaswani} in 2024, see "
+        "https://example.com/sparse-attention and the results of the paper."
+    )
+    assert "attention" in found
+    assert not any(re.search(r"\d|mathcal|cite|vaswani|http|example|sparse", p) for p in found)
+    assert found.isdisjoint({"propose", "result", "paper", "we", "the", "see"})
+
+
+def test_phrases_keep_generic_words_inside_phrases_only() -> None:
+    found = phrases("A large language model and the model of the world")
+    assert "language model" in found
+    assert "model" not in found
+
+
+def test_phrases_join_words_around_of() -> None:
+    assert "mixture of expert" in phrases("Sparse Mixture-of-Experts layers")
+
+
+# --- find_themes ----------------------------------------------------------------------------
+
+
+def test_top_ten_themes_contain_the_planted_ones(corpus: Store) -> None:
+    top = [t.name for t in find_themes(corpus, top=10)]
+    assert len(set(PLANTED) & set(top)) >= 5, top
+
+
+def test_no_stop_word_or_generic_word_is_a_theme(corpus: Store) -> None:
+    for theme in find_themes(corpus):
+        words = set(theme.name.split("-"))
+        assert not words <= GENERIC, theme.name
+        assert not re.search(r"\d|mathcal|alpha|http|example|cite|smith", theme.name), theme.name
+
+
+def test_variants_are_one_theme(corpus: Store) -> None:
+    names = [t.name for t in find_themes(corpus)]
+    assert names.count("scaling-law") == 1
+    for variant in ("scaling-laws", "scaling", "law", "lottery", "ticket", "mixture", "expert"):
+        assert variant not in names
+    assert {"neural-tangent", "tangent-kernel"}.isdisjoint(names)
+
+
+def test_a_phrase_seen_in_one_week_only_is_not_a_theme(corpus: Store) -> None:
+    names = {t.name for t in find_themes(corpus)}
+    assert {"hyperbolic-origami", "origami", "hyperbolic", "detour"}.isdisjoint(names)
+
+
+def test_a_phrase_needs_min_entries(corpus: Store) -> None:
+    loose = {t.name for t in find_themes(corpus, min_entries=3)}
+    strict = {t.name for t in find_themes(corpus, min_entries=30)}
+    assert strict < loose
+    assert all(t.entries >= 30 for t in find_themes(corpus, min_entries=30))
+
+
+def test_themes_merge_tags_categories_and_phrases(corpus: Store) -> None:
+    by_name = {t.name: t for t in find_themes(corpus)}
+    assert by_name["reading-group"].source == "tag"
+    assert by_name["cs.lg"].source == "category"
+    assert by_name["cs.lg"].label == "Machine Learning (cs.LG)"
+    assert by_name["cs.lg"].entries == 20
+    assert by_name["scaling-law"].source == "phrase"
+
+
+def test_a_phrase_that_is_a_user_tag_counts_with_the_tag(corpus: Store) -> None:
+    with corpus.write() as session:
+        ideas = session.exec(Idea.__table__.select().limit(2)).all()  # type: ignore[attr-defined]
+        for row in ideas:
+            link_tags(session, "idea", row.id, ["grokking"])
+    grokking = [t for t in find_themes(corpus) if theme_key(t.name) == "grokking"]
+    assert len(grokking) == 1
+    assert grokking[0].source == "tag"
+
+
+def test_theme_facts_and_trend(corpus: Store) -> None:
+    theme = next(t for t in find_themes(corpus) if t.name == "scaling-law")
+    assert theme.weeks >= 5
+    assert sum(theme.trend) == theme.entries == theme.total
+    assert len(theme.trend) == WEEKS + 1  # up to the frozen "now", one week later
+    assert theme.trend_start == START.replace(hour=0)
+    assert START <= theme.first_seen <= theme.last_seen
+    data = theme.to_dict()
+    assert set(data) >= {"name", "label", "source", "entries", "weeks", "first_seen", "last_seen", "trend"}  # fmt: skip
+    assert len(theme.refs) == theme.entries
+
+
+def test_since_until_and_kind_narrow_the_entries(corpus: Store) -> None:
+    midnight = START.replace(hour=0)
+    since, until = midnight + timedelta(weeks=2), midnight + timedelta(weeks=6)
+    for theme in find_themes(corpus, since=since, until=until):
+        assert all(since <= ref.created_at < until for ref in theme.refs)
+        assert len(theme.trend) == 4
+    for theme in find_themes(corpus, kinds=["paper"]):
+        assert {ref.kind for ref in theme.refs} == {"paper"}
+
+
+def test_archived_entries_are_skipped(corpus: Store) -> None:
+    before = next(t for t in find_themes(corpus) if t.name == "grokking")
+    idea = next(ref for ref in before.refs if ref.kind == "idea")
+    corpus.ideas.remove(idea.id)
+    after = next(t for t in find_themes(corpus) if t.name == "grokking")
+    assert after.entries == before.entries - 1
+    assert idea.uid not in {ref.uid for ref in after.refs}
+
+
+def test_week_themes_are_the_weeks_recurring_themes(corpus: Store) -> None:
+    start = START + timedelta(weeks=4)
+    found = week_themes(corpus, start.replace(hour=0), start.replace(hour=0) + timedelta(weeks=1))
+    names = {t.name for t in found}
+    assert len(set(PLANTED) & names) >= 4
+    assert "hyperbolic-origami" not in names
+    for theme in found:
+        assert 0 < theme.entries <= 7
+        assert theme.entries <= theme.total
+        assert all(start.replace(hour=0) <= r.created_at for r in theme.refs)
+
+
+def test_theme_detail_lists_entries_week_by_week(corpus: Store) -> None:
+    detail = theme_detail(corpus, "Scaling Laws")
+    assert detail.theme.name == "scaling-law"
+    assert [w.label for w in detail.weeks] == sorted(w.label for w in detail.weeks)
+    assert sum(len(w.entries) for w in detail.weeks) == detail.theme.entries
+    assert theme_detail(corpus, "cs.LG").theme.name == "cs.lg"
+
+
+# --- apply ----------------------------------------------------------------------------------
+
+
+def _tags(store: Store) -> dict[int, set[tuple[str, str]]]:
+    with store.read() as session:
+        ids = [row.id for row in session.exec(Idea.__table__.select()).all()]  # type: ignore[attr-defined]
+        return {i: {(t.name, t.kind) for t in refs} for i, refs in tags_of(session, "idea", ids).items()}  # fmt: skip
+
+
+def test_apply_tags_entries_with_auto_themes_idempotently(corpus: Store) -> None:
+    user_before = {i: {t for t in tags if t[1] == "user"} for i, tags in _tags(corpus).items()}
+    first = apply_themes(corpus)
+    assert first.added > 0 and first.removed == 0
+    assert "scaling-law" in first.names
+    second = apply_themes(corpus)
+    assert (second.added, second.removed) == (0, 0)
+    after = _tags(corpus)
+    assert {i: {t for t in tags if t[1] == "user"} for i, tags in after.items()} == user_before
+    assert any(("scaling-law", "auto") in tags for tags in after.values())
+    assert all(name != "reading-group" for tags in after.values() for name, kind in tags if kind == "auto")  # fmt: skip
+
+
+def test_apply_removes_auto_tags_that_no_longer_apply(corpus: Store) -> None:
+    apply_themes(corpus)
+    tagged = next(i for i, tags in _tags(corpus).items() if ("grokking", "auto") in tags)
+    corpus.ideas.edit(tagged, "Nothing recurring here at all.")
+    result = apply_themes(corpus)
+    assert result.removed >= 1
+    assert ("grokking", "auto") not in _tags(corpus)[tagged]
+
+
+def test_apply_never_touches_user_tags_of_the_same_name(corpus: Store) -> None:
+    with corpus.write() as session:
+        link_tags(session, "idea", 1, ["scaling-law"])
+    apply_themes(corpus)
+    apply_themes(corpus)
+    assert ("scaling-law", "user") in _tags(corpus)[1]
+
+
+# --- CLI ------------------------------------------------------------------------------------
+
+
+def test_cli_themes_json(corpus: Store, cli) -> None:  # type: ignore[no-untyped-def]
+    data = cli("themes", "--json", "--top", "10").json()
+    assert len(data) == 10
+    assert len(set(PLANTED) & {t["name"] for t in data}) >= 5
+    first = data[0]
+    assert set(first) >= {"name", "label", "source", "entries", "weeks", "first_seen", "last_seen", "trend"}  # fmt: skip
+    assert [t["entries"] for t in data] == sorted((t["entries"] for t in data), reverse=True)
+
+
+def test_cli_themes_table_without_subcommand(corpus: Store, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("themes", "--top", "3")
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].split("\t")[:4] == ["theme", "source", "entries", "weeks"]
+    assert len(lines) == 4
+
+
+def test_cli_themes_kind_since_until(corpus: Store, cli) -> None:  # type: ignore[no-untyped-def]
+    papers = cli("themes", "--kind", "paper", "--json").json()
+    assert max(t["entries"] for t in papers) <= 20
+    window = cli("themes", "--since", "2026-09-14", "--until", "2026-10-12", "--json").json()
+    assert all(t["first_seen"] >= "2026-09-14" and t["last_seen"] < "2026-10-12" for t in window)
+
+
+def test_cli_themes_show_json(corpus: Store, cli) -> None:  # type: ignore[no-untyped-def]
+    data = cli("themes", "show", "scaling laws", "--json").json()
+    assert data["name"] == "scaling-law"
+    assert sum(len(w["entries"]) for w in data["by_week"]) == data["entries"]
+    assert all(re.fullmatch(r"\d{4}-W\d\d", w["week"]) for w in data["by_week"])
+
+
+def test_cli_themes_show_unknown_theme_fails(corpus: Store, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("themes", "show", "no such theme", ok=False)
+    assert result.exit_code == 1
+    assert "no recurring theme" in result.stderr
+
+
+def test_cli_themes_bad_kind_is_a_usage_error(corpus: Store, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("themes", "--kind", "tweet", ok=False)
+    assert result.exit_code == 2
+
+
+def test_cli_themes_apply_json_is_idempotent(corpus: Store, cli) -> None:  # type: ignore[no-untyped-def]
+    first = cli("themes", "apply", "--json").json()
+    second = cli("themes", "apply", "--json").json()
+    assert first["added"] > 0
+    assert (second["added"], second["removed"]) == (0, 0)
+
+
+def test_cli_empty_store_has_no_themes(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("themes", "--json").json() == []
+
+
+def test_idea_add_applies_themes_when_configured(
+    corpus: Store, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("LOGBOOK_THEMES_AUTO_APPLY", "true")
+    added = cli("idea", "add", "More on scaling laws for sparse models", "--json").json()
+    shown = cli("idea", "show", str(added["id"]), "--json").json()
+    assert "scaling-law" in shown["auto_tags"]
+
+
+def test_importing_the_themes_command_stays_light() -> None:
+    code = (
+        "import sys, logbook.cli.themes; "
+        "bad = [m for m in ('sklearn', 'numpy', 'scipy') if m in sys.modules]; "
+        "sys.exit(1 if bad else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
