@@ -1,0 +1,200 @@
+"""The git pre-commit hook, on real repositories with real commits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from export_data import add_idea
+
+from logbook import githook
+from logbook.errors import HookError
+from logbook.store import Store
+
+pytestmark = pytest.mark.slow  # every commit starts a Python process for the hook
+
+
+def git(repo: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    if ok and result.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}")
+    return result
+
+
+def commit(repo: Path, name: str, *, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    """Add a file of the blog and commit it (the hook runs)."""
+    (repo / name).write_text(f"{name}\n")
+    git(repo, "add", name)
+    return git(repo, "commit", "-m", f"add {name}", ok=ok)
+
+
+def files_in_last_commit(repo: Path) -> list[str]:
+    out = git(repo, "show", "--name-only", "--format=", "HEAD").stdout
+    return sorted(line for line in out.splitlines() if line)
+
+
+@pytest.fixture
+def blog(tmp_path: Path) -> Path:
+    repo = tmp_path / "blog"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Test Author")
+    git(repo, "config", "user.email", "author@example.org")
+    git(repo, "config", "commit.gpgsign", "false")
+    commit(repo, "README.md")
+    return repo
+
+
+def test_commit_carries_the_changed_export_file(blog: Path, store: Store) -> None:
+    idea = store.ideas.add("First idea #hooks")
+    githook.install(blog, db=store.path)
+    commit(blog, "post1.md")
+    assert f"logbook/ideas/{idea.uid}.yaml" in files_in_last_commit(blog)
+    assert "logbook/.gitignore" in files_in_last_commit(blog)
+
+    store.ideas.edit(idea.id, "First idea, edited")
+    commit(blog, "post2.md")
+    assert files_in_last_commit(blog) == [f"logbook/ideas/{idea.uid}.yaml", "post2.md"]
+    assert "edited" in git(blog, "show", f"HEAD:logbook/ideas/{idea.uid}.yaml").stdout
+    assert git(blog, "status", "--porcelain").stdout == ""  # the state file is ignored
+
+
+def test_no_change_adds_nothing(blog: Path, store: Store) -> None:
+    store.ideas.add("An idea")
+    githook.install(blog, db=store.path)
+    commit(blog, "one.md")
+    commit(blog, "two.md")
+    assert files_in_last_commit(blog) == ["two.md"]
+
+
+def test_removed_idea_is_removed_in_the_commit(blog: Path, store: Store) -> None:
+    idea = store.ideas.add("Short-lived")
+    githook.install(blog, db=store.path, subdir="notes/logbook")
+    commit(blog, "one.md")
+    store.ideas.remove(idea.id, purge=True)
+    commit(blog, "two.md")
+    assert f"notes/logbook/ideas/{idea.uid}.yaml" in files_in_last_commit(blog)
+    assert not (blog / f"notes/logbook/ideas/{idea.uid}.yaml").exists()
+
+
+def test_an_existing_hook_still_runs_and_uninstall_restores_it(
+    blog: Path, store: Store, tmp_path: Path
+) -> None:
+    log = tmp_path / "ran.log"
+    existing = f'#!/bin/sh\necho "existing hook ran" >> "{log}"\n'
+    hook = blog / ".git/hooks/pre-commit"
+    hook.write_text(existing)
+    hook.chmod(0o755)
+    store.ideas.add("An idea")
+
+    status = githook.install(blog, db=store.path)
+    assert status.installed and status.chained is not None
+    commit(blog, "one.md")
+    assert log.read_text() == "existing hook ran\n"
+    assert any(f.startswith("logbook/ideas/") for f in files_in_last_commit(blog))
+
+    githook.uninstall(blog)
+    assert hook.read_text() == existing
+    assert os.access(hook, os.X_OK)
+    assert not (blog / ".git/hooks" / githook.CHAINED_NAME).exists()
+
+
+def test_a_failing_existing_hook_still_blocks_the_commit(blog: Path, store: Store) -> None:
+    hook = blog / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho 'lint failed' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    githook.install(blog, db=store.path)
+    result = commit(blog, "one.md", ok=False)
+    assert result.returncode != 0 and "lint failed" in result.stderr
+
+
+def test_core_hooks_path_is_honoured(blog: Path, store: Store) -> None:
+    git(blog, "config", "core.hooksPath", ".githooks")
+    store.ideas.add("An idea")
+    status = githook.install(blog, db=store.path)
+    assert status.hook == blog / ".githooks/pre-commit"
+    assert not (blog / ".git/hooks/pre-commit").exists()
+    commit(blog, "one.md")
+    assert any(f.startswith("logbook/ideas/") for f in files_in_last_commit(blog))
+
+
+def test_a_broken_store_does_not_block_the_commit(blog: Path, store: Store) -> None:
+    store.ideas.add("An idea")
+    githook.install(blog, db=store.path)
+    store.close()
+    store.path.write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+    result = commit(blog, "one.md")
+    assert "logbook" in result.stderr and "commit goes on" in result.stderr
+    assert files_in_last_commit(blog) == ["one.md"]
+
+
+def test_a_broken_store_blocks_the_commit_with_strict(blog: Path, store: Store) -> None:
+    githook.install(blog, db=store.path, strict=True)
+    store.close()
+    store.path.write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+    result = commit(blog, "one.md", ok=False)
+    assert result.returncode != 0
+    assert "not a logbook store" in result.stderr
+
+
+def test_a_vanished_python_does_not_block_the_commit(blog: Path, store: Store) -> None:
+    githook.install(blog, db=store.path, python="/nonexistent/venv/bin/python")
+    result = commit(blog, "one.md")
+    assert "is gone" in result.stderr
+
+
+def test_hook_records_the_interpreter_and_the_store(blog: Path, store: Store) -> None:
+    import sys
+
+    status = githook.install(blog, db=store.path, subdir="data/log")
+    assert status.settings is not None
+    assert status.settings.python == str(Path(sys.executable).absolute())
+    assert status.settings.db == str(store.path.resolve())
+    text = status.hook.read_text()
+    assert sys.executable in text and str(store.path.resolve()) in text
+
+
+def test_installing_twice_updates_the_hook_without_chaining_itself(
+    blog: Path, store: Store
+) -> None:
+    githook.install(blog, db=store.path)
+    status = githook.install(blog, db=store.path, subdir="other")
+    assert status.chained is None and status.settings and status.settings.dir == "other"
+
+
+def test_uninstall_without_a_hook_says_so(blog: Path) -> None:
+    with pytest.raises(HookError, match="not installed"):
+        githook.uninstall(blog)
+
+
+def test_install_outside_a_repository_says_so(tmp_path: Path) -> None:
+    with pytest.raises(HookError, match="not inside a git repository"):
+        githook.install(tmp_path, db=tmp_path / "x.db")
+
+
+def test_cli_install_status_uninstall(cli, blog: Path, store: Store) -> None:
+    cli("hook", "install", "--repo", str(blog), "--dir", "exported")
+    status = cli("hook", "status", "--repo", str(blog), "--json").json()
+    assert status["installed"] and status["settings"]["dir"] == "exported"
+    assert status["settings"]["db"] == str(store.path.resolve())
+    assert status["python_ok"] and status["store_ok"]
+    cli("hook", "uninstall", "--repo", str(blog))
+    assert not cli("hook", "status", "--repo", str(blog), "--json").json()["installed"]
+
+
+def test_cli_hook_run_exports_and_stages(cli, blog: Path, store: Store) -> None:
+    add_idea(store, "Staged by hand")
+    os.chdir(blog)
+    first = cli("hook", "run", "--dir", "logbook", "--json").json()
+    assert first["staged"] and first["written"] == 1
+    assert any(
+        line.startswith("A  logbook/ideas/")
+        for line in git(blog, "status", "--porcelain").stdout.splitlines()
+    )
+    assert cli("hook", "run", "--dir", "logbook", "--json").json()["skipped"]
