@@ -9,14 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from arxiv_server import ArxivServer, Entry, closed_port_url, synthetic
+from arxiv_server import ArxivServer, Entry, arxiv_server, closed_port_url, synthetic
 
 from logbook.arxiv_api import fetch_papers
 from logbook.arxiv_ids import ArxivId, parse_arxiv_id
 from logbook.errors import ArxivError
 from logbook.paper_import import ids_in_document
 
-pytest_plugins = ["arxiv_server"]  # the local arXiv fixture
+__all__ = ["arxiv_server"]  # the local arXiv fixture, imported for pytest
 
 
 def stored(store) -> dict[str, object]:

@@ -1,0 +1,208 @@
+"""``logbook reading-list``: markdown grouped by tag, BibTeX a parser reads back, JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pybtex.database import parse_string
+from pybtex.richtext import Text
+from test_papers import meta
+
+from logbook.reading_list import authors_line, tex_text
+from logbook.store import Store
+
+TRICKY = [
+    meta(),
+    meta(
+        "2609.28752",
+        1,
+        title="Inclusive $B$ decays, lifetimes, and $|V_{cb}|$: a unified heavy-quark expansion analysis",
+        authors=["Matteo Fael", "Ilija S. Milutin", "Markus Prim", "K. Keri Vos"],
+        categories=["hep-ph", "hep-ex"],
+        primary_category="hep-ph",
+        published=datetime(2026, 9, 23, tzinfo=UTC),
+    ),
+    meta(
+        "2302.03287",
+        3,
+        title="ChatGPT and Software Testing Education: Promises & Perils at 100% {braces} #1 of_2 ~ ^",
+        authors=[
+            "Sajed Jalil",
+            "Dirk Wübben",
+            "José Raúl Romero",
+            "Søren Ørsted",
+            "Michael Krämer",
+        ],
+        categories=["cs.SE"],
+        primary_category="cs.SE",
+        published=datetime(2023, 2, 7, tzinfo=UTC),
+        doi="10.1109/ICSTW58534.2023.00078",
+        journal_ref="Proc. ICSTW & friends, 50% off",
+    ),
+    meta(
+        "hep-th/9901001",
+        1,
+        title="Back\\slash and a lone { brace and $unbalanced { math$",
+        authors=["Edward Witten"],
+        categories=["hep-th"],
+        primary_category="hep-th",
+        published=datetime(1999, 1, 4, tzinfo=UTC),
+    ),
+]
+
+
+@pytest.fixture
+def listed(store: Store) -> Store:
+    store.papers.save(TRICKY)
+    return store
+
+
+def decode(value: str) -> str:
+    """Read a BibTeX field back to plain text the way a LaTeX-aware parser does."""
+    for tex, char in (
+        (r"\textbraceleft{}", "\ue000"),
+        (r"\textbraceright{}", "\ue001"),
+        (r"\textasciicircum{}", "\ue002"),
+        (r"\$", "\ue003"),
+    ):
+        value = value.replace(tex, char)
+    plain = Text.from_latex(value).render_as("text")
+    for char, original in (("\ue000", "{"), ("\ue001", "}"), ("\ue002", "^"), ("\ue003", "$")):
+        plain = plain.replace(char, original)
+    return plain
+
+
+def test_bibtex_is_read_back_by_a_parser_entry_for_entry(cli, listed):
+    text = cli("reading-list", "--format", "bibtex").stdout
+    database = parse_string(text, "bibtex")  # strict: raises on any syntax error
+    assert list(database.entries) == [
+        "vaswani2017attention",
+        "fael2026inclusive",
+        "jalil2023chatgpt",
+        "witten1999backslash",
+    ]
+    vaswani = database.entries["vaswani2017attention"]
+    assert vaswani.type == "misc"
+    assert vaswani.fields["eprint"] == "1706.03762"
+    assert vaswani.fields["archivePrefix"] == "arXiv"
+    assert vaswani.fields["primaryClass"] == "cs.CL"
+    assert vaswani.fields["year"] == "2017"
+    assert vaswani.fields["url"] == "https://arxiv.org/abs/1706.03762"
+    assert [str(p) for p in vaswani.persons["author"]][:2] == ["Vaswani, Ashish", "Shazeer, Noam"]
+    jalil = database.entries["jalil2023chatgpt"]
+    assert jalil.fields["doi"] == "10.1109/ICSTW58534.2023.00078"
+    assert decode(jalil.fields["title"]) == TRICKY[2].title
+    assert decode(jalil.fields["note"]) == "Proc. ICSTW & friends, 50% off"
+    assert [decode(str(p)) for p in jalil.persons["author"]] == [
+        "Jalil, Sajed",
+        "Wübben, Dirk",
+        "Romero, José Raúl",
+        "Ørsted, Søren",
+        "Krämer, Michael",
+    ]
+    assert "&" not in jalil.fields["title"].replace(r"\&", "")
+    assert "%" not in jalil.fields["title"].replace(r"\%", "")
+    assert decode(database.entries["witten1999backslash"].fields["title"]) == TRICKY[3].title
+    # maths whose braces balance stays LaTeX, as arXiv wrote it
+    assert "$|V_{cb}|$" in database.entries["fael2026inclusive"].fields["title"]
+    assert text.isascii()
+
+
+@settings(max_examples=200, deadline=None)
+# TeX ligatures (--, '' and ,,) are left out: arXiv titles are TeX, where they are dashes and quotes
+@given(st.text(alphabet=st.sampled_from(list('ab Z09&%{}#_$~^\\üéçšåøæßłŁØÅ".:')), max_size=40))
+def test_any_title_survives_bibtex_and_back(title):
+    entry = "@misc{k,\n  title = {" + tex_text(title) + "}\n}\n"
+    parsed = parse_string(entry, "bibtex").entries["k"].fields["title"]
+    if "$" in title:  # maths may be kept as written; what matters is that it parses
+        return
+    assert decode(parsed) == " ".join(title.split())
+
+
+def test_markdown_is_grouped_by_tag_with_et_al_year_and_link(cli, listed):
+    cli("paper", "tag", "1", "transformers")
+    cli("paper", "tag", "3", "transformers", "education")
+    text = cli("reading-list").stdout
+    assert text == (
+        "## education\n\n"
+        "- [ChatGPT and Software Testing Education: Promises & Perils at 100% {braces} #1 of_2 ~ ^]"
+        "(https://arxiv.org/abs/2302.03287) — Sajed Jalil, Dirk Wübben, José Raúl Romero et al. (2023)\n\n"
+        "## transformers\n\n"
+        "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762) — "
+        "Ashish Vaswani, Noam Shazeer, Niki Parmar et al. (2017)\n"
+        "- [ChatGPT and Software Testing Education: Promises & Perils at 100% {braces} #1 of_2 ~ ^]"
+        "(https://arxiv.org/abs/2302.03287) — Sajed Jalil, Dirk Wübben, José Raúl Romero et al. (2023)\n\n"
+        "## Other papers\n\n"
+        "- [Inclusive $B$ decays, lifetimes, and $|V_{cb}|$: a unified heavy-quark expansion analysis]"
+        "(https://arxiv.org/abs/2609.28752) — Matteo Fael, Ilija S. Milutin, Markus Prim et al. (2026)\n"
+        "- [Back\\slash and a lone { brace and $unbalanced { math$](https://arxiv.org/abs/hep-th/9901001)"
+        " — Edward Witten (1999)\n"
+    )
+
+
+def test_markdown_without_tags_is_a_flat_list_and_tag_filter_keeps_one_group(cli, listed):
+    flat = cli("reading-list", "--status", "to-read").stdout.splitlines()
+    assert len(flat) == 4 and all(line.startswith("- [") for line in flat)
+    cli("paper", "tag", "1", "transformers")
+    cli("paper", "tag", "2", "physics")
+    only = cli("reading-list", "--tag", "transformers").stdout
+    assert only.startswith("## transformers\n\n- [Attention Is All You Need]")
+    assert "physics" not in only and "Inclusive" not in only
+
+
+def test_status_filter_and_withdrawn_mark(cli, listed, store):
+    cli("paper", "status", "1", "read")
+    assert "Attention" not in cli("reading-list", "--status", "to-read").stdout
+    withdrawn = meta("hep-th/9901001", 2, comment="This paper has been withdrawn")
+    withdrawn.title, withdrawn.authors = TRICKY[3].title, TRICKY[3].authors
+    withdrawn.published = TRICKY[3].published
+    store.papers.save([withdrawn])
+    assert "Edward Witten (1999) *(withdrawn)*" in cli("reading-list").stdout
+
+
+def test_json_format_is_the_paper_json(cli, listed):
+    data = json.loads(cli("reading-list", "--format", "json").stdout)
+    assert [p["cite_key"] for p in data][:1] == ["vaswani2017attention"]
+    assert data == cli("reading-list", "--json").json()
+    assert data[0]["abs_url"] == "https://arxiv.org/abs/1706.03762"
+
+
+def test_output_file_and_unknown_format(cli, listed, tmp_path):
+    target = tmp_path / "refs.bib"
+    cli("reading-list", "-F", "bibtex", "-o", str(target))
+    assert len(parse_string(target.read_text(encoding="utf-8"), "bibtex").entries) == 4
+    bad = cli("reading-list", "--format", "docx", ok=False)
+    assert bad.exit_code == 2 and "unknown format" in bad.stderr
+
+
+def test_empty_reading_list_says_so(cli):
+    run = cli("reading-list")
+    assert run.stdout == "" and "no papers match" in run.stderr
+
+
+def test_papers_without_a_cite_key_get_one_that_then_stays(cli, listed, store):
+    from sqlalchemy import text
+
+    with store.write() as session:
+        session.execute(text("UPDATE paper SET cite_key = NULL WHERE arxiv_id = '2302.03287'"))
+    keys = list(parse_string(cli("reading-list", "-F", "bibtex").stdout, "bibtex").entries)
+    assert "jalil2023chatgpt" in keys
+    assert store.papers.get("2302.03287").cite_key == "jalil2023chatgpt"
+
+
+@pytest.mark.parametrize(
+    "authors, line",
+    [
+        ([], ""),
+        (["A"], "A"),
+        (["A", "B"], "A and B"),
+        (["A", "B", "C"], "A, B and C"),
+        (["A", "B", "C", "D"], "A, B, C et al."),
+    ],
+)
+def test_authors_line_uses_et_al_after_three(authors, line):
+    assert authors_line(authors) == line
