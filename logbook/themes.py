@@ -751,6 +751,7 @@ def _phrase_stage(
 
 
 CACHE_VERSION = 1
+APPLY_TOP = 50  # phrase themes that 'themes apply' turns into auto tags
 
 
 def _cached_phrases(
@@ -1014,17 +1015,18 @@ def _find_column(analysis: _Analysis, wanted: str) -> int:
 def apply_themes(
     store: Store,
     *,
+    top: int | None = APPLY_TOP,
     min_entries: int = 3,
     week_start: str = "monday",
     tz: tzinfo = UTC,
 ) -> ApplyResult:
-    """Store the phrase themes as tags of kind ``auto`` on the entries they occur in.
+    """Store the ``top`` best phrase themes as tags of kind ``auto`` on the entries they occur in.
 
-    Idempotent: a second run changes nothing. User and category tags are never touched;
-    auto tags that no longer apply (on entries that are not archived) are removed, and
-    auto tags left on no entry are deleted.
+    Idempotent: a second run changes nothing. User and category tags are never touched
+    (a phrase that is a user tag is left to the user); auto tags that no longer apply (on
+    entries that are not archived) are removed, and auto tags left on no entry are deleted.
     """
-    from sqlalchemy import delete, insert
+    from sqlalchemy import bindparam, delete, insert
 
     analysis = _analyze(
         store, since=None, until=None, kinds=None, min_entries=min_entries,
@@ -1033,11 +1035,12 @@ def apply_themes(
     corpus = analysis.corpus
     matrix = analysis.matrix
     wanted: set[tuple[str, int, str]] = set()
-    applied = [c for c in analysis.order if analysis.sources[c] == "phrase"]
+    applied = [c for c in analysis.order if analysis.sources[c] == "phrase"][:top]
+    kinds, ids = corpus.kinds, corpus.ids
     for column in applied:
         name = analysis.names[column]
-        for row in matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]]:
-            wanted.add((corpus.kinds[row], corpus.ids[row], name))
+        rows = matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]].tolist()
+        wanted.update((kinds[row], ids[row], name) for row in rows)
     live = {(kind, id_) for kind, id_ in zip(corpus.kinds, corpus.ids, strict=True)}
     added = removed = 0
     with store.write() as session:
@@ -1077,14 +1080,20 @@ def apply_themes(
             if adds:
                 session.execute(insert(link), adds)
                 added += len(adds)
-            for entry_kind, entry_id, name in stale:
-                if entry_kind == kind:
-                    session.execute(
-                        delete(link).where(
-                            link_column == entry_id, link.tag_id == current[(kind, entry_id, name)]
-                        )
-                    )
-                    removed += 1
+            drops = [
+                {"entry": entry_id, "tag": current[(kind, entry_id, name)]}
+                for entry_kind, entry_id, name in stale
+                if entry_kind == kind
+            ]
+            if drops:
+                table = link.__table__
+                session.execute(
+                    delete(table).where(
+                        table.c[key] == bindparam("entry"), table.c.tag_id == bindparam("tag")
+                    ),
+                    drops,
+                )
+                removed += len(drops)
         if stale:
             session.execute(
                 delete(Tag).where(

@@ -132,11 +132,14 @@ def show(
 
 
 @app.command("apply")
-def apply(as_json: JsonOption = False) -> None:
+def apply(
+    top: Annotated[int, typer.Option("--top", "-n", help="Apply the N best phrase themes.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
     """Tag entries with the phrase themes they contain (auto tags). Example: logbook themes apply"""
     from logbook.themes import apply_themes
 
-    result = apply_themes(state.store(), **_settings())
+    result = apply_themes(state.store(), top=top, **_settings())
     if as_json:
         out.print_json(result.to_dict())
         return
