@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, text
 
 from logbook import export_state, yamltext
 from logbook.errors import ExportError, UsageError
-from logbook.store.models import Idea, Paper, Post, Revision
-from logbook.store.types import format_utc
+from logbook.export_state import ExportReport
+from logbook.store.models import Idea, Paper, Post
+from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -53,40 +52,39 @@ class Snapshot:
     records: dict[str, list[dict[str, Any]]]
 
 
-@dataclass
-class ExportReport:
-    """What an export did to the folder."""
-
-    format: str
-    out: Path
-    written: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: bool = False  # the store had not changed since the last export
-
-    @property
-    def changed(self) -> bool:
-        """Whether any file was written or removed."""
-        return bool(self.written or self.removed)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON form."""
-        return {
-            "format": self.format,
-            "out": str(self.out),
-            "written": self.written,
-            "removed": self.removed,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-        }
+def _stamp(raw: str | None) -> str | None:
+    # Stored timestamps are already fixed-width UTC text; anything else is normalized.
+    if raw is None or (len(raw) == 32 and raw.endswith("+00:00")):
+        return raw
+    return format_utc(parse_utc(raw))
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return format_utc(value)
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return value
+def _text_list(raw: str | None) -> list[str] | None:
+    return None if raw is None else [str(v) for v in json.loads(raw)]
+
+
+def _flag(raw: Any) -> bool | None:
+    return None if raw is None else bool(raw)
+
+
+def _same(raw: Any) -> Any:
+    return raw
+
+
+def _converters(table: Table) -> list[tuple[str, Callable[[Any], Any]]]:
+    """(column, raw SQLite value → export value) for every column of ``table``."""
+    result: list[tuple[str, Callable[[Any], Any]]] = []
+    for column in table.columns:
+        kind = column.type
+        if isinstance(kind, UTCDateTime):
+            result.append((column.name, _stamp))
+        elif isinstance(kind, JSONList):
+            result.append((column.name, _text_list))
+        elif kind.python_type is bool:
+            result.append((column.name, _flag))
+        else:
+            result.append((column.name, _same))
+    return result
 
 
 def record_order(kind: str) -> list[str]:
@@ -125,15 +123,17 @@ def snapshot(store: Store) -> Snapshot:
         changes = int(
             session.execute(text("SELECT value FROM meta WHERE key = 'changes'")).scalar_one()
         )
+        raw = session.connection().exec_driver_sql
         revisions: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        table = Revision.__table__  # type: ignore[attr-defined]
-        for row in session.execute(select(table)).mappings():
-            revisions[(row["entry_kind"], row["entry_uid"])].append(
+        for kind, uid, name, written, replaced, value in raw(
+            "SELECT entry_kind, entry_uid, field, written_at, replaced_at, value FROM revision"
+        ):
+            revisions[(kind, uid)].append(
                 {
-                    "field": row["field"],
-                    "written_at": format_utc(row["written_at"]),
-                    "replaced_at": format_utc(row["replaced_at"]),
-                    "value": row["value"],
+                    "field": name,
+                    "written_at": _stamp(written),
+                    "replaced_at": _stamp(replaced),
+                    "value": value,
                 }
             )
         links: dict[int, list[str]] = defaultdict(list)
@@ -149,14 +149,18 @@ def snapshot(store: Store) -> Snapshot:
             table = TABLES[kind]
             tags = _tags_by_entry(session, kind)
             order = record_order(kind)
+            converters = _converters(table)
+            names = ", ".join(name for name, _ in converters)
             found = []
-            for row in session.execute(select(table).order_by(table.c.id)).mappings():
-                values = {name: _plain(value) for name, value in row.items()}
-                values["tags"] = tags.get(row["id"], {})
+            for row in raw(f"SELECT {names} FROM {table.name} ORDER BY id"):
+                values = {
+                    name: convert(v) for (name, convert), v in zip(converters, row, strict=True)
+                }
+                values["tags"] = tags.get(values["id"], {})
                 if kind == "idea":
-                    values["papers"] = links.get(row["id"], [])
+                    values["papers"] = links.get(values["id"], [])
                 values["revisions"] = sorted(
-                    revisions.get((kind, row["uid"]), []), key=revision_key
+                    revisions.get((kind, values["uid"]), []), key=revision_key
                 )
                 found.append({key: values[key] for key in order})
             records[kind] = found
@@ -187,13 +191,13 @@ def bundle(snap: Snapshot) -> dict[str, Any]:
 def _write_bytes(path: Path, data: bytes) -> None:
     # A temp file and a rename, so a reader never sees half a file; no fsync per file (the
     # export is rebuilt from the store at any time, and 10k fsyncs would take seconds).
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.parent / f".{path.name}.tmp"
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -205,19 +209,31 @@ def sync_files(
     Files whose bytes are already right are not touched; files in a managed folder that
     are not in ``files`` are removed (only ``*.yaml`` / ``*.yml`` / ``*.json`` there).
     """
+    present: set[str] = set()
+    for folder in {relative.rpartition("/")[0] for relative in files}:
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        prefix = f"{folder}/" if folder else ""
+        present.update(prefix + name for name in os.listdir(root / folder))
     for relative, content in sorted(files.items()):
         target = root / relative
         data = content.encode("utf-8")
+        exists = relative in present
         try:
-            if target.read_bytes() == data:
-                report.unchanged += 1
-                continue
+            if exists:
+                with open(target, "rb") as handle:
+                    if handle.read() == data:
+                        report.unchanged += 1
+                        continue
         except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            exists = False
         except OSError as error:
             raise ExportError(f"cannot read {target}: {error.strerror}") from None
         try:
-            _write_bytes(target, data)
+            if exists:
+                _write_bytes(target, data)
+            else:  # a new file: nobody reads it yet, so no temp file and rename are needed
+                with open(target, "wb") as handle:
+                    handle.write(data)
         except OSError as error:
             raise ExportError(f"cannot write {target}: {error.strerror}") from None
         report.written.append(relative)

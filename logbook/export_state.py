@@ -14,7 +14,9 @@ import hashlib
 import json
 import os
 import sqlite3
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 STATE_NAME = ".logbook-export-state.json"
 
@@ -26,6 +28,34 @@ LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
     "markdown": (".", ("logbook.md",)),
     "jekyll-data": ("_data/logbook", ("papers.yml", "ideas.yml", "themes.yml")),
 }
+
+
+@dataclass
+class ExportReport:
+    """What an export did to the folder."""
+
+    format: str
+    out: Path
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: bool = False  # the store had not changed since the last export
+
+    @property
+    def changed(self) -> bool:
+        """Whether any file was written or removed."""
+        return bool(self.written or self.removed)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form."""
+        return {
+            "format": self.format,
+            "out": str(self.out),
+            "written": self.written,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+        }
 
 
 def root_of(out: Path, fmt: str) -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 # Characters that may appear raw in a quoted or block scalar: YAML 1.1's printable set
@@ -29,6 +30,7 @@ class _Resolver:
     resolve: Any = None
 
 
+@lru_cache(maxsize=8192)
 def _implicit_type(value: str) -> str:
     """The tag PyYAML gives an unquoted ``value`` (``…:str`` when it stays a string)."""
     if _Resolver.resolve is None:
@@ -67,6 +69,8 @@ def _block_ok(value: str) -> bool:
 
 def scalar(value: Any) -> str:
     """One scalar as it appears after ``key: `` on a single line."""
+    if type(value) is str:
+        return _string(value) if len(value) > 200 else _short_string(value)
     if value is None:
         return "null"
     if value is True:
@@ -77,6 +81,15 @@ def scalar(value: Any) -> str:
         return str(value)
     if not isinstance(value, str):
         raise TypeError(f"cannot write {type(value).__name__} to YAML")
+    return _string(value)
+
+
+@lru_cache(maxsize=16384)
+def _short_string(value: str) -> str:
+    return _string(value)
+
+
+def _string(value: str) -> str:
     if value == "":
         return "''"
     if _PLAIN.fullmatch(value) and _implicit_type(value) == "tag:yaml.org,2002:str":
@@ -95,14 +108,17 @@ def _block(value: str, indent: int) -> list[str]:
 
 def _value_lines(value: Any, indent: int) -> tuple[str, list[str]]:
     """The text after ``key:`` and the lines below it, nested ``indent`` deep."""
-    if isinstance(value, str) and _block_ok(value):
-        head, *rest = _block(value, indent + 2)
-        return " " + head, rest
-    if isinstance(value, Mapping):
+    kind = type(value)
+    if kind is str:
+        if "\n" in value and _block_ok(value):
+            head, *rest = _block(value, indent + 2)
+            return " " + head, rest
+        return " " + scalar(value), []
+    if kind is dict or (kind is not list and isinstance(value, Mapping)):
         if not value:
             return " {}", []
         return "", _mapping(value, indent + 2)
-    if isinstance(value, Sequence) and not isinstance(value, str):
+    if kind is list or (not isinstance(value, str) and isinstance(value, Sequence)):
         if not value:
             return " []", []
         return "", _sequence(value, indent)

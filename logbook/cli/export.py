@@ -43,7 +43,7 @@ def export(
     db = resolve_db_path(state.db_flag)
     if not force and export_state.up_to_date(db, folder, fmt):
         # The store has not changed since the last export: answer without loading it.
-        from logbook.export import ExportReport
+        from logbook.export_state import ExportReport
 
         report = ExportReport(fmt, folder, skipped=True)
     else:
