@@ -175,6 +175,9 @@ def tex_char(char: str) -> str:
     return _greek(char) or char  # anything else stays UTF-8, which BibTeX files may hold
 
 
+_NEEDS_TEX = re.compile(r"[\\{}&%$#_~^]|[^\x00-\x7f]")
+
+
 def tex_text(text: str) -> str:
     """Text escaped for a BibTeX field: specials and accents as TeX, braces always balanced.
 
@@ -187,7 +190,7 @@ def tex_text(text: str) -> str:
         if piece.startswith("$") and piece.endswith("$") and len(piece) > 2 and _balanced(piece):
             out.append(re.sub(r"(?<!\\)%", r"\\%", piece))
         else:
-            out.append("".join(tex_char(c) for c in piece))
+            out.append(_NEEDS_TEX.sub(lambda m: tex_char(m.group()), piece))
     return "".join(out)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
@@ -292,7 +293,8 @@ class Papers:
         ``tags`` match any kind of tag of that name; ``categories`` match arXiv categories
         (``cs.LG``); ``since`` bounds when the paper was added; ``limit`` keeps the newest.
         """
-        query = select(Paper).where(
+        # plain rows, not ORM objects: a 10k-paper list skips the identity map
+        query = sa_select(*Paper.__table__.columns).where(  # type: ignore[attr-defined]
             col(Paper.archived_at).is_not(None) if archived else col(Paper.archived_at).is_(None)
         )
         if statuses:
@@ -308,7 +310,7 @@ class Papers:
         else:
             query = query.order_by(col(Paper.created_at), col(Paper.id))
         with self.store.read() as session:
-            papers = list(session.exec(query))
+            papers = list(session.execute(query))
             if limit is not None:
                 papers.reverse()
             return self._views(session, papers)
@@ -405,7 +407,8 @@ class Papers:
 
     # -- views ------------------------------------------------------------------------------
 
-    def _views(self, session: Session, papers: list[Paper]) -> list[PaperView]:
+    def _views(self, session: Session, papers: Sequence[Any]) -> list[PaperView]:
+        """Views of papers: ``Paper`` objects or rows with the same column names."""
         ids = [p.id for p in papers if p.id is not None]
         tags = tags_of(session, "paper", ids)
         ideas: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
@@ -419,37 +422,21 @@ class Papers:
             )
             for paper_id, idea_id, body, status in rows:
                 ideas[paper_id].append({"id": idea_id, "title": title_of(body), "status": status})
-        return [
-            PaperView(
-                id=p.id or 0,
-                uid=p.uid,
-                arxiv_id=p.arxiv_id,
-                version=p.version,
-                title=p.title,
-                authors=list(p.authors),
-                abstract=p.abstract,
-                categories=list(p.categories),
-                primary_category=p.primary_category,
-                published=p.published,
-                updated=p.updated,
-                doi=p.doi,
-                journal_ref=p.journal_ref,
-                comment=p.comment,
-                pdf_url=p.pdf_url,
-                withdrawn=bool(p.withdrawn),
-                cite_key=p.cite_key,
-                status=p.status,
-                read_at=p.read_at,
-                read_version=p.read_version,
-                notes=p.notes,
-                created_at=p.created_at,
-                updated_at=p.updated_at,
-                archived_at=p.archived_at,
-                tags=tags.get(p.id or 0, []),
-                ideas=ideas.get(p.id or 0, []),
+        views = []
+        for paper in papers:
+            data = paper._asdict() if hasattr(paper, "_asdict") else _columns(paper)
+            data["withdrawn"] = bool(data["withdrawn"])
+            views.append(
+                PaperView(**data, tags=tags.get(data["id"], []), ideas=ideas.get(data["id"], []))
             )
-            for p in papers
-        ]
+        return views
+
+
+_COLUMNS = tuple(c.name for c in Paper.__table__.columns)  # type: ignore[attr-defined]
+
+
+def _columns(paper: Paper) -> dict[str, Any]:
+    return {name: getattr(paper, name) for name in _COLUMNS}
 
 
 def _apply(paper: Paper, meta: PaperMeta) -> bool:
