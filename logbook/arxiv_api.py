@@ -188,8 +188,13 @@ class _Fetcher:
     def __init__(
         self, api_url: str, delay: float, timeout: float, retries: int, result: FetchResult
     ) -> None:
+        import logging
+
         import arxiv
 
+        # The package logs warnings (skipped error entries, malformed feeds) that would reach
+        # stderr through logging's last-resort handler; what matters is reported by us.
+        logging.getLogger("arxiv").addHandler(logging.NullHandler())
         self.api_url = api_url
         self.delay = delay
         self.timeout = timeout
