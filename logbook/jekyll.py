@@ -102,7 +102,7 @@ def front_matter(fields: dict[str, Any]) -> str:
         fields,
         sort_keys=False,
         allow_unicode=True,
-        default_flow_style=None,
+        default_flow_style=False,
         width=1_000_000,
     )
     for line in text.splitlines():

@@ -301,7 +301,7 @@ def draft_idea(
     from logbook.digest import find_idea
 
     idea = find_idea(store, number)
-    title = jekyll.one_line(title or idea.title) or f"Idea {idea.id}"
+    title = jekyll.one_line(title or idea_title(idea.title)) or f"Idea {idea.id}"
     context = {
         "title": jekyll.plain_text(title, math=settings.math),
         "author": _author(settings),
@@ -530,7 +530,7 @@ def idea_context(idea: IdeaItem, settings: Settings) -> dict[str, Any]:
 
     return {
         "id": idea.id,
-        "title": jekyll.markdown_text(jekyll.one_line(idea.title), math=settings.math),
+        "title": jekyll.markdown_text(idea_title(idea.title), math=settings.math),
         "body": jekyll.markdown_text(idea.body, math=settings.math),
         "status": idea.status,
         "tags": [jekyll.plain_text(t) for t in idea.tags],
@@ -582,12 +582,19 @@ def paper_context(paper: PaperItem, settings: Settings) -> dict[str, Any]:
         "ideas": [
             {
                 "id": i.id,
-                "title": jekyll.markdown_text(jekyll.one_line(i.title), math=settings.math),
+                "title": jekyll.markdown_text(idea_title(i.title), math=settings.math),
                 "status": i.status,
             }
             for i in paper.ideas
         ],
     }
+
+
+def idea_title(title: str) -> str:
+    """An idea's title without the ``#tags`` at its end (the post lists the tags)."""
+    line = jekyll.one_line(title)
+    bare = re.sub(r"(?:\s+#[^\s#]+)+$", "", line)
+    return bare if bare.strip() else line
 
 
 def _author(settings: Settings) -> str:

@@ -1,0 +1,170 @@
+"""A real Jekyll build of posts that logbook published from entries with hostile content.
+
+Jekyll (Debian's ``jekyll`` package, which .ci/run installs) builds a minimal site with its
+own ``_config.yml`` and ``_layouts/post.html``; the test asserts that the build succeeds, that
+each post is at its expected URL, and that the hostile text is on the page literally.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from publish_fixtures import add_paper, at, freeze
+from test_publish import liquid
+
+from logbook import jekyll
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("jekyll") is None, reason="jekyll is not installed"),
+]
+
+LIQUID = ["{{ x }}", "{% if %}", "{% endraw %}", "{%- endraw -%}", "{% raw %}", "{{{% endraw %}"]
+TITLE = 'BERT: "Pre-training" #1 --- part 2'
+MATH = "\\frac{{a}}{{b}}"
+IDEA = f"""{TITLE}
+
+Liquid: {" and ".join(LIQUID)} and a brace at the end {{
+
+---
+
+<em class="mine">inline HTML</em>, emoji 🧪🚀 and CJK 注意力机制, math ${MATH}$.
+
+---
+Last line after a bare --- line."""
+
+CONFIG = """\
+title: logbook test site
+timezone: Europe/Paris
+markdown: kramdown
+kramdown:
+  math_engine: mathjax
+"""
+
+LAYOUT = """\
+<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{ page.title }}</title>
+<meta name="description" content="{{ page.excerpt }}"></head>
+<body><h1 class="post-title">{{ page.title }}</h1>
+<p class="post-excerpt">{{ page.excerpt }}</p>
+<ul class="post-tags">{% for tag in page.tags %}<li>{{ tag }}</li>{% endfor %}</ul>
+<article>
+{{ content }}
+</article></body></html>
+"""
+
+
+def build(site: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["jekyll", "build", "--source", str(site), "--destination", str(site / "_site")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=site,
+    )
+
+
+def page(site: Path, url: str) -> str:
+    path = site / "_site" / url.lstrip("/")
+    assert path.is_file(), (
+        f"no page at {url}; built: {sorted(map(str, (site / '_site').rglob('*.html')))}"
+    )
+    return html.unescape(path.read_text(encoding="utf-8"))
+
+
+def test_jekyll_builds_hostile_posts_and_shows_the_text_literally(
+    store, cli, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("LOGBOOK_TIMEZONE", "Europe/Paris")
+    site = tmp_path / "site"
+    (site / "_layouts").mkdir(parents=True)
+    (site / "_config.yml").write_text(CONFIG)
+    (site / "_layouts" / "post.html").write_text(LAYOUT)
+
+    freeze(monkeypatch, "2020-10-20T10:00:00+02:00")
+    add_paper(
+        store,
+        arxiv_id="2010.00001",
+        title=TITLE,
+        authors=["Ada Lovelace", "注意 太郎"],
+        abstract=(
+            f"We show {{{{ x }}}} and {{% if %}} and {{% endraw %}} survive.\n---\n"
+            f"Math ${MATH}$ and <b>tags</b> stay literal 🧪."
+        ),
+        added=at("2020-10-20 09:00"),
+        notes="My notes: {% endraw %} then {{ page.title }}.",
+    )
+    cli("idea", "add", IDEA, "--paper", "2010.00001", "--date", "2020-10-20T09:30")
+    freeze(monkeypatch, "2020-10-23T18:00:00+02:00")  # in the past: Jekyll skips future posts
+    posts = {
+        kind: cli("publish", *args, "--site", str(site), "--json").json()
+        for kind, args in {
+            "week": ["--week", "2020-W43"],
+            "idea": ["--idea", "1"],
+            "paper": ["--paper", "2010.00001"],
+        }.items()
+    }
+
+    result = build(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Liquid" not in result.stderr, result.stderr
+
+    urls = {
+        "week": "/research-log/2020/10/19/research-log-week-2020-w43.html",
+        "idea": "/ideas/2020/10/23/bert-pre-training-1-part-2.html",
+        # same day, same title as the idea: the second post gets its own file name
+        "paper": "/papers/2020/10/23/bert-pre-training-1-part-2-2.html",
+    }
+    for kind, url in urls.items():
+        assert posts[kind]["path"].removeprefix("_posts/")[11:-3] == url.rsplit("/", 1)[1][:-5]
+        text = page(site, url)
+        for fragment in ("{{ x }}", "{% if %}", "{% endraw %}", MATH, "🧪", "注意"):
+            assert fragment in text, f"{fragment!r} is missing from {url}"
+
+    idea = page(site, urls["idea"])
+    assert f'<h1 class="post-title">{TITLE}</h1>' in idea
+    assert f"<title>{TITLE}</title>" in idea
+    assert '<em class="mine">inline HTML</em>' in idea
+    assert "emoji 🧪🚀 and CJK 注意力机制" in idea
+    assert "a brace at the end {" in idea
+    assert "Last line after a bare" in idea  # the user's markdown: "---" is a dash there
+    assert "Liquid: " + " and ".join(LIQUID) in idea
+    assert '<p class="post-excerpt">Liquid: {{ x }} and {% if %}' in idea  # the excerpt too
+
+    paper = page(site, urls["paper"])
+    assert f'<h1 class="post-title">{TITLE}</h1>' in paper
+    assert "<b>tags</b> stay literal" in paper  # arXiv text is text, not HTML
+    assert "survive. --- Math" in paper
+    assert "My notes: {% endraw %} then {{ page.title }}." in paper
+
+    week = page(site, urls["week"])
+    assert "Research log, week 2020-W43" in week
+    assert "BERT: " in week and "Pre-training" in week
+
+
+def test_liquid_model_agrees_with_jekyll_on_tricky_text(tmp_path):
+    """The Liquid model used by the property tests reads these texts as Jekyll does."""
+    texts = [
+        "{{{% endraw %}",
+        "{%- endraw -%} {% raw %} {{ x }}",
+        "ends with {",
+        "}} and %} and {{ x",
+        "a\n\n{% if %}\n\nb {{ y }}",
+    ]
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("markdown: kramdown\n")
+    marker = "\n\nZZZ\n\n"
+    body = marker.join(jekyll.liquid_literal(t) for t in texts)
+    (site / "_posts" / "2020-01-01-t.md").write_text("---\nlayout: null\n---\n" + body)
+    result = build(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = html.unescape((site / "_site" / "2020" / "01" / "01" / "t.html").read_text())
+    for text in texts:
+        assert liquid(jekyll.liquid_literal(text)) == text
+        for line in text.split("\n\n"):
+            assert line.strip() in out, f"{line!r} missing from Jekyll's output"

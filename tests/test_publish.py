@@ -1,0 +1,482 @@
+"""logbook publish: rendered posts (golden files), Jekyll file rules, Liquid safety, rewrites."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from publish_fixtures import NOW, WEEK, add_paper, at, build_week_store, freeze, site
+
+from logbook import jekyll
+from logbook.errors import PublishError
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("LOGBOOK_UPDATE_GOLDEN") == "1"
+# Jekyll's own front matter pattern (Jekyll::Document::YAML_FRONT_MATTER_REGEXP).
+FRONT_MATTER = re.compile(r"\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)", re.MULTILINE | re.DOTALL)
+JEKYLL_DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4}")
+
+
+def front(text: str) -> dict:
+    match = FRONT_MATTER.match(text)
+    assert match, f"no front matter Jekyll can read in:\n{text[:300]}"
+    return yaml.safe_load(match.group(1).removeprefix("---"))
+
+
+def body_of(text: str) -> str:
+    match = FRONT_MATTER.match(text)
+    assert match
+    return text[match.end() :]
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
+
+
+# ---------------------------------------------------------------------------------------
+# A tiny model of how Liquid (Ruby, 4.x/5.x) reads a template: the tokenizer regex and the
+# raw tag's end pattern copied from Liquid's source. test_jekyll_build checks the real thing.
+_TOKENS = re.compile(r"(\{%.*?%\}|\{\{.*?\}\}?|\{%|\{\{)", re.DOTALL)
+_RAW_END = re.compile(r"\A(.*)\{%-?\s*(\w+)\s*(.*)?-?%\}\Z", re.DOTALL)
+
+
+def liquid(source: str) -> str:
+    """What Liquid outputs for ``source``, failing if any tag but raw or our "{%" would run."""
+    tokens = iter(t for t in _TOKENS.split(source) if t)
+    out = []
+    for token in tokens:
+        if token.startswith("{%"):
+            assert re.fullmatch(r"\{%\s*raw\s*%\}", token), f"a Liquid tag would run: {token!r}"
+            for inner in tokens:
+                end = _RAW_END.match(inner)
+                if end and end.group(2) == "endraw":
+                    out.append(end.group(1))
+                    break
+                out.append(inner)
+            else:
+                raise AssertionError("a raw block is never closed")
+        elif token.startswith("{{"):
+            assert token == '{{ "{%" }}', f"a Liquid variable would run: {token!r}"
+            out.append("{%")
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+HOSTILE_PIECES = [
+    "{",
+    "}",
+    "%",
+    "-",
+    " ",
+    "x",
+    "\n",
+    "\n\n",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "raw",
+    "endraw",
+]
+HOSTILE_PIECES += ["{% endraw %}", "{%- endraw -%}", "{% raw %}", "{{ x }}", "{% if %}", "{{{%"]
+HOSTILE = st.lists(st.sampled_from(HOSTILE_PIECES), max_size=30).map("".join)
+
+
+# ---------------------------------------------------------------------------------------
+# Golden files: the rendered markdown of a fixed store, clock and time zone
+
+
+@pytest.fixture
+def week_store(store, monkeypatch):
+    build_week_store(store, monkeypatch)
+    return store
+
+
+def test_week_post_matches_golden_file(week_store, cli):
+    text = cli("publish", "--week", WEEK, "--stdout").stdout
+    check_golden("week-2020-W43.md", text)
+
+
+def test_paper_post_matches_golden_file(week_store, cli):
+    text = cli("publish", "--paper", "2009.14794", "--stdout").stdout
+    check_golden("paper-2009.14794.md", text)
+
+
+def test_idea_post_matches_golden_file(week_store, cli):
+    text = cli("publish", "--idea", "2", "--stdout").stdout
+    check_golden("idea-2.md", text)
+
+
+def test_plain_math_leaves_dollars_as_they_are(week_store, cli, monkeypatch):
+    monkeypatch.setenv("LOGBOOK_POST_MATH", "plain")
+    text = cli("publish", "--paper", "2009.14794", "--stdout").stdout
+    assert "$O(L^2)$" in text and "$$" not in text
+    monkeypatch.setenv("LOGBOOK_POST_MATH", "mathjax")
+    assert "$$O(L^2)$$" in cli("publish", "--paper", "2009.14794", "--stdout").stdout
+
+
+# ---------------------------------------------------------------------------------------
+# What the week gathers
+
+
+def test_week_gathers_new_and_changed_ideas_papers_and_reading_list(week_store, cli):
+    body = body_of(cli("publish", "--week", WEEK, "--stdout").stdout)
+    assert "Does attention need softmax?" in body  # new this week
+    assert "Lottery tickets in transformers" in body  # older, status changed this week
+    assert "A removed idea" not in body  # archived
+    assert "Rethinking Attention with Performers" in body  # added and read
+    assert "FAVOR+ is a *positive* random-feature map." in body  # the user's notes
+    assert "Attention Is All You Need" in body  # read this week, added before
+    assert "The Lottery Ticket Hypothesis" in body  # still reading: on the reading list
+    assert "An Image is Worth" not in body  # added after the week
+
+
+def test_week_spec_accepts_last_and_a_date_inside_the_week(week_store, cli, monkeypatch):
+    by_label = cli("publish", "--week", WEEK, "--stdout").stdout
+    assert cli("publish", "--week", "2020-10-21", "--stdout").stdout == by_label
+    assert cli("publish", "--stdout").stdout == by_label  # "this" week is the default
+    freeze(monkeypatch, "2020-10-28T10:00:00+01:00")
+    assert front(cli("publish", "--week", "last", "--stdout").stdout)["title"].endswith(WEEK)
+
+
+def test_week_starting_on_sunday_moves_the_range(week_store, cli, monkeypatch):
+    monkeypatch.setenv("LOGBOOK_WEEK_START", "sunday")
+    text = cli("publish", "--week", "2020-10-21", "--stdout").stdout
+    assert front(text)["date"].startswith("2020-10-18 00:00:00")
+
+
+def test_a_week_that_has_not_begun_is_refused(week_store, cli):
+    result = cli("publish", "--week", "2020-W50", "--stdout", ok=False)
+    assert result.exit_code == 2
+    assert "has not begun" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# Front matter
+
+
+def test_front_matter_has_every_field_jekyll_needs(week_store, cli, monkeypatch):
+    monkeypatch.setenv("LOGBOOK_AUTHOR", "Ada: the #1 researcher")
+    data = front(cli("publish", "--week", WEEK, "--stdout").stdout)
+    assert data["layout"] == "post"
+    assert data["title"] == f"Research log, week {WEEK}"
+    assert data["author"] == "Ada: the #1 researcher"
+    assert isinstance(data["tags"], list) and "kernels" in data["tags"]
+    assert data["categories"] == ["research-log"]
+    assert data["excerpt"].startswith("3 new ideas")
+
+
+def test_date_has_the_real_offset_and_is_never_in_the_future(week_store, cli, monkeypatch):
+    week = front(cli("publish", "--week", WEEK, "--stdout").stdout)
+    assert JEKYLL_DATE.fullmatch(str(week["date"]))
+    assert str(week["date"]) == "2020-10-19 00:00:00 +0200"  # summer time in Paris
+    idea = front(cli("publish", "--idea", "2", "--stdout").stdout)
+    assert str(idea["date"]) == "2020-10-23 18:00:00 +0200"  # the moment of publishing
+    freeze(monkeypatch, "2020-11-02T09:00:00+01:00")
+    assert str(front(cli("publish", "--idea", "2", "--stdout").stdout)["date"]).endswith("+0100")
+
+
+def test_title_pattern_comes_from_config(week_store, cli, monkeypatch):
+    monkeypatch.setenv("LOGBOOK_POST_TITLE", "Notes {start} to {end} ({number}/{year})")
+    data = front(cli("publish", "--week", WEEK, "--stdout").stdout)
+    assert data["title"] == "Notes 2020-10-19 to 2020-10-25 (43/2020)"
+    monkeypatch.setenv("LOGBOOK_POST_TITLE", "Week {wek}")
+    result = cli("publish", "--week", WEEK, "--stdout", ok=False)
+    assert result.exit_code == 2 and "post.title" in result.stderr
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1))
+def test_any_title_survives_the_front_matter(title):
+    title = jekyll.one_line(title)  # what publish does to every title and excerpt
+    text = jekyll.front_matter({"layout": "post", "title": title, "excerpt": title})
+    data = front(text + "\nbody\n")
+    assert data["title"] == title
+    assert FRONT_MATTER.match(text + "\n---\n").group(1) == text.removesuffix("---\n")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        'BERT: "Pre-training" #1 --- part 2',
+        "---",
+        "...",
+        "- item",
+        "key: value",
+        "@at",
+        "ünï 注意力 🧪",
+    ],
+)
+def test_hostile_titles_are_quoted_by_the_emitter(week_store, cli, title):
+    text = cli("publish", "--week", WEEK, "--title", title, "--stdout").stdout
+    assert front(text)["title"] == title
+
+
+# ---------------------------------------------------------------------------------------
+# File names and safety
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_slug_is_ascii_lowercase_bounded_and_stays_in_posts(title):
+    slug = jekyll.slugify(title, fallback="idea-7")
+    assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug)
+    assert len(slug) <= jekyll.SLUG_MAX
+    root = Path("/tmp/site")
+    assert (
+        jekyll.post_path(root, jekyll.post_filename(at("2020-10-19 00:00"), slug)).parent
+        == (root / "_posts").resolve()
+    )
+
+
+def test_slug_folds_accents_and_falls_back_for_scripts_without_ascii():
+    assert jekyll.slugify("Écoute: l'attention — v2") == "ecoute-l-attention-v2"
+    assert jekyll.slugify("注意力 🧪", fallback="idea-12") == "idea-12"
+    assert len(jekyll.slugify("word " * 50)) <= jekyll.SLUG_MAX
+
+
+def test_post_path_refuses_names_that_leave_posts(tmp_path):
+    for bad in ("_posts/../x.md", "../_posts/2020-10-19-x.md", "_posts/2020-10-19-../../x.md"):
+        with pytest.raises(PublishError):
+            jekyll.post_path(tmp_path, bad)
+
+
+def test_path_traversal_in_a_title_stays_in_posts(week_store, cli, tmp_path):
+    folder = site(tmp_path)
+    result = cli(
+        "publish", "--week", WEEK, "--site", str(folder), "--title", "../../../etc/passwd", "--json"
+    ).json()
+    assert result["path"] == "_posts/2020-10-19-etc-passwd.md"
+    store_idea = cli("idea", "add", "../../outside/.. /evil", "--json").json()
+    cli("publish", "--idea", str(store_idea["id"]), "--site", str(folder))
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.md"))
+    assert all(p.parts[:2] == ("site", "_posts") for p in written), written
+    assert len(written) == 2
+
+
+def test_week_post_is_written_to_posts_and_recorded(week_store, cli, tmp_path):
+    folder = site(tmp_path)
+    result = cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()
+    assert result["action"] == "created"
+    path = folder / "_posts" / "2020-10-19-research-log-week-2020-w43.md"
+    assert result["file"] == str(path.resolve())
+    assert jekyll.content_hash(path.read_bytes()) == result["content_hash"]
+    posts = cli("post", "list", "--json").json()
+    assert [(p["kind"], p["source"], p["path"]) for p in posts] == [
+        ("week", WEEK, "_posts/2020-10-19-research-log-week-2020-w43.md")
+    ]
+    shown = cli("post", "show", str(posts[0]["id"]), "--json").json()
+    assert shown["body"] == body_of(path.read_text()).removeprefix("\n")
+    assert "kernels" in shown["tags"]
+
+
+def test_site_comes_from_config_when_not_given(week_store, cli, tmp_path, monkeypatch):
+    folder = site(tmp_path)
+    monkeypatch.setenv("LOGBOOK_SITE", str(folder))
+    cli("publish", "--week", WEEK)
+    assert (folder / "_posts" / "2020-10-19-research-log-week-2020-w43.md").exists()
+
+
+def test_no_site_is_a_clear_error(week_store, cli):
+    result = cli("publish", "--week", WEEK, ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no Jekyll site: pass --site")
+
+
+def test_republishing_the_same_week_rewrites_the_same_file(week_store, cli, tmp_path):
+    folder = site(tmp_path)
+    first = cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()
+    again = cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()
+    assert again["action"] == "unchanged" and again["file"] == first["file"]
+    cli("idea", "add", "One more thought #kernels", "--date", "2020-10-23")
+    third = cli(
+        "publish", "--week", WEEK, "--site", str(folder), "--title", "Renamed", "--json"
+    ).json()
+    assert third["action"] == "updated" and third["file"] == first["file"]
+    assert "One more thought" in Path(third["file"]).read_text()
+    assert len(list((folder / "_posts").iterdir())) == 1
+    assert len(cli("post", "list", "--json").json()) == 1
+
+
+def test_hand_edited_post_is_refused_without_force(week_store, cli, tmp_path):
+    folder = site(tmp_path)
+    path = Path(cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()["file"])
+    edited = path.read_text() + "\nA line I added by hand.\n"
+    path.write_text(edited)
+    result = cli("publish", "--week", WEEK, "--site", str(folder), ok=False)
+    assert result.exit_code == 1
+    assert "edited by hand" in result.stderr and "--force" in result.stderr
+    assert path.read_text() == edited
+    dry = cli("publish", "--week", WEEK, "--site", str(folder), "--dry-run", ok=False)
+    assert dry.exit_code == 1 and path.read_text() == edited
+    forced = cli("publish", "--week", WEEK, "--site", str(folder), "--force", "--json").json()
+    assert forced["forced"] is True
+    assert "by hand" not in path.read_text()
+    assert cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()["action"] == (
+        "unchanged"
+    )
+
+
+def test_a_file_logbook_did_not_write_is_refused_without_force(week_store, cli, tmp_path):
+    folder = site(tmp_path)
+    path = folder / "_posts" / "2020-10-19-research-log-week-2020-w43.md"
+    path.parent.mkdir()
+    path.write_text("---\ntitle: mine\n---\nmine\n")
+    result = cli("publish", "--week", WEEK, "--site", str(folder), ok=False)
+    assert "logbook did not write it" in result.stderr
+    assert path.read_text().endswith("mine\n")
+
+
+def test_dry_run_and_stdout_write_and_record_nothing(week_store, cli, tmp_path):
+    folder = site(tmp_path)
+    dry = cli("publish", "--week", WEEK, "--site", str(folder), "--dry-run")
+    assert dry.stdout.startswith("---\nlayout: post\n")
+    assert "Would create" in dry.stderr
+    plain = cli("publish", "--week", WEEK, "--dry-run", "--json").json()
+    assert plain["path"] == "_posts/2020-10-19-research-log-week-2020-w43.md"
+    assert plain["text"] == dry.stdout
+    cli("publish", "--week", WEEK, "--site", str(folder), "--stdout")
+    assert not (folder / "_posts").exists()
+    assert cli("post", "list", "--json").json() == []
+
+
+def test_two_ideas_with_the_same_title_get_two_files(store, cli, tmp_path, monkeypatch):
+    freeze(monkeypatch, NOW)
+    folder = site(tmp_path)
+    cli("idea", "add", "Same title")
+    cli("idea", "add", "Same title")
+    one = cli("publish", "--idea", "1", "--site", str(folder), "--json").json()
+    two = cli("publish", "--idea", "2", "--site", str(folder), "--json").json()
+    assert one["path"] != two["path"]
+    assert two["path"].endswith("-same-title-2.md")
+
+
+def test_paper_post_has_metadata_abstract_notes_and_linked_ideas(week_store, cli):
+    text = cli("publish", "--paper", "1", "--stdout").stdout
+    data, body = front(text), body_of(text)
+    assert data["title"] == "Rethinking Attention with Performers"
+    assert data["categories"] == ["papers"]
+    assert "https://arxiv.org/abs/2009.14794" in body
+    assert "Krzysztof Choromanski" in body
+    assert "FAVOR+" in body
+    assert "Does attention need softmax?" in body  # the linked idea
+    assert data["excerpt"] == "FAVOR+ is a *positive* random-feature map."
+
+
+def test_unknown_paper_or_idea_and_two_kinds_at_once_are_errors(week_store, cli):
+    assert cli("publish", "--paper", "9999.99999", "--stdout", ok=False).exit_code == 1
+    assert cli("publish", "--idea", "99", "--stdout", ok=False).exit_code == 1
+    both = cli("publish", "--idea", "1", "--paper", "1", ok=False)
+    assert both.exit_code == 2 and "one thing at a time" in both.stderr
+    spec = cli("publish", "last", "--idea", "1", ok=False)
+    assert spec.exit_code == 2
+
+
+# ---------------------------------------------------------------------------------------
+# Liquid and markdown safety
+
+
+@settings(max_examples=500, deadline=None)
+@given(HOSTILE)
+def test_liquid_outputs_any_text_literally(text):
+    assert liquid(jekyll.liquid_literal(text)) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(HOSTILE)
+def test_no_raw_block_spans_a_blank_line(text):
+    # Jekyll's own excerpt is the text up to the first blank line; it must render alone.
+    for paragraph in re.split(r"\n[ \t]*\n", jekyll.liquid_literal(text)):
+        liquid(paragraph)
+
+
+def test_text_without_liquid_marks_is_left_readable():
+    assert jekyll.liquid_literal("plain {text} with } and %") == "plain {text} with } and %"
+
+
+def test_hostile_paper_text_is_escaped_for_markdown_and_liquid():
+    text = jekyll.plain_text('1. A <b>bold</b> [x](y) claim --- "{{ z }}" {% endraw %} *a* _b_')
+    out = liquid(text)
+    assert "<b>" not in out.replace("\\<b\\>", "")
+    assert "\\-\\--" in out and "\\[x\\]" in out and "\\*a\\*" in out
+    assert out.startswith("1\\. ")
+
+
+def test_mathjax_turns_inline_dollars_into_kramdown_math_but_not_prices_or_code():
+    assert jekyll.markdown_text("see $\\frac{{a}}{{b}}$ here") == (
+        "{% raw %}see $$\\frac{{a}}{{b}}$$ here{% endraw %}"
+    )
+    assert jekyll.markdown_text("it costs $5 and $6") == "it costs $5 and $6"
+    assert jekyll.markdown_text("`$x$` and\n```\n$y$\n```") == "`$x$` and\n```\n$y$\n```"
+    assert jekyll.markdown_text("$$x$$ and $y$") == "$$x$$ and $$y$$"
+    assert jekyll.markdown_text("$y$", math="plain") == "$y$"
+
+
+def test_excerpt_is_one_line_and_bounded():
+    excerpt = jekyll.excerpt_of("word " * 100 + "{% raw %}")
+    assert "\n" not in excerpt and len(excerpt) <= jekyll.EXCERPT_MAX
+    assert excerpt.endswith("…")
+
+
+# ---------------------------------------------------------------------------------------
+# Templates
+
+
+def test_builtin_templates_ship_in_the_package():
+    from logbook.publish import builtin_template
+
+    for name in ("week.md.j2", "paper.md.j2", "idea.md.j2"):
+        assert "{#" in builtin_template(name)
+
+
+def test_templates_dir_overrides_builtins_file_by_file(week_store, cli, tmp_path, monkeypatch):
+    mine = tmp_path / "templates"
+    mine.mkdir()
+    (mine / "week.md.j2").write_text("My week {{ week.label }}: {{ ideas_new | length }} ideas.\n")
+    monkeypatch.setenv("LOGBOOK_TEMPLATES_DIR", str(mine))
+    assert body_of(cli("publish", "--week", WEEK, "--stdout").stdout) == (
+        f"My week {WEEK}: 3 ideas.\n"
+    )
+    assert "## Abstract" in cli("publish", "--paper", "1", "--stdout").stdout  # built-in
+
+
+def test_undefined_template_variable_names_the_template_and_line(
+    week_store, cli, tmp_path, monkeypatch
+):
+    mine = tmp_path / "templates"
+    mine.mkdir()
+    (mine / "idea.md.j2").write_text("line one\n{{ idea.nope }}\n")
+    monkeypatch.setenv("LOGBOOK_TEMPLATES_DIR", str(mine))
+    result = cli("publish", "--idea", "2", "--stdout", ok=False)
+    assert result.exit_code == 1
+    assert "idea.md.j2, line 2" in result.stderr and "nope" in result.stderr
+
+
+def test_missing_templates_dir_is_a_config_error(week_store, cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOGBOOK_TEMPLATES_DIR", str(tmp_path / "nowhere"))
+    result = cli("publish", "--week", WEEK, "--stdout", ok=False)
+    assert result.exit_code == 2 and "templates_dir" in result.stderr
+
+
+def test_paper_added_without_notes_or_abstract_still_renders(store, cli, monkeypatch):
+    freeze(monkeypatch, NOW)
+    add_paper(
+        store,
+        arxiv_id="2101.00001",
+        title="Bare",
+        authors=[],
+        abstract="",
+        added=at("2020-10-20 10:00"),
+    )
+    text = cli("publish", "--paper", "2101.00001", "--stdout").stdout
+    assert "(no abstract)" in text
