@@ -38,55 +38,64 @@ def render(store: Store, snap: Snapshot, fmt: str) -> dict[str, str]:
     raise ValueError(f"no renderer for {fmt}")
 
 
-def _bib_escape(value: str) -> str:
-    # Balanced braces are kept; a stray one would end the field early, so it is dropped.
-    depth, kept = 0, []
-    for char in value:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                continue
-            depth -= 1
-        kept.append(char)
-    return "".join(kept) + "}" * depth
+def _paper_views(papers: list[dict[str, Any]]) -> list[Any] | None:
+    """The papers as ``PaperView`` for ``logbook.reading_list``; ``None`` if that is not possible."""
+    try:
+        from logbook.store.papers import PaperView
+        from logbook.store.tags import TagRef
+        from logbook.store.types import parse_utc
+    except ImportError:
+        return None
+    times = ("published", "updated", "read_at", "created_at", "updated_at", "archived_at")
+    views = []
+    for paper in papers:
+        fields: dict[str, Any] = {
+            k: (parse_utc(v) if k in times and v is not None else v)
+            for k, v in paper.items()
+            if k not in ("tags", "revisions")
+        }
+        tags = [TagRef(name, kind) for kind, names in paper["tags"].items() for name in names]
+        try:
+            views.append(PaperView(**fields, tags=tags))
+        except TypeError:  # the view changed shape: use the plain rendering below
+            return None
+    return views
 
 
-def _cite_key(paper: dict[str, Any]) -> str:
-    return str(paper.get("cite_key") or "arxiv:" + paper["arxiv_id"])
+def _papers_in_order(snap: Snapshot) -> list[dict[str, Any]]:
+    return sorted(_live(snap.records["paper"]), key=lambda p: p["arxiv_id"])
 
 
 def bibtex(snap: Snapshot) -> str:
-    """A BibTeX entry for every paper on the reading list, in arXiv id order."""
-    try:  # the reading list's own BibTeX writer, when that module is installed
-        from logbook import reading_list  # type: ignore[attr-defined]
+    """A BibTeX entry for every paper on the reading list, in arXiv id order.
 
-        writer = getattr(reading_list, "bibtex_from_records", None)
-    except ImportError:
-        writer = None
-    papers = sorted(_live(snap.records["paper"]), key=lambda p: p["arxiv_id"])
-    if writer is not None:
-        return str(writer(papers))
+    Uses the reading list's writer (its TeX escaping and citation keys), so that
+    ``logbook reading-list --format bibtex`` and this export agree.
+    """
+    papers = _papers_in_order(snap)
+    views = _paper_views(papers)
+    if views is not None:
+        from logbook import reading_list
+
+        return reading_list.to_bibtex(views)
     entries = []
     for paper in papers:
         fields = [
-            ("title", "{" + _bib_escape(paper["title"]) + "}"),
-            ("author", " and ".join(_bib_escape(a) for a in paper["authors"])),
-            ("year", (paper["published"] or paper["created_at"])[:4]),
+            ("title", paper["title"].replace("{", "").replace("}", "")),
+            ("author", " and ".join(paper["authors"])),
+            ("year", (paper["published"] or "")[:4]),
             ("eprint", paper["arxiv_id"]),
             ("archivePrefix", "arXiv"),
-            ("primaryClass", paper["primary_category"]),
-            ("doi", paper["doi"]),
-            ("journal", paper["journal_ref"]),
             ("url", f"https://arxiv.org/abs/{paper['arxiv_id']}"),
         ]
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
-        entries.append(f"@misc{{{_cite_key(paper)},\n{body}\n}}\n")
+        key = paper["cite_key"] or paper["arxiv_id"].replace("/", ":")
+        entries.append(f"@misc{{{key},\n{body}\n}}\n")
     return "\n".join(entries)
 
 
 def markdown(snap: Snapshot) -> str:
-    """Ideas by status and the reading list by reading status, as one markdown page."""
+    """Ideas by status, then the reading list (as ``logbook reading-list`` writes it)."""
     lines = ["# Logbook", "", "## Ideas", ""]
     ideas = _live(snap.records["idea"])
     for status in ("open", "exploring", "done", "dropped"):
@@ -100,21 +109,17 @@ def markdown(snap: Snapshot) -> str:
             lines.append(f"- {day} — {title_of(idea['text'])}" + (f" ({tags})" if tags else ""))
         lines.append("")
     lines += ["## Reading list", ""]
-    papers = _live(snap.records["paper"])
-    for status in ("reading", "to-read", "read"):
-        group = [p for p in papers if p["status"] == status]
-        if not group:
-            continue
-        lines += [f"### {status.capitalize()}", ""]
-        for paper in sorted(group, key=lambda p: p["arxiv_id"]):
-            authors = ", ".join(paper["authors"][:3]) + (
-                " et al." if len(paper["authors"]) > 3 else ""
-            )
-            lines.append(
-                f"- [{paper['title']}](https://arxiv.org/abs/{paper['arxiv_id']})"
-                + (f" — {authors}" if authors else "")
-            )
-        lines.append("")
+    papers = _papers_in_order(snap)
+    views = _paper_views(papers)
+    if views is not None:
+        from logbook import reading_list
+
+        # The reading list's tag headings are one level below "Reading list".
+        listing = reading_list.to_markdown(views).replace("\n## ", "\n### ")
+        lines.append(listing.replace("## ", "### ", 1) if listing.startswith("## ") else listing)
+    else:
+        for paper in papers:
+            lines.append(f"- [{paper['title']}](https://arxiv.org/abs/{paper['arxiv_id']})")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -127,7 +132,7 @@ def _themes(store: Store, snap: Snapshot) -> list[dict[str, Any]]:
     if themes is not None:
         try:
             found = themes.find_themes(store)
-        except Exception:  # noqa: BLE001 - themes are a bonus here; fall back to tag counts
+        except Exception:
             found = None
         if found is not None:
             return [
