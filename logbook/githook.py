@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from logbook.errors import HookError
+from logbook.errors import HookError, UsageError
 
 HOOK_NAME = "pre-commit"
 CHAINED_NAME = "pre-commit.logbook-chained"
@@ -202,6 +202,10 @@ def install(
     python: str | None = None,
 ) -> HookStatus:
     """Install (or update) logbook's pre-commit hook in the repository holding ``repo``."""
+    from logbook.export_state import LAYOUT
+
+    if fmt not in LAYOUT:
+        raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(LAYOUT)}")
     top, hooks = find_repo(repo)
     if Path(subdir).is_absolute() or ".." in Path(subdir).parts:
         raise HookError(f"the export folder must be inside the repository: {subdir}")
