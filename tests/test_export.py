@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -237,3 +240,38 @@ def test_yaml_writer_uses_literal_blocks_for_multi_line_text() -> None:
 )
 def test_yaml_writer_round_trips_anything_the_export_holds(document: dict) -> None:
     assert yamltext.load(yamltext.dump(document)) == document
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("jekyll") is None, reason="jekyll is not installed")
+def test_jekyll_loops_over_the_exported_data(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    add_paper(store, "2101.00001", "Liquid {{ x }} and {% raw %} in a title", cite_key="liq")
+    site = tmp_path / "site"
+    (site / "_layouts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: test\n")
+    (site / "reading.html").write_text(
+        "---\nlayout: null\n---\n"
+        "{% for paper in site.data.logbook.papers %}"
+        '<li class="paper">{{ paper.title }} | {{ paper.authors | join: "; " }}</li>\n'
+        "{% endfor %}"
+        "{% for idea in site.data.logbook.ideas %}"
+        '<li class="idea">{{ idea.title }}</li>\n'
+        "{% endfor %}"
+        "<p>{{ site.data.logbook.themes | size }} themes</p>\n"
+    )
+    export_store(store, site, "jekyll-data")
+    built = subprocess.run(
+        ["jekyll", "build", "--source", str(site), "--destination", str(site / "_site")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=site,
+    )
+    assert built.returncode == 0, built.stderr
+    page = html.unescape((site / "_site/reading.html").read_text(encoding="utf-8"))
+    assert page.count('class="paper"') == 3
+    assert "Liquid {{ x }} and {% raw %} in a title" in page  # data is shown, not run
+    assert "Ada Lovelace; Émilie du Châtelet" in page
+    assert "Attention everywhere" in page and 'class="idea"' in page
+    assert "Archived thought" not in page
