@@ -6,18 +6,16 @@ Only data here (dataclasses of plain values); turning it into Jekyll-safe markdo
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from logbook.dates import DAYS, Week
 from logbook.errors import NotFoundError
-from logbook.store.models import Idea, IdeaPaper, Paper, title_of
+from logbook.store.models import Idea, IdeaPaper, IdeaTag, Paper, PaperTag, Tag, title_of
 from logbook.store.tags import tags_of
 
 if TYPE_CHECKING:
@@ -241,20 +239,13 @@ def week_themes(
     in_week: dict[str, set[tuple[str, int]]] = {}
     kinds: dict[str, str] = {}
     with store.read() as session:
-        for entry_kind, table, column in (("idea", "idea_tag", "idea_id"), ("paper", "paper_tag", "paper_id")):  # fmt: skip
+        for entry_kind in ("idea", "paper"):
             ids = [i for k, i in entries if k == entry_kind]
-            for chunk in range(0, len(ids), 500):
-                marks = ",".join(str(int(i)) for i in ids[chunk : chunk + 500])
-                rows = session.execute(
-                    text(
-                        f"SELECT l.{column}, t.name, t.kind FROM {table} l "
-                        f"JOIN tag t ON t.id = l.tag_id WHERE l.{column} IN ({marks})"
-                    )
-                )
-                for entry_id, name, kind in rows:
-                    in_week.setdefault(name, set()).add((entry_kind, int(entry_id)))
-                    if kind == "category" or name not in kinds:
-                        kinds[name] = kind
+            for entry_id, refs in tags_of(session, entry_kind, ids).items():
+                for ref in refs:
+                    in_week.setdefault(ref.name, set()).add((entry_kind, entry_id))
+                    if ref.kind == "category" or ref.name not in kinds:
+                        kinds[ref.name] = ref.kind
         history = _tag_history(session, list(in_week), digest.week.end)
     themes = []
     for name, members in in_week.items():
@@ -281,26 +272,19 @@ def _weeks(moments: list[datetime], tz: tzinfo, week_start: str) -> int:
 
 def _tag_history(session: Session, names: list[str], end: datetime) -> dict[str, list[datetime]]:
     """For each tag name: when every entry carrying it (not archived) was created, up to ``end``."""
-    from logbook.store.types import format_utc, parse_utc
-
     found: dict[str, list[datetime]] = {}
-    if not names:
-        return found
-    for table, column, model in (("idea_tag", "idea_id", "idea"), ("paper_tag", "paper_id", "paper")):  # fmt: skip
-        rows = session.execute(
-            text(
-                f"SELECT DISTINCT t.name, e.id, e.created_at FROM {table} l "
-                f"JOIN tag t ON t.id = l.tag_id JOIN {model} e ON e.id = l.{column} "
-                "WHERE e.archived_at IS NULL AND e.created_at < :end "
-                "AND t.name IN (SELECT value FROM json_each(:names))"
-            ),
-            {"end": format_utc(end), "names": json.dumps(names)},
-        )
-        seen: set[tuple[str, str, int]] = set()
-        for name, entry_id, created in rows:
-            if (name, model, entry_id) not in seen:
-                seen.add((name, model, entry_id))
-                found.setdefault(name, []).append(parse_utc(created))
+    for model, link, column in ((Idea, IdeaTag, IdeaTag.idea_id), (Paper, PaperTag, PaperTag.paper_id)):  # fmt: skip
+        for start in range(0, len(names), 500):
+            rows = session.exec(
+                select(Tag.name, model.id, model.created_at)
+                .join(link, col(link.tag_id) == Tag.id)
+                .join(model, col(model.id) == column)
+                .where(col(Tag.name).in_(names[start : start + 500]))
+                .where(col(model.archived_at).is_(None), col(model.created_at) < end)
+                .distinct()
+            )
+            for name, _, created in rows:
+                found.setdefault(name, []).append(created)
     return found
 
 
