@@ -433,3 +433,17 @@ def test_server_fixture_answers_like_arxiv(arxiv_server: ArxivServer):
         body = answer.read().decode()
     assert body.count("<entry>") == 10
     assert "<opensearch:totalResults>12</opensearch:totalResults>" in body
+
+
+def test_import_applies_themes_when_auto_apply_is_on(cli, arxiv_server, monkeypatch):
+    monkeypatch.setenv("LOGBOOK_THEMES_AUTO_APPLY", "true")
+    monkeypatch.setenv("LOGBOOK_THEMES_MIN_ENTRIES", "2")
+    for n in range(4):
+        arxiv_server.add(synthetic(n))
+    # a theme must recur in two different weeks
+    monkeypatch.setenv("LOGBOOK_NOW", "2026-11-02T10:00:00+00:00")
+    cli("paper", "import", "2401.00000", "2401.00001")
+    monkeypatch.setenv("LOGBOOK_NOW", "2026-11-10T10:00:00+00:00")
+    cli("paper", "import", "2401.00002", "2401.00003")
+    papers = cli("paper", "list", "--json").json()
+    assert all("scaling-law" in p["auto_tags"] for p in papers), papers[0]["auto_tags"]
