@@ -275,3 +275,15 @@ def test_jekyll_loops_over_the_exported_data(store: Store, tmp_path: Path) -> No
     assert "Ada Lovelace; Émilie du Châtelet" in page
     assert "Attention everywhere" in page and 'class="idea"' in page
     assert "Archived thought" not in page
+
+
+def test_cli_export_defaults_to_the_project_folder(cli, tmp_path: Path, monkeypatch) -> None:
+    blog = tmp_path / "blog"
+    (blog / "drafts").mkdir(parents=True)
+    monkeypatch.chdir(blog)
+    monkeypatch.delenv("LOGBOOK_DB")
+    cli("init")
+    cli("idea", "add", "Project idea")
+    monkeypatch.chdir(blog / "drafts")
+    cli("export")
+    assert len(list((blog / "logbook/ideas").glob("*.yaml"))) == 1

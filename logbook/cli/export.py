@@ -17,7 +17,9 @@ FORMATS = ("yaml", "json", "bibtex", "markdown", "jekyll-data")
 def export(
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Folder to write into (default: config export.dir)."),
+        typer.Option(
+            "--out", "-o", help="Folder to write into (default: config export.dir in the project)."
+        ),
     ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="yaml, json, bibtex, markdown or jekyll-data.")
@@ -39,7 +41,7 @@ def export(
         from logbook.errors import UsageError
 
         raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    folder = out_dir if out_dir is not None else Path(state.config().get("export.dir"))
+    folder = out_dir if out_dir is not None else _default_folder()
     db = resolve_db_path(state.db_flag)
     if not force and export_state.up_to_date(db, folder, fmt):
         # The store has not changed since the last export: answer without loading it.
@@ -59,6 +61,15 @@ def export(
             f"Exported to {folder}: {len(report.written)} written, {len(report.removed)} removed, "
             f"{report.unchanged} unchanged"
         )
+
+
+def _default_folder() -> Path:
+    """``export.dir``, inside the project (the folder holding ``.logbook/``) if there is one."""
+    from logbook.config import find_project_dir
+
+    folder = Path(state.config().get("export.dir")).expanduser()
+    project = find_project_dir()
+    return folder if folder.is_absolute() or project is None else project.parent / folder
 
 
 def import_(
