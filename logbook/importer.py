@@ -236,6 +236,8 @@ def check_entry(kind: str, where: str, record: Any) -> Entry:
         raise Malformed("uid cannot be empty")
     tags: list[tuple[str, str]] = []
     raw_tags = record.get("tags") or {}
+    if isinstance(raw_tags, list):  # written by hand: a plain list means user tags
+        raw_tags = {"user": raw_tags}
     if not isinstance(raw_tags, dict):
         raise Malformed("tags must map a kind (user, auto, category) to a list of names")
     for tag_kind, names in raw_tags.items():
