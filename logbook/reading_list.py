@@ -209,12 +209,23 @@ def _verbatim(text: str) -> str:
     return text.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C").strip()
 
 
+_GROUP = re.compile(
+    r"\band\b|collaboration|consortium|\bteam\b|\bgroup\b|\bproject\b", re.IGNORECASE
+)
+
+
+def bib_name(author: str) -> str:
+    """An author for BibTeX's ``author`` list; a group name is braced as one name."""
+    text = tex_text(author)
+    return f"{{{text}}}" if _GROUP.search(author) else text
+
+
 def bibtex_entry(paper: PaperView) -> str:
     """One ``@misc`` entry in the style arXiv's own BibTeX export uses."""
     key = paper.cite_key or paper.arxiv_id.replace("/", ":")
     fields = [
         ("title", tex_text(paper.title)),
-        ("author", " and ".join(tex_text(a) for a in paper.authors)),
+        ("author", " and ".join(bib_name(a) for a in paper.authors)),
         ("year", str(paper.year) if paper.year else ""),
         ("eprint", paper.arxiv_id),
         ("archivePrefix", "arXiv"),

@@ -47,7 +47,7 @@ TRICKY = [
         "hep-th/9901001",
         1,
         title="Back\\slash and a lone { brace and $unbalanced { math$",
-        authors=["Edward Witten"],
+        authors=["Edward Witten", "The ATLAS Collaboration", "Research and Development Team"],
         categories=["hep-th"],
         primary_category="hep-th",
         published=datetime(1999, 1, 4, tzinfo=UTC),
@@ -106,7 +106,11 @@ def test_bibtex_is_read_back_by_a_parser_entry_for_entry(cli, listed):
     ]
     assert "&" not in jalil.fields["title"].replace(r"\&", "")
     assert "%" not in jalil.fields["title"].replace(r"\%", "")
-    assert decode(database.entries["witten1999backslash"].fields["title"]) == TRICKY[3].title
+    witten = database.entries["witten1999backslash"]
+    assert decode(witten.fields["title"]) == TRICKY[3].title
+    # group names stay one author each
+    assert len(witten.persons["author"]) == 3
+    assert str(witten.persons["author"][2]) == "{Research and Development Team}"
     # maths whose braces balance stays LaTeX, as arXiv wrote it
     assert "$|V_{cb}|$" in database.entries["fael2026inclusive"].fields["title"]
     assert text.isascii()
@@ -140,7 +144,7 @@ def test_markdown_is_grouped_by_tag_with_et_al_year_and_link(cli, listed):
         "- [Inclusive $B$ decays, lifetimes, and $|V_{cb}|$: a unified heavy-quark expansion analysis]"
         "(https://arxiv.org/abs/2609.28752) — Matteo Fael, Ilija S. Milutin, Markus Prim et al. (2026)\n"
         "- [Back\\slash and a lone { brace and $unbalanced { math$](https://arxiv.org/abs/hep-th/9901001)"
-        " — Edward Witten (1999)\n"
+        " — Edward Witten, The ATLAS Collaboration and Research and Development Team (1999)\n"
     )
 
 
@@ -161,7 +165,7 @@ def test_status_filter_and_withdrawn_mark(cli, listed, store):
     withdrawn.title, withdrawn.authors = TRICKY[3].title, TRICKY[3].authors
     withdrawn.published = TRICKY[3].published
     store.papers.save([withdrawn])
-    assert "Edward Witten (1999) *(withdrawn)*" in cli("reading-list").stdout
+    assert "Development Team (1999) *(withdrawn)*" in cli("reading-list").stdout
 
 
 def test_json_format_is_the_paper_json(cli, listed):
