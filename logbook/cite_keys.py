@@ -65,6 +65,7 @@ _STOPWORDS = frozenset(
         "using",
     ]
 )
+_GROUP = re.compile(r"collaboration|consortium|\bteam\b|\bgroup\b", re.IGNORECASE)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
@@ -80,6 +81,9 @@ def surname(author: str) -> str:
     if "," in author:
         return ascii_word(author.split(",", 1)[0])
     words = [w for w in re.split(r"\s+", author.strip()) if w]
+    if _GROUP.search(author):  # The ATLAS Collaboration → atlas
+        named = [w for w in words if ascii_word(w) not in _STOPWORDS]
+        return ascii_word(named[0]) if named else ""
     while len(words) > 1 and ascii_word(words[-1]) in _SUFFIXES:
         words.pop()
     return ascii_word(words[-1]) if words else ""

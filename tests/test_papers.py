@@ -126,6 +126,12 @@ def test_cite_keys_are_stable_and_unique(store: Store):
         (["Søren Ørsted"], 2001, "Ørsted's law", "orsted2001orsteds"),
         (["Knuth, Donald E."], 1995, "Aztec diamonds", "knuth1995aztec"),
         ([], None, "Untitled", "anonuntitled"),
+        (
+            ["The ATLAS Collaboration"],
+            2012,
+            "Observation of a new particle",
+            "atlas2012observation",
+        ),
     ],
 )
 def test_cite_key_forms(authors, year, title, key):
