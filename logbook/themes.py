@@ -683,10 +683,10 @@ def _analyze(
         first[nonempty] = np.minimum.reduceat(moments, starts)
         last[nonempty] = np.maximum.reduceat(moments, starts)
     recurring = np.flatnonzero((entries >= min_entries) & (spread >= 2))
-    order = sorted(
-        recurring.tolist(),
-        key=lambda c: (-entries[c], -spread[c], -len(keys[c].split()), names[c]),
-    )
+    lengths = np.fromiter((key.count(" ") for key in keys), dtype=np.int64, count=width)
+    # most entries, then most weeks, then longer phrases; ties keep the column order
+    ranked = np.lexsort((recurring, -lengths[recurring], -spread[recurring], -entries[recurring]))
+    order = recurring[ranked].tolist()
     return _Analysis(
         corpus, matrix, names, labels, sources, keys, entries, spread, first, last,
         week_counts, span_start, order,
@@ -732,14 +732,9 @@ def _phrase_stage(
     empty = sparse.csc_matrix((n, 0), dtype=np.int32)
     if n < min_entries:
         return corpus, ordinals, [], empty
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    vectorizer = CountVectorizer(analyzer=phrases, min_df=min_entries, binary=True, dtype=np.int32)
-    try:
-        counted = vectorizer.fit_transform(corpus.texts).tocsc()
-    except ValueError:  # no phrase is in min_entries entries
+    vocabulary, counted = _count_phrases(corpus.texts, min_entries)
+    if not len(vocabulary):
         return corpus, ordinals, [], empty
-    vocabulary = vectorizer.get_feature_names_out()
     df = np.diff(counted.indptr)
     relative = (ordinals - ordinals.min()) // 7
     in_weeks = (counted.T @ _one_hot(relative, int(relative.max()) + 1)).tocsr()
@@ -748,6 +743,24 @@ def _phrase_stage(
     kept = np.flatnonzero((df >= min_entries) & (spread >= 2))
     kept = _longest(kept, vocabulary, df)
     return corpus, ordinals, [str(vocabulary[i]) for i in kept], counted[:, kept]
+
+
+def _count_phrases(texts: list[str], min_entries: int) -> tuple[Any, Any]:
+    """Every phrase of ``texts`` in ``min_entries`` texts or more, and a binary texts × phrases
+    matrix (CSC), counted once with scikit-learn's ``CountVectorizer``."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(analyzer=phrases, min_df=min_entries, binary=True, dtype=np.int32)
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # no phrase at all, or none in min_entries texts
+        return np.empty(0, dtype=object), sparse.csc_matrix((len(texts), 0), dtype=np.int32)
+    vocabulary = vectorizer.vocabulary_
+    terms = np.empty(len(vocabulary), dtype=object)
+    terms[list(vocabulary.values())] = list(vocabulary.keys())
+    return terms, matrix.tocsc()
 
 
 CACHE_VERSION = 1
