@@ -13,7 +13,7 @@ from logbook.cli.state import state
 if TYPE_CHECKING:
     from logbook.themes import Theme
 
-app = typer.Typer(help="Themes that recur across your entries.")
+app = typer.Typer()  # help: the docstring of the callback below
 
 SinceOption = Annotated[
     str | None, typer.Option(help="Only entries created on or after this date.")
@@ -45,7 +45,10 @@ def themes(
     top: Annotated[int, typer.Option("--top", "-n", help="Show the first N themes.")] = 20,
     as_json: JsonOption = False,
 ) -> None:
-    """List the themes that recur across entries and weeks. Example: logbook themes --since 2026-09-01 --top 10"""
+    """Themes that recur across your entries: tags, arXiv categories and key phrases.
+
+    With no command, list them. Example: logbook themes --since 2026-09-01 --top 10
+    """
     if ctx.invoked_subcommand is not None:
         return
     from logbook.themes import find_themes
