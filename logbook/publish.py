@@ -13,25 +13,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from logbook import jekyll
-from logbook.dates import Week, now, parse_week
+from logbook.dates import now, parse_week
 from logbook.errors import ConfigError, PublishError, UsageError
+from logbook.post_context import (
+    author_text,
+    idea_context,
+    idea_title,
+    paper_context,
+    week_context,
+    week_summary,
+    week_title,
+)
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from logbook.config import Config
-    from logbook.digest import IdeaItem, PaperItem, WeekDigest
     from logbook.store import Store
     from logbook.store.posts import PostView
 
 CATEGORIES = {"week": ["research-log"], "paper": ["papers"], "idea": ["ideas"]}
-TITLE_FIELDS = "{week}, {year}, {number}, {start}, {end}"
 MAX_TAGS = 10
 
 
@@ -270,7 +277,7 @@ def draft_paper(
     title = jekyll.one_line(title or paper.title) or paper.arxiv_id
     context = {
         "title": jekyll.plain_text(title, math=settings.math),
-        "author": _author(settings),
+        "author": author_text(settings),
         "paper": paper_context(paper, settings),
     }
     body = render(env or template_env(settings.templates_dir), "paper.md.j2", context)
@@ -304,7 +311,7 @@ def draft_idea(
     title = jekyll.one_line(title or idea_title(idea.title)) or f"Idea {idea.id}"
     context = {
         "title": jekyll.plain_text(title, math=settings.math),
-        "author": _author(settings),
+        "author": author_text(settings),
         "idea": idea_context(idea, settings),
     }
     body = render(env or template_env(settings.templates_dir), "idea.md.j2", context)
@@ -378,14 +385,23 @@ def _valid_path(relative: str) -> bool:
 # Writing
 
 
-def resolve_site(flag: str | Path | None, configured: str | None) -> Path:
-    """The Jekyll site: ``--site``, config ``site``, else the folder holding ``.logbook/``."""
-    from logbook.config import find_project_dir
+def resolve_site(
+    flag: str | Path | None, configured: str | None, configured_in: str | None = None
+) -> Path:
+    """The Jekyll site: ``--site``, config ``site``, else the folder holding ``.logbook/``.
+
+    A relative ``site`` set in a project's ``.logbook/config.yaml`` is read from the project
+    folder (the blog repository), wherever the command runs.
+    """
+    from logbook.config import PROJECT_DIR, find_project_dir
 
     if flag:
         site = Path(flag).expanduser()
     elif configured:
         site = Path(configured).expanduser()
+        source = Path(configured_in) if configured_in else None
+        if not site.is_absolute() and source is not None and source.parent.name == PROJECT_DIR:
+            site = source.parent.parent / site
     else:
         project = find_project_dir()
         if project is None:
@@ -449,163 +465,6 @@ def write_post(
         write=write,
     )
     return PublishResult(draft, target, action, forced=forced, post=post)
-
-
-# ---------------------------------------------------------------------------------------
-# Template contexts: every text value is Jekyll-safe markdown already
-
-
-def week_title(pattern: str, week: Week) -> str:
-    """The weekly title from config ``post.title``: ``Research log, week {week}``."""
-    year, number, _ = (week.start + timedelta(days=3)).isocalendar()
-    values = {
-        "week": week.label,
-        "year": year,
-        "number": number,
-        "start": f"{week.start:%Y-%m-%d}",
-        "end": f"{week.end - timedelta(days=1):%Y-%m-%d}",
-    }
-    try:
-        return jekyll.one_line(pattern.format(**values))
-    except (KeyError, IndexError, ValueError) as error:
-        raise ConfigError(
-            f"post.title {pattern!r} cannot be filled ({error}); use {TITLE_FIELDS}"
-        ) from None
-
-
-def week_summary(digest: WeekDigest) -> str:
-    """One plain sentence for the excerpt: what happened this week."""
-    parts = []
-    for count, one, many in (
-        (len(digest.ideas_new), "new idea", "new ideas"),
-        (len(digest.ideas_changed), "idea revisited", "ideas revisited"),
-        (len(digest.papers_added), "paper added", "papers added"),
-        (len(digest.papers_read), "paper read", "papers read"),
-    ):
-        if count:
-            parts.append(f"{count} {one if count == 1 else many}")
-    if not parts:
-        return f"A quiet week ({digest.week.label}): nothing was logged."
-    summary = ", ".join(parts) + "."
-    if digest.themes:
-        summary += " Themes: " + ", ".join(t.label for t in digest.themes[:5]) + "."
-    return jekyll.excerpt_of(summary[:1].upper() + summary[1:])
-
-
-def week_context(digest: WeekDigest, settings: Settings, title: str) -> dict[str, Any]:
-    week = digest.week
-    year, number, _ = (week.start + timedelta(days=3)).isocalendar()
-
-    def plain(text: str) -> str:
-        return jekyll.plain_text(text, math=settings.math)
-
-    return {
-        "title": plain(title),
-        "author": _author(settings),
-        "week": {
-            "label": week.label,
-            "year": year,
-            "number": number,
-            "start": f"{week.start:%Y-%m-%d}",
-            "end": f"{week.end - timedelta(days=1):%Y-%m-%d}",
-        },
-        "summary": plain(week_summary(digest)),
-        "empty": digest.empty,
-        "themes": [
-            {"name": plain(t.name), "label": plain(t.label), "entries": t.entries, "weeks": t.weeks}
-            for t in digest.themes
-        ],
-        "ideas_new": [idea_context(i, settings) for i in digest.ideas_new],
-        "ideas_changed": [idea_context(i, settings) for i in digest.ideas_changed],
-        "papers_added": [paper_context(p, settings) for p in digest.papers_added],
-        "papers_read": [paper_context(p, settings) for p in digest.papers_read],
-        "reading_list": [paper_context(p, settings) for p in digest.reading_list],
-        "reading_more": digest.reading_total - len(digest.reading_list),
-    }
-
-
-def idea_context(idea: IdeaItem, settings: Settings) -> dict[str, Any]:
-    def day(moment: datetime) -> str:
-        return f"{moment.astimezone(settings.tz):%Y-%m-%d}"
-
-    return {
-        "id": idea.id,
-        "title": jekyll.markdown_text(idea_title(idea.title), math=settings.math),
-        "body": jekyll.markdown_text(idea.body, math=settings.math),
-        "status": idea.status,
-        "tags": [jekyll.plain_text(t) for t in idea.tags],
-        "papers": [
-            {
-                "id": p.id,
-                "arxiv_id": p.arxiv_id,
-                "title": jekyll.plain_text(p.title, math=settings.math),
-                "link": p.link,
-            }
-            for p in idea.papers
-        ],
-        "created": day(idea.created_at),
-        "updated": day(idea.updated_at),
-    }
-
-
-def paper_context(paper: PaperItem, settings: Settings) -> dict[str, Any]:
-    def plain(text: str | None) -> str:
-        return jekyll.plain_text(text or "", math=settings.math)
-
-    def day(moment: datetime | None) -> str:
-        return f"{moment.astimezone(settings.tz):%Y-%m-%d}" if moment else ""
-
-    authors = paper.authors
-    short = authors if len(authors) <= 3 else [*authors[:3], "et al."]
-    return {
-        "id": paper.id,
-        "arxiv_id": paper.arxiv_id,
-        "version": paper.version,
-        "title": plain(paper.title),
-        "authors": plain(", ".join(authors)),
-        "authors_short": plain(", ".join(short)),
-        "link": paper.link,
-        "pdf_url": _url(paper.pdf_url),
-        "abstract": jekyll.plain_text(paper.abstract, math=settings.math, paragraphs=True),
-        "notes": jekyll.markdown_text(paper.notes, math=settings.math),
-        "categories": [plain(c) for c in paper.categories],
-        "primary_category": plain(paper.primary_category),
-        "published": day(paper.published),
-        "doi": plain(paper.doi),
-        "doi_link": f"https://doi.org/{_url(paper.doi)}" if paper.doi else "",
-        "journal_ref": plain(paper.journal_ref),
-        "comment": plain(paper.comment),
-        "status": paper.status,
-        "read": day(paper.read_at),
-        "added": day(paper.created_at),
-        "tags": [plain(t) for t in paper.tags],
-        "ideas": [
-            {
-                "id": i.id,
-                "title": jekyll.markdown_text(idea_title(i.title), math=settings.math),
-                "status": i.status,
-            }
-            for i in paper.ideas
-        ],
-    }
-
-
-def idea_title(title: str) -> str:
-    """An idea's title without the ``#tags`` at its end (the post lists the tags)."""
-    line = jekyll.one_line(title)
-    bare = re.sub(r"(?:\s+#[^\s#]+)+$", "", line)
-    return bare if bare.strip() else line
-
-
-def _author(settings: Settings) -> str:
-    return jekyll.plain_text(settings.author or "")
-
-
-def _url(url: str | None) -> str:
-    """A URL safe inside ``(…)`` of a markdown link and inert for Liquid."""
-    if not url:
-        return ""
-    return jekyll.liquid_literal(re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group()):02X}", url))
 
 
 def _first_paragraph(text: str) -> str:

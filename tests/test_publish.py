@@ -287,6 +287,28 @@ def test_site_comes_from_config_when_not_given(week_store, cli, tmp_path, monkey
     assert (folder / "_posts" / "2020-10-19-research-log-week-2020-w43.md").exists()
 
 
+def test_site_defaults_to_the_project_folder_and_reads_relative_paths_there(
+    cli, tmp_path, monkeypatch
+):
+    blog = tmp_path / "blog"
+    (blog / "notes").mkdir(parents=True)
+    monkeypatch.delenv("LOGBOOK_DB")
+    monkeypatch.chdir(blog)
+    cli("init")
+    freeze(monkeypatch, NOW)
+    cli("idea", "add", "A thought")
+    assert (
+        cli("publish", "--idea", "1", "--json")
+        .json()["file"]
+        .startswith(str(blog.resolve() / "_posts"))
+    )
+    (blog / ".logbook" / "config.yaml").write_text("site: site\n")
+    (blog / "site").mkdir()
+    monkeypatch.chdir(blog / "notes")
+    result = cli("publish", "--week", "--json").json()
+    assert Path(result["file"]).parent == (blog / "site" / "_posts").resolve()
+
+
 def test_no_site_is_a_clear_error(week_store, cli):
     result = cli("publish", "--week", WEEK, ok=False)
     assert result.exit_code == 1

@@ -82,7 +82,7 @@ def publish(
             sys.stdout.write(draft.text)
             out.info(f"Would write {draft.path} (no site given)")
         return
-    target = lib.resolve_site(site, config.get("site"))
+    target = lib.resolve_site(site, config.get("site"), config.source("site"))
     result = lib.write_post(store, draft, target, force=force, dry_run=dry_run)
     if as_json:
         data = result.to_dict()

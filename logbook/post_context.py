@@ -1,0 +1,175 @@
+"""Template values for posts: the digest's data turned into Jekyll-safe markdown.
+
+Every text value a template receives went through ``jekyll.markdown_text`` (the user's own
+markdown) or ``jekyll.plain_text`` (text from arXiv), so a template prints values as they are
+and cannot forget to escape.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from logbook import jekyll
+from logbook.dates import Week
+from logbook.errors import ConfigError
+
+if TYPE_CHECKING:
+    from logbook.digest import IdeaItem, PaperItem, WeekDigest
+    from logbook.publish import Settings
+
+TITLE_FIELDS = "{week}, {year}, {number}, {start}, {end}"
+
+
+def week_title(pattern: str, week: Week) -> str:
+    """The weekly title from config ``post.title``: ``Research log, week {week}``."""
+    year, number, _ = (week.start + timedelta(days=3)).isocalendar()
+    values = {
+        "week": week.label,
+        "year": year,
+        "number": number,
+        "start": f"{week.start:%Y-%m-%d}",
+        "end": f"{week.end - timedelta(days=1):%Y-%m-%d}",
+    }
+    try:
+        return jekyll.one_line(pattern.format(**values))
+    except (KeyError, IndexError, ValueError) as error:
+        raise ConfigError(
+            f"post.title {pattern!r} cannot be filled ({error}); use {TITLE_FIELDS}"
+        ) from None
+
+
+def week_summary(digest: WeekDigest) -> str:
+    """One plain sentence for the excerpt: what happened this week."""
+    parts = []
+    for count, one, many in (
+        (len(digest.ideas_new), "new idea", "new ideas"),
+        (len(digest.ideas_changed), "idea revisited", "ideas revisited"),
+        (len(digest.papers_added), "paper added", "papers added"),
+        (len(digest.papers_read), "paper read", "papers read"),
+    ):
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    if not parts:
+        return f"A quiet week ({digest.week.label}): nothing was logged."
+    summary = ", ".join(parts) + "."
+    if digest.themes:
+        summary += " Themes: " + ", ".join(t.label for t in digest.themes[:5]) + "."
+    return jekyll.excerpt_of(summary[:1].upper() + summary[1:])
+
+
+def week_context(digest: WeekDigest, settings: Settings, title: str) -> dict[str, Any]:
+    week = digest.week
+    year, number, _ = (week.start + timedelta(days=3)).isocalendar()
+
+    def plain(text: str) -> str:
+        return jekyll.plain_text(text, math=settings.math)
+
+    return {
+        "title": plain(title),
+        "author": author_text(settings),
+        "week": {
+            "label": week.label,
+            "year": year,
+            "number": number,
+            "start": f"{week.start:%Y-%m-%d}",
+            "end": f"{week.end - timedelta(days=1):%Y-%m-%d}",
+        },
+        "summary": plain(week_summary(digest)),
+        "empty": digest.empty,
+        "themes": [
+            {"name": plain(t.name), "label": plain(t.label), "entries": t.entries, "weeks": t.weeks}
+            for t in digest.themes
+        ],
+        "ideas_new": [idea_context(i, settings) for i in digest.ideas_new],
+        "ideas_changed": [idea_context(i, settings) for i in digest.ideas_changed],
+        "papers_added": [paper_context(p, settings) for p in digest.papers_added],
+        "papers_read": [paper_context(p, settings) for p in digest.papers_read],
+        "reading_list": [paper_context(p, settings) for p in digest.reading_list],
+        "reading_more": digest.reading_total - len(digest.reading_list),
+    }
+
+
+def idea_context(idea: IdeaItem, settings: Settings) -> dict[str, Any]:
+    def day(moment: datetime) -> str:
+        return f"{moment.astimezone(settings.tz):%Y-%m-%d}"
+
+    return {
+        "id": idea.id,
+        "title": jekyll.markdown_text(idea_title(idea.title), math=settings.math),
+        "body": jekyll.markdown_text(idea.body, math=settings.math),
+        "status": idea.status,
+        "tags": [jekyll.plain_text(t) for t in idea.tags],
+        "papers": [
+            {
+                "id": p.id,
+                "arxiv_id": p.arxiv_id,
+                "title": jekyll.plain_text(p.title, math=settings.math),
+                "link": p.link,
+            }
+            for p in idea.papers
+        ],
+        "created": day(idea.created_at),
+        "updated": day(idea.updated_at),
+    }
+
+
+def paper_context(paper: PaperItem, settings: Settings) -> dict[str, Any]:
+    def plain(text: str | None) -> str:
+        return jekyll.plain_text(text or "", math=settings.math)
+
+    def day(moment: datetime | None) -> str:
+        return f"{moment.astimezone(settings.tz):%Y-%m-%d}" if moment else ""
+
+    authors = paper.authors
+    short = authors if len(authors) <= 3 else [*authors[:3], "et al."]
+    return {
+        "id": paper.id,
+        "arxiv_id": paper.arxiv_id,
+        "version": paper.version,
+        "title": plain(paper.title),
+        "authors": plain(", ".join(authors)),
+        "authors_short": plain(", ".join(short)),
+        "link": paper.link,
+        "pdf_url": _url(paper.pdf_url),
+        "abstract": jekyll.plain_text(paper.abstract, math=settings.math, paragraphs=True),
+        "notes": jekyll.markdown_text(paper.notes, math=settings.math),
+        "categories": [plain(c) for c in paper.categories],
+        "primary_category": plain(paper.primary_category),
+        "published": day(paper.published),
+        "doi": plain(paper.doi),
+        "doi_link": f"https://doi.org/{_url(paper.doi)}" if paper.doi else "",
+        "journal_ref": plain(paper.journal_ref),
+        "comment": plain(paper.comment),
+        "status": paper.status,
+        "read": day(paper.read_at),
+        "added": day(paper.created_at),
+        "tags": [plain(t) for t in paper.tags],
+        "ideas": [
+            {
+                "id": i.id,
+                "title": jekyll.markdown_text(idea_title(i.title), math=settings.math),
+                "status": i.status,
+            }
+            for i in paper.ideas
+        ],
+    }
+
+
+def idea_title(title: str) -> str:
+    """An idea's title without the ``#tags`` at its end (the post lists the tags)."""
+    line = jekyll.one_line(title)
+    bare = re.sub(r"(?:\s+#[^\s#]+)+$", "", line)
+    return bare if bare.strip() else line
+
+
+def author_text(settings: Settings) -> str:
+    return jekyll.plain_text(settings.author or "")
+
+
+def _url(url: str | None) -> str:
+    """A URL safe inside ``(…)`` of a markdown link and inert for Liquid."""
+    if not url:
+        return ""
+    return jekyll.liquid_literal(re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group()):02X}", url))
