@@ -198,3 +198,21 @@ def test_cli_hook_run_exports_and_stages(cli, blog: Path, store: Store) -> None:
         for line in git(blog, "status", "--porcelain").stdout.splitlines()
     )
     assert cli("hook", "run", "--dir", "logbook", "--json").json()["skipped"]
+
+
+def test_no_change_check_loads_neither_typer_nor_sqlalchemy(store: Store, tmp_path: Path) -> None:
+    import sys
+
+    from logbook.export import export_store
+
+    store.ideas.add("An idea")
+    export_store(store, tmp_path / "logbook")
+    probe = (
+        "import sys; from logbook import githook; "
+        f"code = githook.main([{str(store.path)!r}, 'logbook', 'yaml']); "
+        "print(code, sorted(m for m in ('typer', 'sqlalchemy', 'sqlmodel', 'yaml') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-P", "-c", probe], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "0 []", result.stderr
