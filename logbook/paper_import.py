@@ -158,8 +158,10 @@ def import_papers(
         item.outcome, item.number, item.title = one.outcome, one.number, one.title
     fetched_ids = {s.arxiv_id for s in saved}
     untouched = [ident for ident in known if ident not in fetched_ids]
-    if untouched:
-        papers.unarchive(untouched, tags=tags)
+    # a write only when there is something to change: removed papers, or tags to add
+    revive = untouched if tags else [i for i in untouched if known[i].archived]
+    if revive:
+        papers.unarchive(revive, tags=tags)
     for ident in untouched:
         item = wanted[ident][0]
         item.number, item.title = known[ident].number, known[ident].title
