@@ -216,3 +216,14 @@ def test_no_change_check_loads_neither_typer_nor_sqlalchemy(store: Store, tmp_pa
         [sys.executable, "-P", "-c", probe], cwd=tmp_path, capture_output=True, text=True
     )
     assert result.stdout.strip() == "0 []", result.stderr
+
+
+def test_pre_commit_framework_manifest_runs_the_export() -> None:
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = manifest
+    assert hook["id"] == "logbook-export"
+    assert hook["entry"] == "logbook hook run"
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is False and hook["always_run"] is True
