@@ -422,6 +422,15 @@ def test_no_raw_block_spans_a_blank_line(text):
         liquid(paragraph)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(HOSTILE, st.text()))
+def test_user_markdown_and_arxiv_text_never_run_liquid(text):
+    assert liquid(jekyll.markdown_text(text, math="plain")) == text.strip("\n")
+    liquid(jekyll.markdown_text(text))
+    liquid(jekyll.plain_text(text))
+    liquid(jekyll.plain_text(text, paragraphs=True))
+
+
 def test_text_without_liquid_marks_is_left_readable():
     assert jekyll.liquid_literal("plain {text} with } and %") == "plain {text} with } and %"
 
