@@ -19,7 +19,7 @@ def publish(
     spec: Annotated[
         str | None,
         typer.Argument(
-            metavar="[SPEC]",
+            metavar="SPEC",
             help="With --week (the default): this, last, 2020-W43 or a date in the week.",
         ),
     ] = None,
