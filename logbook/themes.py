@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -257,12 +258,15 @@ def clean_text(text: str) -> str:
     return text.lower().replace("-", " ").replace("_", " ")
 
 
-def phrases(text: str) -> set[str]:
+def phrases(text: str, surfaces: Counter[str] | None = None) -> set[str]:
     """The candidate key phrases of a text: 1–3 lemmas, and ``x of y``, never across a stop word.
 
     Words too generic to stand alone (``model``) appear only inside longer phrases.
+    ``surfaces``, when given, counts the words as written (for labels).
     """
     tokens = _TOKEN.findall(clean_text(text))
+    if surfaces is not None:
+        surfaces.update(tokens)
     cache = _LEMMAS
     try:
         lemmas = [cache[token] for token in tokens]
@@ -591,7 +595,7 @@ def _analyze(
     if min_entries < 1:
         raise UsageError("themes need at least 1 entry (themes.min_entries)")
     stage = _cached_phrases(store, _check_kinds(kinds), since, until, min_entries, week_start, tz)
-    corpus, ordinals, phrase_names, phrase_matrix = stage
+    corpus, ordinals, phrase_names, phrase_labels, phrase_matrix = stage
     n = len(corpus.kinds)
 
     # weeks: each entry's week as an index into the span
@@ -644,12 +648,12 @@ def _analyze(
         columns_rows.append(row)
         columns_cols.append(column)
     phrase_target = []
-    for phrase in phrase_names:
+    for phrase, label in zip(phrase_names, phrase_labels, strict=True):
         column = tag_by_key.get(phrase)
         if column is None:
             column = len(names)
             names.append(phrase.replace(" ", "-"))
-            labels.append(phrase)
+            labels.append(label)
             sources.append("phrase")
             keys.append(phrase)
         phrase_target.append(column)
@@ -712,7 +716,7 @@ def _phrase_stage(
     min_entries: int,
     week_start: str,
     tz: tzinfo,
-) -> tuple[_Corpus, Any, list[str], Any]:
+) -> tuple[_Corpus, Any, list[str], list[str], Any]:
     """The corpus, each entry's week (ordinal of its first day), and its recurring phrases.
 
     The phrases are counted once over every entry with scikit-learn's ``CountVectorizer``
@@ -731,10 +735,10 @@ def _phrase_stage(
     )
     empty = sparse.csc_matrix((n, 0), dtype=np.int32)
     if n < min_entries:
-        return corpus, ordinals, [], empty
-    vocabulary, counted = _count_phrases(corpus.texts, min_entries)
+        return corpus, ordinals, [], [], empty
+    vocabulary, counted, written = _count_phrases(corpus.texts, min_entries)
     if not len(vocabulary):
-        return corpus, ordinals, [], empty
+        return corpus, ordinals, [], [], empty
     df = np.diff(counted.indptr)
     relative = (ordinals - ordinals.min()) // 7
     in_weeks = (counted.T @ _one_hot(relative, int(relative.max()) + 1)).tocsr()
@@ -742,28 +746,40 @@ def _phrase_stage(
     spread = np.diff(in_weeks.indptr)
     kept = np.flatnonzero((df >= min_entries) & (spread >= 2))
     kept = _longest(kept, vocabulary, df)
-    return corpus, ordinals, [str(vocabulary[i]) for i in kept], counted[:, kept]
+    names = [str(vocabulary[i]) for i in kept]
+    labels = [" ".join(written.get(word, word) for word in name.split(" ")) for name in names]
+    return corpus, ordinals, names, labels, counted[:, kept]
 
 
-def _count_phrases(texts: list[str], min_entries: int) -> tuple[Any, Any]:
-    """Every phrase of ``texts`` in ``min_entries`` texts or more, and a binary texts × phrases
-    matrix (CSC), counted once with scikit-learn's ``CountVectorizer``."""
+def _count_phrases(texts: list[str], min_entries: int) -> tuple[Any, Any, dict[str, str]]:
+    """Every phrase of ``texts`` in ``min_entries`` texts or more, a binary texts × phrases
+    matrix (CSC), counted once with scikit-learn's ``CountVectorizer``, and the way each word
+    (lemma) is most often written."""
     import numpy as np
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
 
-    vectorizer = CountVectorizer(analyzer=phrases, min_df=min_entries, binary=True, dtype=np.int32)
+    surfaces: Counter[str] = Counter()
+    vectorizer = CountVectorizer(
+        analyzer=lambda text: phrases(text, surfaces), min_df=min_entries, binary=True,
+        dtype=np.int32,
+    )  # fmt: skip
     try:
         matrix = vectorizer.fit_transform(texts)
     except ValueError:  # no phrase at all, or none in min_entries texts
-        return np.empty(0, dtype=object), sparse.csc_matrix((len(texts), 0), dtype=np.int32)
+        return np.empty(0, dtype=object), sparse.csc_matrix((len(texts), 0), dtype=np.int32), {}
     vocabulary = vectorizer.vocabulary_
     terms = np.empty(len(vocabulary), dtype=object)
     terms[list(vocabulary.values())] = list(vocabulary.keys())
-    return terms, matrix.tocsc()
+    written: dict[str, str] = {}
+    for token, _ in surfaces.most_common():  # most written first
+        lemma = _LEMMAS.get(token, _BREAK)
+        if lemma not in (_BREAK, _OF):
+            written.setdefault(lemma, token)
+    return terms, matrix.tocsc(), written
 
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 APPLY_TOP = 50  # phrase themes that 'themes apply' turns into auto tags
 
 
@@ -775,7 +791,7 @@ def _cached_phrases(
     min_entries: int,
     week_start: str,
     tz: tzinfo,
-) -> tuple[_Corpus, Any, list[str], Any]:
+) -> tuple[_Corpus, Any, list[str], list[str], Any]:
     """``_phrase_stage``, kept in the user cache until the store changes.
 
     The key holds the store's change counter (every write bumps it), so a cached result is
@@ -870,12 +886,11 @@ def _theme(analysis: _Analysis, column: int, tz: tzinfo, rows: Any = None) -> Th
     members = matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]]
     if rows is not None:
         members = members[rows[members]]
-    trend = np.zeros(analysis.week_counts.shape[1], dtype=np.int64)
-    line = analysis.week_counts.getrow(column)
-    trend[line.indices] = line.data
+    counts = analysis.week_counts
+    trend = np.zeros(counts.shape[1], dtype=np.int64)
+    begin, end = counts.indptr[column], counts.indptr[column + 1]
+    trend[counts.indices[begin:end]] = counts.data[begin:end]
     label = analysis.labels[column]
-    if analysis.sources[column] == "phrase":
-        label = _surface(analysis, column, label)
     return Theme(
         name=analysis.names[column],
         label=label,
@@ -890,32 +905,6 @@ def _theme(analysis: _Analysis, column: int, tz: tzinfo, rows: Any = None) -> Th
         _rows=members,
         _corpus=analysis.corpus,
     )
-
-
-def _surface(analysis: _Analysis, column: int, phrase: str) -> str:
-    """The way the user most often wrote a phrase (``scaling laws``), from a few of its entries."""
-    matrix = analysis.matrix
-    members = matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]][:25]
-    words = phrase.split(" ")
-    pattern = re.compile(
-        r"(?<![^\W\d_])"
-        + r"[\s\-]+".join(
-            (re.escape(w) if w == _OF else re.escape(w[:-1] if len(w) > 3 else w) + r"[^\W\d_]*")
-            for w in words
-        )
-        + r"(?![^\W\d_])",
-        re.IGNORECASE,
-    )
-    seen: dict[str, int] = {}
-    for row in members:
-        for match in pattern.finditer(analysis.corpus.texts[int(row)]):
-            form = re.sub(r"\s+", " ", match.group(0))
-            if theme_key(form) == theme_key(phrase):
-                key = form if form.isupper() else form.lower()
-                seen[key] = seen.get(key, 0) + 1
-    if not seen:
-        return phrase
-    return max(seen.items(), key=lambda item: (item[1], item[0] == phrase))[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -975,9 +964,10 @@ def week_themes(
         dtype=bool,
         count=len(corpus.kinds),
     )
-    themes = [_theme(analysis, c, tz, in_week) for c in analysis.order]
-    themes = [t for t in themes if t.entries]
-    themes.sort(key=lambda t: (-t.entries, -t.total))
+    this_week = np.asarray(analysis.matrix[in_week].sum(axis=0)).ravel()
+    order = [c for c in analysis.order if this_week[c]]
+    order.sort(key=lambda c: (-this_week[c], -analysis.entries[c]))
+    themes = [_theme(analysis, c, tz, in_week) for c in order]
     return themes
 
 
