@@ -171,10 +171,12 @@ def _session(timeout: float) -> Any:
 
     class Session(requests.Session):
         last: Any = None
+        count = 0
 
         def request(self, method: Any, url: Any, *args: Any, **kwargs: Any) -> Any:
             kwargs.setdefault("timeout", timeout)
             self.last = None
+            self.count += 1
             response = super().request(method, url, *args, **kwargs)
             self.last = response
             return response
@@ -242,7 +244,6 @@ class _Fetcher:
         self.client.page_size = len(id_list)
         attempt = 0
         while True:
-            self.result.requests += 1
             try:
                 entries = list(self.client.results(search))
                 self._check_feed()
@@ -263,6 +264,8 @@ class _Fetcher:
                 reason = _connection_reason(error)
             except requests.exceptions.RequestException as error:
                 raise ArxivError(f"arXiv could not be reached at {self.api_url}: {error}") from None
+            finally:
+                self.result.requests = self.session.count  # every HTTP request, pages too
             if attempt >= self.retries:
                 raise ArxivError(
                     f"arXiv could not be reached at {self.api_url} "
