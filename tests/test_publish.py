@@ -511,3 +511,39 @@ def test_paper_added_without_notes_or_abstract_still_renders(store, cli, monkeyp
     )
     text = cli("publish", "--paper", "2101.00001", "--stdout").stdout
     assert "(no abstract)" in text
+
+
+# ---------------------------------------------------------------------------------------
+# The post records
+
+
+def test_post_record_keeps_old_bodies_and_can_be_removed_and_restored(store):
+    from sqlmodel import select
+
+    from logbook.store.models import Revision
+
+    moment = at("2020-10-19 00:00")
+    fields = dict(kind="week", source=WEEK, title="W", slug="w", path="_posts/2020-10-19-w.md")
+    first = store.posts.record(
+        **fields, content_hash="a", body="one", published_at=moment, tags=["x"]
+    )
+    again = store.posts.record(
+        **fields, content_hash="b", body="two", published_at=moment, tags=["y"]
+    )
+    assert again.id == first.id and again.body == "two"
+    assert [t.name for t in again.tags] == ["y"]
+    with store.read() as session:
+        revisions = list(session.exec(select(Revision).where(Revision.entry_uid == first.uid)))
+        assert [r.value for r in revisions] == ["one"]
+    store.posts.remove(first.id)
+    assert store.posts.find() == [] and len(store.posts.find(archived=True)) == 1
+    store.posts.restore(first.id)
+    assert store.posts.lookup("week", WEEK).id == first.id
+    store.posts.remove(first.id, purge=True)
+    assert store.posts.lookup("week", WEEK) is None
+
+
+def test_published_posts_are_found_by_search(week_store, cli, tmp_path):
+    cli("publish", "--idea", "2", "--site", str(site(tmp_path)))
+    hits = cli("search", "softmax", "--kind", "post", "--json").json()
+    assert len(hits) == 1
