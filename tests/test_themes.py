@@ -11,18 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from logbook.ids import new_uid
+from logbook.phrases import phrases, singular, theme_key
 from logbook.store import Store
 from logbook.store.models import Idea, Paper
 from logbook.store.tags import link_tags, tags_of
-from logbook.themes import (
-    apply_themes,
-    find_themes,
-    phrases,
-    singular,
-    theme_detail,
-    theme_key,
-    week_themes,
-)
+from logbook.themes import apply_themes, find_themes, theme_detail, week_themes
 
 START = datetime(2026, 8, 31, 9, 0, tzinfo=UTC)  # a Monday
 WEEKS = 10
