@@ -16,6 +16,11 @@ def run(work: Path, quick: bool) -> list[Row]:
     label = "10,000 ideas + 2,000 papers"
     return [
         Row(
+            "idea list --week this (reference: start-up + one query)",
+            label,
+            time_command(logbook("idea", "list", "--week", "this"), env=env, runs=runs),
+        ),
+        Row(
             "publish --week --dry-run",
             label,
             time_command(logbook("publish", "--week", "--dry-run"), env=env, runs=runs),
