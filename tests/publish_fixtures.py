@@ -6,6 +6,7 @@ Entries are written with explicit ``created_at`` and with the clock frozen throu
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -164,3 +165,32 @@ def site(tmp_path: Path) -> Path:
     folder = tmp_path / "site"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+# A tiny model of how Liquid (Ruby, 4.x/5.x) reads a template: the tokenizer regex and the
+# raw tag's end pattern copied from Liquid's source. test_jekyll_build checks the real thing.
+_TOKENS = re.compile(r"(\{%.*?%\}|\{\{.*?\}\}?|\{%|\{\{)", re.DOTALL)
+_RAW_END = re.compile(r"\A(.*)\{%-?\s*(\w+)\s*(.*)?-?%\}\Z", re.DOTALL)
+
+
+def liquid(source: str) -> str:
+    """What Liquid outputs for ``source``, failing if any tag but raw or our "{%" would run."""
+    tokens = iter(t for t in _TOKENS.split(source) if t)
+    out = []
+    for token in tokens:
+        if token.startswith("{%"):
+            assert re.fullmatch(r"\{%\s*raw\s*%\}", token), f"a Liquid tag would run: {token!r}"
+            for inner in tokens:
+                end = _RAW_END.match(inner)
+                if end and end.group(2) == "endraw":
+                    out.append(end.group(1))
+                    break
+                out.append(inner)
+            else:
+                raise AssertionError("a raw block is never closed")
+        elif token.startswith("{{"):
+            assert token == '{{ "{%" }}', f"a Liquid variable would run: {token!r}"
+            out.append("{%")
+        else:
+            out.append(token)
+    return "".join(out)

@@ -13,8 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from publish_fixtures import add_paper, at, freeze
-from test_publish import liquid
+from publish_fixtures import add_paper, at, freeze, liquid
 
 from logbook import jekyll
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from publish_fixtures import NOW, WEEK, add_paper, at, build_week_store, freeze, site
+from publish_fixtures import NOW, WEEK, add_paper, at, build_week_store, freeze, liquid, site
 
 from logbook import jekyll
 from logbook.errors import PublishError
@@ -40,36 +40,6 @@ def check_golden(name: str, text: str) -> None:
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
-
-
-# ---------------------------------------------------------------------------------------
-# A tiny model of how Liquid (Ruby, 4.x/5.x) reads a template: the tokenizer regex and the
-# raw tag's end pattern copied from Liquid's source. test_jekyll_build checks the real thing.
-_TOKENS = re.compile(r"(\{%.*?%\}|\{\{.*?\}\}?|\{%|\{\{)", re.DOTALL)
-_RAW_END = re.compile(r"\A(.*)\{%-?\s*(\w+)\s*(.*)?-?%\}\Z", re.DOTALL)
-
-
-def liquid(source: str) -> str:
-    """What Liquid outputs for ``source``, failing if any tag but raw or our "{%" would run."""
-    tokens = iter(t for t in _TOKENS.split(source) if t)
-    out = []
-    for token in tokens:
-        if token.startswith("{%"):
-            assert re.fullmatch(r"\{%\s*raw\s*%\}", token), f"a Liquid tag would run: {token!r}"
-            for inner in tokens:
-                end = _RAW_END.match(inner)
-                if end and end.group(2) == "endraw":
-                    out.append(end.group(1))
-                    break
-                out.append(inner)
-            else:
-                raise AssertionError("a raw block is never closed")
-        elif token.startswith("{{"):
-            assert token == '{{ "{%" }}', f"a Liquid variable would run: {token!r}"
-            out.append("{%")
-        else:
-            out.append(token)
-    return "".join(out)
 
 
 HOSTILE_PIECES = [
