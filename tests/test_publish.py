@@ -517,3 +517,15 @@ def test_published_posts_are_found_by_search(week_store, cli, tmp_path):
     cli("publish", "--idea", "2", "--site", str(site(tmp_path)))
     hits = cli("search", "softmax", "--kind", "post", "--json").json()
     assert len(hits) == 1
+
+
+def test_week_themes_include_saved_phrase_themes_that_recur(week_store, cli):
+    from logbook.store.tags import link_tags
+
+    with week_store.write() as session:  # as 'logbook themes apply' leaves them
+        for idea_id in (1, 2, 4):
+            link_tags(session, "idea", idea_id, ["random-feature"], kind="auto")
+        link_tags(session, "idea", 3, ["once-only"], kind="auto")
+    body = body_of(cli("publish", "--week", WEEK, "--stdout").stdout)
+    assert "- **random-feature**: 3 entries, seen over 2 weeks" in body
+    assert "once-only" not in body  # one entry: not a recurring theme
