@@ -262,6 +262,11 @@ class _Fetcher:
                 reason = f"no answer within {self.timeout:g} s"
             except requests.exceptions.ConnectionError as error:
                 reason = _connection_reason(error)
+                if _offline(error):
+                    # No network at all: waiting and retrying would only delay the same answer.
+                    raise ArxivError(
+                        f"arXiv could not be reached at {self.api_url} ({reason})"
+                    ) from None
             except requests.exceptions.RequestException as error:
                 raise ArxivError(f"arXiv could not be reached at {self.api_url}: {error}") from None
             finally:
@@ -301,6 +306,19 @@ class _Fetcher:
         return _BadRequest(None, "arXiv refused this id (HTTP 400)")
 
 
+def _offline(error: Exception) -> bool:
+    text = str(error)
+    return any(
+        sign in text
+        for sign in (
+            "Name or service not known",
+            "nodename nor servname",
+            "Temporary failure in name resolution",
+            "Network is unreachable",
+        )
+    )
+
+
 def _connection_reason(error: Exception) -> str:
     text = str(error)
     if (
@@ -309,6 +327,8 @@ def _connection_reason(error: Exception) -> str:
         or ("Temporary failure in name resolution" in text)
     ):
         return "the host name could not be resolved; are you offline?"
+    if "Network is unreachable" in text:
+        return "the network is unreachable; are you offline?"
     if "refused" in text.lower():
         return "connection refused"
     return "connection failed"
