@@ -265,7 +265,7 @@ def _load(
             if until is not None:
                 query = query.where(col(model.created_at) < until)
             rows: dict[int, int] = {}
-            for record in session.exec(query.order_by(col(model.created_at))):
+            for record in session.exec(query.order_by(col(model.created_at), col(model.id))):
                 row = len(corpus.kinds)
                 rows[record[0]] = row
                 if kind == "idea":
