@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -99,6 +100,14 @@ def build_corpus(store: Store, *, seed: int = 5) -> dict[str, list[int]]:
                 )
                 session.add(paper)
     return planted
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The themes cache of each test, in its tmp_path."""
+    path = isolated / "cache"
+    monkeypatch.setenv("LOGBOOK_CACHE_DIR", str(path))
+    return path
 
 
 @pytest.fixture
@@ -364,3 +373,24 @@ def test_importing_the_themes_command_stays_light() -> None:
         "sys.exit(1 if bad else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_labels_use_the_words_as_written(corpus: Store) -> None:
+    labels = {t.name: t.label for t in find_themes(corpus)}
+    assert labels["mixture-of-expert"] == "mixture of experts"
+    assert labels["cs.lg"] == "Machine Learning (cs.LG)"
+
+
+def test_cached_themes_follow_every_change(
+    corpus: Store, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = [t.to_dict() for t in find_themes(corpus)]
+    assert list(cache_dir.glob("themes-*.pickle"))
+    assert [t.to_dict() for t in find_themes(corpus)] == first  # from the cache
+    monkeypatch.setenv("LOGBOOK_CACHE_DIR", "-")
+    assert [t.to_dict() for t in find_themes(corpus)] == first  # counted again, same result
+    monkeypatch.setenv("LOGBOOK_CACHE_DIR", str(cache_dir))
+    for week in (1, 3):
+        corpus.ideas.add("Hyperbolic origami, again", created_at=START + timedelta(weeks=week))
+    names = {t.name for t in find_themes(corpus)}
+    assert "hyperbolic-origami" in names  # now in three weeks
