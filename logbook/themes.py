@@ -183,13 +183,15 @@ class ApplyResult:
 
 @dataclass
 class _Corpus:
-    """The entries themes are judged on, one row each, in the order of the matrices."""
+    """The entries themes are judged on, one row each, in the order of the matrices.
+
+    Their texts are not kept: once counted, only the matrices need them (and the cache
+    stays small)."""
 
     kinds: list[str] = field(default_factory=list)
     ids: list[int] = field(default_factory=list)
     uids: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
     created: list[datetime] = field(default_factory=list)
     updated: list[datetime] = field(default_factory=list)
     # (row, tag name) for user tags; (row, canonical code) for categories
@@ -202,7 +204,6 @@ class _Corpus:
         id_: int,
         uid: str,
         title: str,
-        text: str,
         created: datetime,
         updated: datetime,
     ) -> None:
@@ -210,7 +211,6 @@ class _Corpus:
         self.ids.append(id_)
         self.uids.append(uid)
         self.titles.append(title)
-        self.texts.append(text)
         self.created.append(created)
         self.updated.append(updated)
 
@@ -244,9 +244,11 @@ def _check_kinds(kinds: Iterable[str] | None) -> list[str]:
 
 def _load(
     store: Store, kinds: Sequence[str], since: datetime | None, until: datetime | None
-) -> _Corpus:
-    """Read the entries (not archived) created in [since, until) through the models."""
+) -> tuple[_Corpus, list[str]]:
+    """The entries (not archived) created in [since, until), read through the models, and
+    their texts (idea text; paper title and abstract; post title and body)."""
     corpus = _Corpus()
+    texts: list[str] = []
     select_columns: Any = select  # a column list of varying length
     with store.read() as session:
         for kind in kinds:
@@ -270,16 +272,17 @@ def _load(
                 rows[record[0]] = row
                 if kind == "idea":
                     _, uid, text, created, updated = record
-                    corpus.add(kind, record[0], uid, title_of(text), text, created, updated)
+                    corpus.add(kind, record[0], uid, title_of(text), created, updated)
+                    texts.append(text)
                 elif kind == "paper":
                     _, uid, title, abstract, categories, created, updated = record
-                    corpus.add(
-                        kind, record[0], uid, title, f"{title}.\n{abstract}", created, updated
-                    )
+                    corpus.add(kind, record[0], uid, title, created, updated)
+                    texts.append(f"{title}.\n{abstract}")
                     corpus.categories.extend((row, canonical_code(c)) for c in categories or [])
                 else:
                     _, uid, title, body, created, updated = record
-                    corpus.add(kind, record[0], uid, title, f"{title}.\n{body}", created, updated)
+                    corpus.add(kind, record[0], uid, title, created, updated)
+                    texts.append(f"{title}.\n{body}")
             if not rows:
                 continue
             links = session.exec(
@@ -295,7 +298,7 @@ def _load(
                     corpus.tags.append((row_of, name))
                 else:
                     corpus.categories.append((row_of, canonical_code(name)))
-    return corpus
+    return corpus, texts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,7 +471,7 @@ def _phrase_stage(
     import numpy as np
     from scipy import sparse
 
-    corpus = _load(store, kinds, since, until)
+    corpus, texts = _load(store, kinds, since, until)
     n = len(corpus.kinds)
     ordinals = np.fromiter(
         (week_of(moment, tz, week_start).start.toordinal() for moment in corpus.created),
@@ -478,7 +481,7 @@ def _phrase_stage(
     empty = sparse.csc_matrix((n, 0), dtype=np.int32)
     if n < min_entries:
         return corpus, ordinals, [], [], empty
-    vocabulary, counted, written = _count_phrases(corpus.texts, min_entries)
+    vocabulary, counted, written = _count_phrases(texts, min_entries)
     if not len(vocabulary):
         return corpus, ordinals, [], [], empty
     df = np.diff(counted.indptr)
@@ -517,7 +520,7 @@ def _count_phrases(texts: list[str], min_entries: int) -> tuple[Any, Any, dict[s
     return terms, matrix.tocsc(), written
 
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 APPLY_TOP = 50  # phrase themes that 'themes apply' turns into auto tags
 
 
