@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import deque
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -167,16 +168,70 @@ def _raw(chunk: str) -> str:
 # Math and markdown
 
 # $$…$$ first, then $…$ by pandoc's rule: no space inside the dollars, no digit after the
-# closing one ("costs $5 and $6" is not math).
-_MATH = r"\$\$(?:\\.|[^$\\])+?\$\$|\$(?![\s$])(?:\\.|[^$\\\n])*?(?<![\s\\])\$(?!\d)"
+# closing one ("costs $5 and $6" is not math). No "$" inside, not even as "\$": each try
+# stops at the next "$", so a line of "$\$\$…" takes linear time, not quadratic.
+_MATH = r"\$\$(?:\\[^$]|[^$\\])+?\$\$|\$(?![\s$])(?:\\[^$\n]|[^$\\\n])*?(?<![\s\\])\$(?!\d)"
 _MATH_RE = re.compile(_MATH)
-# Code is left alone in the user's markdown: fenced blocks and `code spans`.
-_CODE_OR_MATH = re.compile(
-    r"(?P<fence>^(?P<mark>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=mark)[ \t]*$|\Z))"
-    r"|(?P<code>(?P<ticks>`+)(?:(?!(?P=ticks)).)+?(?P=ticks))"
-    rf"|(?P<math>{_MATH})",
-    re.MULTILINE | re.DOTALL,
-)
+# Code is left alone in the user's markdown: fenced blocks and `code spans`. Both are found
+# by a linear scan (a regex with back-references takes cubic time on a line of backticks).
+_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
+_TICKS = re.compile(r"`+")
+
+
+def _prose_and_code(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into pieces, each marked ``True`` when it is code (fenced or a span)."""
+    pieces: list[tuple[str, bool]] = []
+    prose: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        opening = _FENCE.match(line)
+        if fence is None and opening is None:
+            prose.append(line)
+            continue
+        if fence is None and opening is not None:
+            fence = opening.group(1)
+            pieces.extend(_spans("\n".join(prose) + "\n") if prose else [])
+            prose = []
+        elif fence is not None and opening is not None:
+            mark = opening.group(1)
+            if (
+                mark[0] == fence[0]
+                and len(mark) >= len(fence)
+                and not line[opening.end() :].strip()
+            ):
+                fence = None
+                pieces.append((line + "\n", True))
+                continue
+        pieces.append((line + "\n", True))
+    if prose:
+        pieces.extend(_spans("\n".join(prose) + "\n"))
+    last, is_code = pieces[-1]
+    pieces[-1] = (last[:-1], is_code)  # the scan added a new line after the last line
+    return pieces
+
+
+def _spans(block: str) -> list[tuple[str, bool]]:
+    """A prose block cut at its code spans: a run of N backticks closes at the next run of N."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(block)]
+    later: dict[int, deque[int]] = {}
+    for index, (begin, end) in enumerate(runs):
+        later.setdefault(end - begin, deque()).append(index)
+    pieces: list[tuple[str, bool]] = []
+    last, index = 0, 0
+    while index < len(runs):
+        begin, end = runs[index]
+        queue = later[end - begin]
+        while queue and queue[0] <= index:
+            queue.popleft()
+        if not queue:
+            index += 1
+            continue
+        close = queue.popleft()
+        pieces.append((block[last:begin], False))
+        pieces.append((block[begin : runs[close][1]], True))
+        last, index = runs[close][1], close + 1
+    pieces.append((block[last:], False))
+    return pieces
 
 
 def _kramdown_math(span: str) -> str:
@@ -193,13 +248,11 @@ def markdown_text(text: str, *, math: str = "mathjax") -> str:
     leaves it. Then Liquid is neutralised.
     """
     text = text.strip("\n")
-    if math == "mathjax":
-
-        def convert(match: re.Match[str]) -> str:
-            span = match.group(0)
-            return _kramdown_math(span) if match.group("math") else span
-
-        text = _CODE_OR_MATH.sub(convert, text)
+    if math == "mathjax" and "$" in text:
+        text = "".join(
+            piece if is_code else _MATH_RE.sub(lambda m: _kramdown_math(m.group(0)), piece)
+            for piece, is_code in _prose_and_code(text)
+        )
     return liquid_literal(text)
 
 

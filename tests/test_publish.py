@@ -529,3 +529,25 @@ def test_week_themes_include_saved_phrase_themes_that_recur(week_store, cli):
     body = body_of(cli("publish", "--week", WEEK, "--stdout").stdout)
     assert "- **random-feature**: 3 entries, seen over 2 weeks" in body
     assert "once-only" not in body  # one entry: not a recurring theme
+
+
+PATHOLOGICAL = {
+    "ticks": "`" * 20_000 + "$x$",
+    "spans": "` $a$ " * 5_000,
+    "escaped-dollars": "$\\" * 20_000,
+    "double-dollars": "$$a" * 20_000,
+    "fences": "```\n$x$\n" * 5_000,
+    "tags": "{%" * 20_000,
+    "vars": "{{" * 20_000 + "\n\n" * 1_000,
+    "brackets": "[" * 20_000 + "$y$",
+}
+
+
+@pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_text_is_escaped_in_linear_time(text):
+    import time
+
+    start = time.perf_counter()
+    jekyll.markdown_text(text)
+    jekyll.plain_text(text, paragraphs=True)
+    assert time.perf_counter() - start < 2.0
