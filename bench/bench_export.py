@@ -34,7 +34,9 @@ def run(work: Path, quick: bool) -> list[Row]:
         Row(
             "export (first run)",
             label,
-            Timing(times[len(times) // 2], times[0], times[-1], max(t.peak_mb for t in first), runs),
+            Timing(
+                times[len(times) // 2], times[0], times[-1], max(t.peak_mb for t in first), runs
+            ),
             "≤ 3 s",
             f"{ideas + papers:,} files",
         )
@@ -64,7 +66,18 @@ def run(work: Path, quick: bool) -> list[Row]:
     _git(repo, "config", "user.name", "Bench")
     _git(repo, "config", "user.email", "bench@example.org")
     subprocess.run(
-        [sys.executable, "-P", "-m", "logbook", "--db", str(db), "hook", "install", "--repo", str(repo)],
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "logbook",
+            "--db",
+            str(db),
+            "hook",
+            "install",
+            "--repo",
+            str(repo),
+        ],
         check=True,
         capture_output=True,
         env={**env, "PATH": __import__("os").environ["PATH"]},
