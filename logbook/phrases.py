@@ -1,6 +1,6 @@
 """Text → key phrases: the words of a text, lemmatized simply, joined into 1–3 word phrases.
 
-``phrases`` is the analyzer that ``logbook.themes`` gives scikit-learn's ``CountVectorizer``.
+``phrases`` gives the candidate phrases of one text; ``logbook.themes`` counts them over entries.
 It strips code, LaTeX, URLs, numbers and inline ``#tags``; splits phrases at punctuation and
 stop words (sklearn's English list and generic research words); treats hyphens as spaces;
 reduces plurals to the singular, so ``Scaling laws``, ``scaling-law`` and ``scaling law`` are
@@ -25,6 +25,37 @@ from logbook.store.tags import INLINE_TAG
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
+
+# scikit-learn's English stop words (sklearn.feature_extraction.text.ENGLISH_STOP_WORDS, from
+# the Glasgow Information Retrieval Group), copied so that phrases need not import scikit-learn
+# (0.8 s, most of it scipy.stats); a test checks the copy against scikit-learn's list.
+SKLEARN_STOP_WORDS = _words(
+    """
+    a about above across after afterwards again against all almost alone along already also
+    although always am among amongst amoungst amount an and another any anyhow anyone
+    anything anyway anywhere are around as at back be became because become becomes
+    becoming been before beforehand behind being below beside besides between beyond bill
+    both bottom but by call can cannot cant co con could couldnt cry de describe detail do
+    done down due during each eg eight either eleven else elsewhere empty enough etc even
+    ever every everyone everything everywhere except few fifteen fifty fill find fire first
+    five for former formerly forty found four from front full further get give go had has
+    hasnt have he hence her here hereafter hereby herein hereupon hers herself him himself
+    his how however hundred i ie if in inc indeed interest into is it its itself keep last
+    latter latterly least less ltd made many may me meanwhile might mill mine more moreover
+    most mostly move much must my myself name namely neither never nevertheless next nine
+    no nobody none noone nor not nothing now nowhere of off often on once one only onto or
+    other others otherwise our ours ourselves out over own part per perhaps please put
+    rather re same see seem seemed seeming seems serious several she should show side since
+    sincere six sixty so some somehow someone something sometime sometimes somewhere still
+    such system take ten than that the their them themselves then thence there thereafter
+    thereby therefore therein thereupon these they thick thin third this those though three
+    through throughout thru thus to together too top toward towards twelve twenty two un
+    under until up upon us very via was we well were what whatever when whence whenever
+    where whereafter whereas whereby wherein whereupon wherever whether which while whither
+    who whoever whole whom whose why will with within without would yet you your yours
+    yourself yourselves
+    """
+)
 
 # sklearn's English list holds a few words that are content in research text ("system",
 # "side channel", "thin film"): those may appear inside phrases, never as a theme alone.
@@ -167,9 +198,7 @@ def singular(word: str) -> str:
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """Words that end a phrase: sklearn's English stop words and generic research words."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return (frozenset(ENGLISH_STOP_WORDS) - _CONTENT_IN_SKLEARN - {"of"}) | RESEARCH_STOP_WORDS
+    return (SKLEARN_STOP_WORDS - _CONTENT_IN_SKLEARN - {"of"}) | RESEARCH_STOP_WORDS
 
 
 # ---------------------------------------------------------------------------------------------

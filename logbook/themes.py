@@ -6,24 +6,26 @@ A theme comes from one of three sources, merged into one list:
 - ``category``: arXiv categories of papers, shown with their names (``cs.LG`` → Machine
   Learning);
 - ``phrase``: key phrases of one to three words in idea texts, paper titles and abstracts and
-  post bodies, counted with scikit-learn's ``CountVectorizer`` over the analyzer in
-  ``logbook.phrases`` (so ``Scaling laws``, ``scaling-law`` and ``scaling law`` are one
-  phrase).
+  post bodies, found by ``logbook.phrases`` (so ``Scaling laws``, ``scaling-law`` and
+  ``scaling law`` are one phrase) and counted into a sparse entries × phrases matrix with
+  ``scipy.sparse`` (the same counts as scikit-learn's ``CountVectorizer`` with ``binary=True``
+  and ``min_df``, which a test checks, without importing scikit-learn: 0.8 s).
 
 Whatever its source, a theme must *recur*: it needs at least ``min_entries`` entries in at
 least two different weeks. A phrase that is part of a longer phrase covering (nearly) the same
 entries is left out in favour of the longer one. A phrase that is also a user tag is counted
 with the tag. Themes are ranked by entries, then weeks.
 
-Nothing here prints or imports the terminal; scikit-learn and numpy are imported only inside
-the functions that count. The counting is cached (see ``_cached_phrases``) until the store
+Nothing here prints or imports the terminal; numpy and scipy are imported only inside the
+functions that count. The counting is cached (see ``_cached_phrases``) until the store
 changes.
 """
 
 from __future__ import annotations
 
 import os
-from collections import Counter
+from array import array
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -464,8 +466,7 @@ def _phrase_stage(
 ) -> tuple[_Corpus, Any, list[str], list[str], Any]:
     """The corpus, each entry's week (ordinal of its first day), and its recurring phrases.
 
-    The phrases are counted once over every entry with scikit-learn's ``CountVectorizer``
-    (binary: an entry counts once); a phrase is kept when it is in ``min_entries`` entries
+    The phrases are counted once over every entry (binary: an entry counts once); a phrase is kept when it is in ``min_entries`` entries
     in two weeks or more, and is not covered by a longer kept phrase.
     """
     import numpy as np
@@ -497,27 +498,44 @@ def _phrase_stage(
 
 
 def _count_phrases(texts: list[str], min_entries: int) -> tuple[Any, Any, dict[str, str]]:
-    """Every phrase of ``texts`` in ``min_entries`` texts or more, a binary texts × phrases
-    matrix (CSC), counted once with scikit-learn's ``CountVectorizer``, and the way each word
-    (lemma) is most often written."""
+    """Every phrase of ``texts`` in ``min_entries`` texts or more (in alphabetical order), a
+    binary texts × phrases matrix (CSC) counted with ``scipy.sparse``, and the way each word
+    (lemma) is most often written.
+
+    Each text's phrases are a set, so the matrix is binary as built; phrases are numbered in
+    one pass (``map`` over a numbering dict, no Python loop per phrase), the document
+    frequencies are the column counts, and only the phrases in ``min_entries`` texts are kept.
+    """
     import numpy as np
     from scipy import sparse
-    from sklearn.feature_extraction.text import CountVectorizer
 
     surfaces: Counter[str] = Counter()
-    vectorizer = CountVectorizer(
-        analyzer=lambda text: phrases(text, surfaces), min_df=min_entries, binary=True,
-        dtype=np.int32,
-    )  # fmt: skip
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # no phrase at all, or none in min_entries texts
+    numbers: defaultdict[str, int] = defaultdict()
+    numbers.default_factory = numbers.__len__  # a new phrase gets the next number
+    columns_found = array("q")  # the phrase numbers of each text in turn
+    lengths = array("q")  # how many phrases each text has
+    for text in texts:
+        found = phrases(text, surfaces)
+        columns_found.extend(map(numbers.__getitem__, found))
+        lengths.append(len(found))
+    columns = np.frombuffer(columns_found, dtype=np.int64)
+    df = np.bincount(columns, minlength=len(numbers))
+    frequent = np.flatnonzero(df >= min_entries)
+    if not len(frequent):
         return np.empty(0, dtype=object), sparse.csc_matrix((len(texts), 0), dtype=np.int32), {}
-    vocabulary = vectorizer.vocabulary_
-    terms = np.empty(len(vocabulary), dtype=object)
-    terms[list(vocabulary.values())] = list(vocabulary.keys())
-    written = written_forms(surfaces)
-    return terms, matrix.tocsc(), written
+    every = list(numbers)  # the phrase of each number
+    frequent = np.array(sorted(frequent.tolist(), key=every.__getitem__), dtype=np.int64)
+    terms = np.array([every[i] for i in frequent.tolist()], dtype=object)
+    renumber = np.full(len(numbers), -1, dtype=np.int64)
+    renumber[frequent] = np.arange(len(frequent))
+    columns = renumber[columns]
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.frombuffer(lengths, dtype=np.int64))
+    kept = columns >= 0
+    matrix = sparse.csc_matrix(
+        (np.ones(int(kept.sum()), dtype=np.int32), (rows[kept], columns[kept])),
+        shape=(len(texts), len(terms)),
+    )
+    return terms, matrix, written_forms(surfaces)
 
 
 CACHE_VERSION = 3

@@ -12,11 +12,18 @@ from pathlib import Path
 import pytest
 
 from logbook.ids import new_uid
-from logbook.phrases import phrases, singular, theme_key
+from logbook.phrases import SKLEARN_STOP_WORDS, phrases, singular, theme_key
 from logbook.store import Store
 from logbook.store.models import Idea, Paper
 from logbook.store.tags import link_tags, tags_of
-from logbook.themes import apply_themes, find_themes, theme_detail, week_themes
+from logbook.themes import (
+    _count_phrases,
+    _load,
+    apply_themes,
+    find_themes,
+    theme_detail,
+    week_themes,
+)
 
 START = datetime(2026, 8, 31, 9, 0, tzinfo=UTC)  # a Monday
 WEEKS = 10
@@ -371,6 +378,36 @@ def test_importing_the_themes_command_stays_light() -> None:
         "import sys, logbook.cli.themes; "
         "bad = [m for m in ('sklearn', 'numpy', 'scipy') if m in sys.modules]; "
         "sys.exit(1 if bad else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_stop_words_are_scikit_learns_english_list() -> None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    assert frozenset(ENGLISH_STOP_WORDS) == SKLEARN_STOP_WORDS
+
+
+def test_phrase_counts_match_scikit_learns_count_vectorizer(corpus: Store) -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    _, texts = _load(corpus, ["idea", "paper", "post"], None, None)
+    terms, matrix, _ = _count_phrases(texts, 3)
+    reference = CountVectorizer(analyzer=phrases, min_df=3, binary=True)
+    expected = reference.fit_transform(texts)
+    assert terms.tolist() == reference.get_feature_names_out().tolist()
+    assert (matrix != expected).nnz == 0
+
+
+def test_counting_themes_does_not_import_scikit_learn(
+    corpus: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOGBOOK_CACHE_DIR", "-")  # count, do not read a cache
+    code = (
+        "import sys; from pathlib import Path; from logbook.store import open_store; "
+        "from logbook.themes import find_themes; "
+        f"assert find_themes(open_store(Path({str(corpus.path)!r}))); "
+        "sys.exit(1 if 'sklearn' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
