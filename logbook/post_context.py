@@ -16,8 +16,10 @@ from logbook.dates import Week
 from logbook.errors import ConfigError
 
 if TYPE_CHECKING:
-    from logbook.digest import IdeaItem, PaperItem, WeekDigest
+    from logbook.digest import WeekDigest
     from logbook.publish import Settings
+    from logbook.store.ideas import IdeaView
+    from logbook.store.papers import PaperView
 
 TITLE_FIELDS = "{week}, {year}, {number}, {start}, {end}"
 
@@ -91,7 +93,7 @@ def week_context(digest: WeekDigest, settings: Settings, title: str) -> dict[str
     }
 
 
-def idea_context(idea: IdeaItem, settings: Settings) -> dict[str, Any]:
+def idea_context(idea: IdeaView, settings: Settings) -> dict[str, Any]:
     def day(moment: datetime) -> str:
         return f"{moment.astimezone(settings.tz):%Y-%m-%d}"
 
@@ -100,13 +102,13 @@ def idea_context(idea: IdeaItem, settings: Settings) -> dict[str, Any]:
         "title": jekyll.markdown_text(idea_title(idea.title), math=settings.math),
         "body": jekyll.markdown_text(idea.body, math=settings.math),
         "status": idea.status,
-        "tags": [jekyll.plain_text(t) for t in idea.tags],
+        "tags": [jekyll.plain_text(t) for t in idea.user_tags],
         "papers": [
             {
-                "id": p.id,
-                "arxiv_id": p.arxiv_id,
-                "title": jekyll.plain_text(p.title, math=settings.math),
-                "link": p.link,
+                "id": p["id"],
+                "arxiv_id": p["arxiv_id"],
+                "title": jekyll.plain_text(p["title"], math=settings.math),
+                "link": f"https://arxiv.org/abs/{p['arxiv_id']}",
             }
             for p in idea.papers
         ],
@@ -115,7 +117,7 @@ def idea_context(idea: IdeaItem, settings: Settings) -> dict[str, Any]:
     }
 
 
-def paper_context(paper: PaperItem, settings: Settings) -> dict[str, Any]:
+def paper_context(paper: PaperView, settings: Settings) -> dict[str, Any]:
     def plain(text: str | None) -> str:
         return jekyll.plain_text(text or "", math=settings.math)
 
@@ -131,7 +133,7 @@ def paper_context(paper: PaperItem, settings: Settings) -> dict[str, Any]:
         "title": plain(paper.title),
         "authors": plain(", ".join(authors)),
         "authors_short": plain(", ".join(short)),
-        "link": paper.link,
+        "link": paper.abs_url,
         "pdf_url": _url(paper.pdf_url),
         "abstract": jekyll.plain_text(paper.abstract, math=settings.math, paragraphs=True),
         "notes": jekyll.markdown_text(paper.notes, math=settings.math),
@@ -145,12 +147,12 @@ def paper_context(paper: PaperItem, settings: Settings) -> dict[str, Any]:
         "status": paper.status,
         "read": day(paper.read_at),
         "added": day(paper.created_at),
-        "tags": [plain(t) for t in paper.tags],
+        "tags": [plain(t) for t in paper.user_tags],
         "ideas": [
             {
-                "id": i.id,
-                "title": jekyll.markdown_text(idea_title(i.title), math=settings.math),
-                "status": i.status,
+                "id": i["id"],
+                "title": jekyll.markdown_text(idea_title(i["title"]), math=settings.math),
+                "status": i["status"],
             }
             for i in paper.ideas
         ],

@@ -1,6 +1,7 @@
 """Entries + templates → Jekyll post files.
 
-    draft_week / draft_paper / draft_idea   gather (digest.py), escape (jekyll.py), render
+    draft_week / draft_paper / draft_idea   gather (digest.py, the store's views), escape
+                                            (jekyll.py), render
     write_post                              check the file, write it atomically, record it
 
 A draft is the whole file in memory; nothing touches the site until ``write_post``. The
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from logbook import jekyll
 from logbook.dates import now, parse_week
-from logbook.errors import ConfigError, PublishError, UsageError
+from logbook.errors import ConfigError, NotFoundError, PublishError, UsageError
 from logbook.post_context import (
     author_text,
     idea_context,
@@ -271,9 +272,10 @@ def draft_paper(
     env: Environment | None = None,
 ) -> Draft:
     """A post about one paper (number or arXiv id): metadata, abstract, notes, ideas."""
-    from logbook.digest import find_paper
-
-    paper = find_paper(store, ref)
+    try:
+        paper = store.papers.get(ref, archived=False)
+    except (NotFoundError, UsageError):  # a post names what it could not find, whatever ref was
+        raise NotFoundError(f"no paper {str(ref).strip()} in the store") from None
     title = jekyll.one_line(title or paper.title) or paper.arxiv_id
     context = {
         "title": jekyll.plain_text(title, math=settings.math),
@@ -281,7 +283,7 @@ def draft_paper(
         "paper": paper_context(paper, settings),
     }
     body = render(env or template_env(settings.templates_dir), "paper.md.j2", context)
-    tags = [*paper.tags, *([paper.primary_category] if paper.primary_category else [])]
+    tags = [*paper.user_tags, *([paper.primary_category] if paper.primary_category else [])]
     return _draft(
         store,
         settings,
@@ -305,9 +307,7 @@ def draft_idea(
     env: Environment | None = None,
 ) -> Draft:
     """A post that works out one idea: its text, status, tags and papers."""
-    from logbook.digest import find_idea
-
-    idea = find_idea(store, number)
+    idea = store.ideas.get(number, archived=False, archived_papers=False)
     title = jekyll.one_line(title or idea_title(idea.title)) or f"Idea {idea.id}"
     context = {
         "title": jekyll.plain_text(title, math=settings.math),
@@ -323,7 +323,7 @@ def draft_idea(
         title=title,
         date=None,
         fallback_slug=f"idea-{idea.id}",
-        tags=_tag_names(idea.tags),
+        tags=_tag_names(idea.user_tags),
         excerpt=jekyll.excerpt_of(_first_paragraph(idea.body) or title),
         body=body,
     )

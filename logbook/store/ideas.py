@@ -6,22 +6,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
+from sqlalchemy import text, true
 from sqlmodel import Session, col, select
 
 from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
-from logbook.store.models import (
-    IDEA_STATUSES,
-    Idea,
-    IdeaPaper,
-    IdeaTag,
-    Paper,
-    Revision,
-    Tag,
-    title_of,
-)
+from logbook.store.models import IDEA_STATUSES, Idea, IdeaPaper, IdeaTag, Paper, Tag, title_of
+from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, inline_tags, link_tags, normalize_tag, tags_of, unlink_tags
 from logbook.store.types import iso
 
@@ -49,6 +41,20 @@ class IdeaView:
         """The first line of the text."""
         return title_of(self.text)
 
+    @property
+    def body(self) -> str:
+        """The text below the title line."""
+        lines = self.text.strip("\n").splitlines()
+        for index, line in enumerate(lines):
+            if line.strip():
+                return "\n".join(lines[index + 1 :]).strip("\n")
+        return ""
+
+    @property
+    def user_tags(self) -> list[str]:
+        """The user's own tags."""
+        return [t.name for t in self.tags if t.kind == "user"]
+
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form (field names are stable)."""
         return {
@@ -58,7 +64,7 @@ class IdeaView:
             "title": self.title,
             "text": self.text,
             "status": self.status,
-            "tags": [t.name for t in self.tags if t.kind == "user"],
+            "tags": self.user_tags,
             "auto_tags": [t.name for t in self.tags if t.kind == "auto"],
             "papers": self.papers,
             "created_at": iso(self.created_at),
@@ -118,24 +124,16 @@ class Ideas:
             session.flush()
             return self._view(session, idea)
 
-    def get(self, number: int, *, archived: bool = True) -> IdeaView:
-        """The idea numbered ``number``, with its revisions."""
+    def get(self, number: int, *, archived: bool = True, archived_papers: bool = True) -> IdeaView:
+        """The idea numbered ``number``, with its revisions.
+
+        ``archived=False`` treats a removed idea as missing; ``archived_papers=False`` leaves
+        removed papers out of its linked papers.
+        """
         with self.store.read() as session:
             idea = _load(session, number, archived=archived)
-            view = self._view(session, idea)
-            view.revisions = [
-                {
-                    "field": r.field,
-                    "text": r.value,
-                    "written_at": iso(r.written_at),
-                    "replaced_at": iso(r.replaced_at),
-                }
-                for r in session.exec(
-                    select(Revision)
-                    .where(Revision.entry_uid == idea.uid)
-                    .order_by(col(Revision.id))
-                )
-            ]
+            view = self._views(session, [idea], archived_papers=archived_papers)[0]
+            view.revisions = revisions_of(session, idea.uid)
             return view
 
     def find(
@@ -146,13 +144,17 @@ class Ideas:
         since: datetime | None = None,
         until: datetime | None = None,
         changed_since: datetime | None = None,
+        changed_until: datetime | None = None,
         archived: bool = False,
+        archived_papers: bool = True,
         limit: int | None = None,
     ) -> list[IdeaView]:
         """Ideas matching every filter given, oldest first.
 
         ``since``/``until`` bound the creation time (until is exclusive); ``changed_since``
-        also keeps ideas edited after that moment. ``archived`` lists removed ideas instead.
+        also keeps ideas edited after that moment, and ``changed_until`` (exclusive) bounds
+        that creation or edit from above. ``archived`` lists removed ideas instead;
+        ``archived_papers=False`` leaves removed papers out of the linked papers.
         """
         query = select(Idea)
         query = query.where(
@@ -164,9 +166,10 @@ class Ideas:
             raise ValueError("give since or changed_since, not both")
         if since is not None:
             query = query.where(col(Idea.created_at) >= since)
-        if changed_since is not None:
-            stamp = changed_since
-            query = query.where((col(Idea.created_at) >= stamp) | (col(Idea.updated_at) >= stamp))
+        if changed_since is not None or changed_until is not None:
+            created = _within(col(Idea.created_at), changed_since, changed_until)
+            updated = _within(col(Idea.updated_at), changed_since, changed_until)
+            query = query.where(created | updated)
         if until is not None:
             query = query.where(col(Idea.created_at) < until)
         for name in tags or []:
@@ -185,7 +188,7 @@ class Ideas:
             ideas = list(session.exec(query))
             if limit is not None:
                 ideas.reverse()
-            return self._views(session, ideas)
+            return self._views(session, ideas, archived_papers=archived_papers)
 
     def edit(self, number: int, body: str) -> IdeaView:
         """Replace an idea's text, keeping the old text as a revision.
@@ -198,16 +201,8 @@ class Ideas:
         with self.store.write() as session:
             idea = _load(session, number)
             if idea.text != body:
-                moment = now(UTC)
-                session.add(
-                    Revision(
-                        entry_kind="idea",
-                        entry_uid=idea.uid,
-                        field="text",
-                        value=idea.text,
-                        written_at=idea.updated_at,
-                        replaced_at=moment,
-                    )
+                moment = keep_revision(
+                    session, "idea", idea.uid, "text", idea.text, idea.updated_at
                 )
                 idea.text = body
                 idea.updated_at = moment
@@ -289,18 +284,23 @@ class Ideas:
     def _view(self, session: Session, idea: Idea) -> IdeaView:
         return self._views(session, [idea])[0]
 
-    def _views(self, session: Session, ideas: list[Idea]) -> list[IdeaView]:
+    def _views(
+        self, session: Session, ideas: list[Idea], *, archived_papers: bool = True
+    ) -> list[IdeaView]:
         ids = [i.id for i in ideas if i.id is not None]
         tags = tags_of(session, "idea", ids)
         papers: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            rows = session.exec(
+            query = (
                 select(IdeaPaper.idea_id, Paper.id, Paper.arxiv_id, Paper.title)
                 .join(Paper, col(Paper.id) == IdeaPaper.paper_id)
                 .where(col(IdeaPaper.idea_id).in_(chunk))
                 .order_by(col(Paper.id))
             )
+            if not archived_papers:
+                query = query.where(col(Paper.archived_at).is_(None))
+            rows = session.exec(query)
             for idea_id, paper_id, arxiv_id, title in rows:
                 papers[idea_id].append({"id": paper_id, "arxiv_id": arxiv_id, "title": title})
         return [
@@ -317,6 +317,16 @@ class Ideas:
             )
             for i in ideas
         ]
+
+
+def _within(column: Any, since: datetime | None, until: datetime | None) -> Any:
+    """``since <= column < until``, either bound left out when ``None``."""
+    condition = true()
+    if since is not None:
+        condition = condition & (column >= since)
+    if until is not None:
+        condition = condition & (column < until)
+    return condition
 
 
 def _load(session: Session, number: int, *, archived: bool = True) -> Idea:

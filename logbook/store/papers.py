@@ -13,24 +13,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sqlalchemy import func, text
 from sqlalchemy import select as sa_select
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from logbook.arxiv_ids import parse_arxiv_id
 from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
-from logbook.store.models import (
-    READING_STATUSES,
-    Idea,
-    IdeaPaper,
-    Paper,
-    PaperTag,
-    Revision,
-    Tag,
-    title_of,
-)
+from logbook.store.models import READING_STATUSES, Idea, IdeaPaper, Paper, PaperTag, Tag, title_of
+from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, link_tags, normalize_tag, tags_of, unlink_tags
 
 if TYPE_CHECKING:
@@ -258,24 +250,15 @@ class Papers:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def get(self, ref: str | int) -> PaperView:
-        """A paper by its number or any form of its arXiv id, with its note revisions."""
+    def get(self, ref: str | int, *, archived: bool = True) -> PaperView:
+        """A paper by its number or any form of its arXiv id, with its note revisions.
+
+        ``archived=False`` treats a removed paper as missing.
+        """
         with self.store.read() as session:
-            paper = _load(session, ref)
+            paper = _load(session, ref, archived=archived)
             view = self._views(session, [paper])[0]
-            view.revisions = [
-                {
-                    "field": r.field,
-                    "text": r.value,
-                    "written_at": r.written_at.isoformat(),
-                    "replaced_at": r.replaced_at.isoformat(),
-                }
-                for r in session.exec(
-                    select(Revision)
-                    .where(Revision.entry_uid == paper.uid)
-                    .order_by(col(Revision.id))
-                )
-            ]
+            view.revisions = revisions_of(session, paper.uid)
             return view
 
     def find(
@@ -285,26 +268,32 @@ class Papers:
         tags: Sequence[str] | None = None,
         categories: Sequence[str] | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
+        read_since: datetime | None = None,
+        read_until: datetime | None = None,
         archived: bool = False,
         limit: int | None = None,
     ) -> list[PaperView]:
         """Papers matching every filter given, in the order they were added.
 
         ``tags`` match any kind of tag of that name; ``categories`` match arXiv categories
-        (``cs.LG``); ``since`` bounds when the paper was added; ``limit`` keeps the newest.
+        (``cs.LG``); ``since``/``until`` bound when the paper was added and
+        ``read_since``/``read_until`` when it was read (the ``until`` bounds are exclusive);
+        ``limit`` keeps the newest.
         """
         # plain rows, not ORM objects: a 10k-paper list skips the identity map
         query = sa_select(*Paper.__table__.columns).where(  # type: ignore[attr-defined]
-            col(Paper.archived_at).is_not(None) if archived else col(Paper.archived_at).is_(None)
+            *_filters(
+                statuses=statuses,
+                tags=tags,
+                categories=categories,
+                since=since,
+                until=until,
+                read_since=read_since,
+                read_until=read_until,
+                archived=archived,
+            )
         )
-        if statuses:
-            query = query.where(col(Paper.status).in_([check_status(s) for s in statuses]))
-        if since is not None:
-            query = query.where(col(Paper.created_at) >= since)
-        for name in tags or []:
-            query = query.where(col(Paper.id).in_(_tagged(normalize_tag(name))))
-        for name in categories or []:
-            query = query.where(col(Paper.id).in_(_tagged(normalize_tag(name), "category")))
         if limit is not None:
             query = query.order_by(col(Paper.created_at).desc(), col(Paper.id).desc()).limit(limit)
         else:
@@ -314,6 +303,12 @@ class Papers:
             if limit is not None:
                 papers.reverse()
             return self._views(session, papers)
+
+    def count(self, **filters: Any) -> int:
+        """How many papers ``find`` with the same filters (and no ``limit``) would give."""
+        query = sa_select(func.count()).select_from(Paper).where(*_filters(**filters))
+        with self.store.read() as session:
+            return int(session.execute(query).scalar_one())
 
     # -- the reader's changes ---------------------------------------------------------------
 
@@ -348,18 +343,9 @@ class Papers:
             paper = _load(session, ref)
             new = body if replace or not paper.notes.strip() else f"{paper.notes}\n\n{body}"
             if new != paper.notes:
-                moment = now(UTC)
-                if paper.notes:
-                    session.add(
-                        Revision(
-                            entry_kind="paper",
-                            entry_uid=paper.uid,
-                            field="notes",
-                            value=paper.notes,
-                            written_at=paper.updated_at,
-                            replaced_at=moment,
-                        )
-                    )
+                moment = keep_revision(
+                    session, "paper", paper.uid, "notes", paper.notes, paper.updated_at
+                )
                 paper.notes = new
                 paper.updated_at = moment
                 session.add(paper)
@@ -480,6 +466,38 @@ def _new_cite_key(session: Session, paper: Any) -> str:
     return unique_key(base, taken.__contains__)
 
 
+def _filters(
+    *,
+    statuses: Sequence[str] | None = None,
+    tags: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    read_since: datetime | None = None,
+    read_until: datetime | None = None,
+    archived: bool = False,
+) -> list[Any]:
+    """The conditions of ``Papers.find`` and ``Papers.count``."""
+    where: list[Any] = [
+        col(Paper.archived_at).is_not(None) if archived else col(Paper.archived_at).is_(None)
+    ]
+    if statuses:
+        where.append(col(Paper.status).in_([check_status(s) for s in statuses]))
+    if since is not None:
+        where.append(col(Paper.created_at) >= since)
+    if until is not None:
+        where.append(col(Paper.created_at) < until)
+    if read_since is not None:
+        where.append(col(Paper.read_at) >= read_since)
+    if read_until is not None:
+        where.append(col(Paper.read_at) < read_until)
+    for name in tags or []:
+        where.append(col(Paper.id).in_(_tagged(normalize_tag(name))))
+    for name in categories or []:
+        where.append(col(Paper.id).in_(_tagged(normalize_tag(name), "category")))
+    return where
+
+
 def _tagged(name: str, kind: str | None = None) -> Any:
     query = select(PaperTag.paper_id).join(Tag, col(Tag.id) == PaperTag.tag_id)
     query = query.where(Tag.name == name)
@@ -488,12 +506,15 @@ def _tagged(name: str, kind: str | None = None) -> Any:
     return query
 
 
-def _load(session: Session, ref: str | int) -> Paper:
-    """A paper by number or arXiv id (any form); ``NotFoundError`` when there is none."""
+def _load(session: Session, ref: str | int, *, archived: bool = True) -> Paper:
+    """A paper by number or arXiv id (any form); ``NotFoundError`` when there is none.
+
+    ``archived=False`` treats a removed paper as missing.
+    """
     text_ref = str(ref).strip().lstrip("#")
     if text_ref.isdigit():
         paper = session.get(Paper, int(text_ref))
-        if paper is None:
+        if paper is None or (not archived and paper.archived_at is not None):
             raise NotFoundError(f"no paper #{text_ref}")
         return paper
     parsed = parse_arxiv_id(text_ref)
@@ -502,7 +523,7 @@ def _load(session: Session, ref: str | int) -> Paper:
             f"{ref!r} is not a paper number or an arXiv id (e.g. 12, 1706.03762, hep-th/9901001)"
         )
     found = session.exec(select(Paper).where(Paper.arxiv_id == parsed.id)).first()
-    if found is None:
+    if found is None or (not archived and found.archived_at is not None):
         raise NotFoundError(
             f"no paper {parsed.id} in the store (import it: logbook paper import {parsed.id})"
         )
