@@ -24,8 +24,7 @@ changes.
 from __future__ import annotations
 
 import os
-from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -38,7 +37,7 @@ from sqlmodel import col, select
 from logbook.categories import canonical_code, category_label
 from logbook.dates import now, week_of
 from logbook.errors import NotFoundError, UsageError
-from logbook.phrases import GENERIC_WORDS, OF, phrases, theme_key, written_forms
+from logbook.phrases import GENERIC_WORDS, OF, count_phrases, theme_key, written_forms
 from logbook.store.models import (
     ENTRY_KINDS,
     Idea,
@@ -499,43 +498,26 @@ def _phrase_stage(
 
 def _count_phrases(texts: list[str], min_entries: int) -> tuple[Any, Any, dict[str, str]]:
     """Every phrase of ``texts`` in ``min_entries`` texts or more (in alphabetical order), a
-    binary texts × phrases matrix (CSC) counted with ``scipy.sparse``, and the way each word
+    binary texts × phrases matrix (CSC) built with ``scipy.sparse``, and the way each word
     (lemma) is most often written.
 
-    Each text's phrases are a set, so the matrix is binary as built; phrases are numbered in
-    one pass (``map`` over a numbering dict, no Python loop per phrase), the document
-    frequencies are the column counts, and only the phrases in ``min_entries`` texts are kept.
+    The same vocabulary and matrix as scikit-learn's ``CountVectorizer(analyzer=phrases,
+    binary=True, min_df=min_entries)`` (a test checks), found by ``count_phrases`` over the
+    whole corpus at once instead of text by text.
     """
     import numpy as np
     from scipy import sparse
 
     surfaces: Counter[str] = Counter()
-    numbers: defaultdict[str, int] = defaultdict()
-    numbers.default_factory = numbers.__len__  # a new phrase gets the next number
-    columns_found = array("q")  # the phrase numbers of each text in turn
-    lengths = array("q")  # how many phrases each text has
-    for text in texts:
-        found = phrases(text, surfaces)
-        columns_found.extend(map(numbers.__getitem__, found))
-        lengths.append(len(found))
-    columns = np.frombuffer(columns_found, dtype=np.int64)
-    df = np.bincount(columns, minlength=len(numbers))
-    frequent = np.flatnonzero(df >= min_entries)
-    if not len(frequent):
+    terms, rows, columns = count_phrases(texts, min_entries, surfaces)
+    if not terms:
         return np.empty(0, dtype=object), sparse.csc_matrix((len(texts), 0), dtype=np.int32), {}
-    every = list(numbers)  # the phrase of each number
-    frequent = np.array(sorted(frequent.tolist(), key=every.__getitem__), dtype=np.int64)
-    terms = np.array([every[i] for i in frequent.tolist()], dtype=object)
-    renumber = np.full(len(numbers), -1, dtype=np.int64)
-    renumber[frequent] = np.arange(len(frequent))
-    columns = renumber[columns]
-    rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.frombuffer(lengths, dtype=np.int64))
-    kept = columns >= 0
     matrix = sparse.csc_matrix(
-        (np.ones(int(kept.sum()), dtype=np.int32), (rows[kept], columns[kept])),
-        shape=(len(texts), len(terms)),
+        (np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(len(texts), len(terms))
     )
-    return terms, matrix, written_forms(surfaces)
+    vocabulary = np.empty(len(terms), dtype=object)
+    vocabulary[:] = terms
+    return vocabulary, matrix, written_forms(surfaces)
 
 
 CACHE_VERSION = 3

@@ -6,13 +6,16 @@ import random
 import re
 import subprocess
 import sys
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from logbook.ids import new_uid
-from logbook.phrases import SKLEARN_STOP_WORDS, phrases, singular, theme_key
+from logbook.phrases import SKLEARN_STOP_WORDS, count_phrases, phrases, singular, theme_key
 from logbook.store import Store
 from logbook.store.models import Idea, Paper
 from logbook.store.tags import link_tags, tags_of
@@ -410,6 +413,28 @@ def test_counting_themes_does_not_import_scikit_learn(
         "sys.exit(1 if 'sklearn' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+_PIECES = ["of", "Of", "model", "models", "data", "scaling", "laws", "law", "mixture", "experts", "the", "we", "sparse", "attention", "kernel", "x", "2024", ",", ".", "-", "$x$", "#tag", "of-experts", "Neural", "tangent"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_PIECES), max_size=14).map(" ".join), max_size=12),
+    st.integers(min_value=1, max_value=3),
+)
+def test_count_phrases_finds_what_phrases_finds_text_by_text(
+    texts: list[str], min_texts: int
+) -> None:
+    per_text = [phrases(text) for text in texts]
+    df = Counter(p for found in per_text for p in found)
+    expected = sorted(p for p, count in df.items() if count >= min_texts)
+    names, rows, columns = count_phrases(texts, min_texts)
+    assert names == expected
+    pairs = sorted(zip(rows.tolist(), columns.tolist(), strict=True))
+    assert pairs == sorted(
+        (row, names.index(p)) for row, found in enumerate(per_text) for p in found if p in names
+    )
 
 
 def test_labels_use_the_words_as_written(corpus: Store) -> None:
