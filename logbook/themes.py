@@ -492,7 +492,7 @@ def _phrase_stage(
     kept = np.flatnonzero((df >= min_entries) & (spread >= 2))
     kept = _longest(kept, vocabulary, df)
     names = [str(vocabulary[i]) for i in kept]
-    labels = [" ".join(written.get(word, word) for word in name.split(" ")) for name in names]
+    labels = [" ".join(map(written.get, words, words)) for words in map(str.split, names)]
     return corpus, ordinals, names, labels, counted[:, kept]
 
 
