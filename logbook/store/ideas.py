@@ -12,13 +12,17 @@ from sqlmodel import Session, col, select
 from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
-from logbook.store.models import IDEA_STATUSES, Idea, IdeaPaper, IdeaTag, Paper, Tag, title_of
+from logbook.store.kinds import IDEA_STATUSES, title_of
 from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, inline_tags, link_tags, normalize_tag, tags_of, unlink_tags
-from logbook.store.types import iso
+from logbook.store.types import format_utc, iso
 
 if TYPE_CHECKING:
     from logbook.store import Store
+    from logbook.store.models import Idea
+
+# The models are imported inside the methods that query through them: `add`, the command
+# people run most, uses plain statements and must not pay for building the model classes.
 
 
 @dataclass
@@ -106,23 +110,46 @@ class Ideas:
             raise UsageError("an idea needs some text")
         names = list(dict.fromkeys([*inline_tags(body), *(normalize_tag(t) for t in tags or [])]))
         moment = now(UTC)
+        created = created_at or moment
+        uid = new_uid()
+        # Plain statements, not the ORM: adding is the command people run most, and the
+        # ORM's unit of work and mapper set-up would cost more than the whole insert.
         with self.store.write() as session:
-            idea = Idea(
-                uid=new_uid(),
-                text=body,
-                status=check_status(status),
-                created_at=created_at or moment,
-                updated_at=moment,
-            )
-            session.add(idea)
-            session.flush()
-            assert idea.id is not None
-            link_tags(session, "idea", idea.id, names)
-            for ref in papers or []:
-                paper_id = _paper_id(session, ref)
-                session.add(IdeaPaper(idea_id=idea.id, paper_id=paper_id))
-            session.flush()
-            return self._view(session, idea)
+            idea_id = session.execute(
+                text(
+                    "INSERT INTO idea (uid, text, status, created_at, updated_at) "
+                    "VALUES (:uid, :text, :status, :created, :updated) RETURNING id"
+                ),
+                {
+                    "uid": uid,
+                    "text": body,
+                    "status": check_status(status),
+                    "created": format_utc(created),
+                    "updated": format_utc(moment),
+                },
+            ).scalar_one()
+            link_tags(session, "idea", idea_id, names)
+            linked = []
+            for ref in dict.fromkeys(papers or []):
+                paper = _paper_ref(session, ref)
+                session.execute(
+                    text(
+                        "INSERT INTO idea_paper (idea_id, paper_id) VALUES (:i, :p) "
+                        "ON CONFLICT DO NOTHING"
+                    ),
+                    {"i": idea_id, "p": paper["id"]},
+                )
+                linked.append(paper)
+        return IdeaView(
+            id=idea_id,
+            uid=uid,
+            text=body,
+            status=check_status(status),
+            created_at=created,
+            updated_at=moment,
+            tags=[TagRef(name, "user") for name in sorted(names)],
+            papers=sorted({p["id"]: p for p in linked}.values(), key=lambda p: p["id"]),
+        )
 
     def get(self, number: int, *, archived: bool = True, archived_papers: bool = True) -> IdeaView:
         """The idea numbered ``number``, with its revisions.
@@ -156,6 +183,8 @@ class Ideas:
         that creation or edit from above. ``archived`` lists removed ideas instead;
         ``archived_papers=False`` leaves removed papers out of the linked papers.
         """
+        from logbook.store.models import Idea, IdeaTag, Tag
+
         query = select(Idea)
         query = query.where(
             col(Idea.archived_at).is_not(None) if archived else col(Idea.archived_at).is_(None)
@@ -245,7 +274,7 @@ class Ideas:
             idea = _load(session, number)
             assert idea.id is not None
             for ref in papers:
-                paper_id = _paper_id(session, ref)
+                paper_id = _paper_ref(session, ref)["id"]
                 session.execute(
                     text(
                         "DELETE FROM idea_paper WHERE idea_id = :i AND paper_id = :p"
@@ -287,6 +316,8 @@ class Ideas:
     def _views(
         self, session: Session, ideas: list[Idea], *, archived_papers: bool = True
     ) -> list[IdeaView]:
+        from logbook.store.models import IdeaPaper, Paper
+
         ids = [i.id for i in ideas if i.id is not None]
         tags = tags_of(session, "idea", ids)
         papers: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
@@ -330,27 +361,29 @@ def _within(column: Any, since: datetime | None, until: datetime | None) -> Any:
 
 
 def _load(session: Session, number: int, *, archived: bool = True) -> Idea:
+    from logbook.store.models import Idea
+
     idea = session.get(Idea, number)
     if idea is None or (not archived and idea.archived_at is not None):
         raise NotFoundError(f"no idea #{number}")
     return idea
 
 
-def _paper_id(session: Session, ref: str) -> int:
-    """A paper's number from its number or arXiv id (any form the user pastes)."""
-    ref = str(ref).strip()
+def _paper_ref(session: Session, ref: str) -> dict[str, Any]:
+    """A paper's number, arXiv id and title from its number or arXiv id (any pasted form)."""
+    ref = str(ref).strip().lstrip("#")
+    query = "SELECT id, arxiv_id, title FROM paper WHERE "
+    row = None
     if ref.isdigit():
-        paper = session.get(Paper, int(ref))
-        if paper is not None and paper.id is not None:
-            return paper.id
+        row = session.execute(text(query + "id = :id"), {"id": int(ref)}).first()
     else:
         from logbook.arxiv_ids import parse_arxiv_id
 
         parsed = parse_arxiv_id(ref)
         if parsed is not None:
-            found = session.exec(select(Paper.id).where(Paper.arxiv_id == parsed.id)).first()
-            if found is not None:
-                return found
-    raise NotFoundError(
-        f"no paper {ref} in the store (import it first: logbook paper import {ref})"
-    )
+            row = session.execute(text(query + "arxiv_id = :a"), {"a": parsed.id}).first()
+    if row is None:
+        raise NotFoundError(
+            f"no paper {ref} in the store (import it first: logbook paper import {ref})"
+        )
+    return {"id": row[0], "arxiv_id": row[1], "title": row[2]}

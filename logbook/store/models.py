@@ -5,20 +5,21 @@ imports and merges go by it), and ``id``, a short number for people to type, loc
 store. Removal is soft: ``archived_at`` hides an entry until it is restored.
 """
 
-import re
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from logbook.store.kinds import (  # noqa: F401  (re-exported: models is where people look)
+    ENTRY_KINDS,
+    IDEA_STATUSES,
+    POST_KINDS,
+    READING_STATUSES,
+    TAG_KINDS,
+    title_of,
+)
 from logbook.store.types import JSONList, UTCDateTime
-
-IDEA_STATUSES = ("open", "exploring", "done", "dropped")
-READING_STATUSES = ("to-read", "reading", "read")
-TAG_KINDS = ("user", "auto", "category")
-POST_KINDS = ("week", "paper", "idea")
-ENTRY_KINDS = ("idea", "paper", "post")
 
 
 def _time(nullable: bool = False, index: bool = False) -> Any:
@@ -141,13 +142,3 @@ class Revision(SQLModel, table=True):
     value: str
     written_at: datetime = _time()  # when that text was written
     replaced_at: datetime = _time()  # when it stopped being current
-
-
-def title_of(text: str) -> str:
-    """The title of a markdown text: its first non-empty line, heading marks removed."""
-    for line in text.splitlines():
-        line = line.strip()
-        if line:
-            # "# Heading" is a heading; "#tag first" is a tag, not a heading mark.
-            return re.sub(r"^#{1,6}\s+", "", line)
-    return ""

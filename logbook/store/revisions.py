@@ -8,7 +8,6 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from logbook.dates import now
-from logbook.store.models import Revision
 from logbook.store.types import iso
 
 
@@ -19,6 +18,8 @@ def keep_revision(
 
     The moment is the entry's new ``updated_at``. An empty old text leaves no revision.
     """
+    from logbook.store.models import Revision  # not at import time: see store/ideas.py
+
     moment = now(UTC)
     if old_text:
         session.add(
@@ -36,6 +37,8 @@ def keep_revision(
 
 def revisions_of(session: Session, uid: str) -> list[dict[str, Any]]:
     """An entry's revisions, oldest first, in the documented JSON form."""
+    from logbook.store.models import Revision
+
     return [
         {
             "field": r.field,

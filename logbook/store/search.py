@@ -10,7 +10,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
 from logbook.errors import UsageError
-from logbook.store.models import ENTRY_KINDS
+from logbook.store.kinds import ENTRY_KINDS
 from logbook.store.tags import normalize_tag
 from logbook.store.types import format_utc, iso
 
