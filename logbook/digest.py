@@ -114,10 +114,10 @@ def week_themes(
     own, arXiv categories, and the key-phrase themes that ``logbook themes apply`` (or config
     ``themes.auto_apply``) stored as ``auto`` tags.
 
-    Why not ``logbook.themes.week_themes`` itself: it re-analyses the text of every entry with
-    scikit-learn (importing it alone takes about 0.9 s; 30 s on a 12k-entry store), which
-    does not fit a command that must answer in under a second, and it counts posts, so a
-    weekly post would count itself and change on every re-publish.
+    Why not ``logbook.themes.week_themes`` itself: it re-analyses the text of every entry
+    (about 1.6 s at 10k entries, numpy and scipy imports included), which does not fit a
+    command that must answer in under a second, and it counts posts, so a weekly post would
+    count itself and change on every re-publish.
     """
     entries = {("idea", i.id): i.tags for i in (*digest.ideas_new, *digest.ideas_changed)}
     entries |= {("paper", p.id): p.tags for p in (*digest.papers_added, *digest.papers_read)}
