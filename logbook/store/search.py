@@ -68,31 +68,53 @@ def search(
             raise UsageError(f"{kind!r} is not a kind; use one of {', '.join(ENTRY_KINDS)}")
     selected = kinds or list(ENTRY_KINDS)
     params: dict[str, Any] = {"query": query, "limit": limit}
+    if since is not None:
+        params["since"] = format_utc(since)
+    for n, name in enumerate(tags or []):
+        params[f"tag{n}"] = normalize_tag(name)
     branches = []
     for kind in selected:
-        table = _TABLE[kind]
-        conditions = ["e.archived_at IS NULL", f"s.kind = '{kind}'"]
+        conditions = ["e.archived_at IS NULL", f"m.kind = '{kind}'"]
         if since is not None:
             conditions.append("e.created_at >= :since")
-            params["since"] = format_utc(since)
-        for n, name in enumerate(tags or []):
-            params[f"tag{n}"] = normalize_tag(name)
+        for n in range(len(tags or [])):
             conditions.append(
                 f"e.id IN (SELECT {kind}_id FROM {kind}_tag JOIN tag ON tag.id = tag_id "
                 f"WHERE tag.name = :tag{n})"
             )
         ref = "e.arxiv_id" if kind == "paper" else "CAST(e.id AS TEXT)"
         branches.append(
-            f"SELECT s.kind, e.id, s.title, "
-            f"snippet(search_index, 2, char(2), char(3), '…', 12) AS snip, "
-            f"bm25(search_index, 0.0, 5.0, 1.0) AS score, e.created_at, {ref} AS ref "
-            f"FROM search_index s JOIN {table} e ON e.id = (s.rowid - {_KIND_CODE[kind]}) / 4 "
-            f"WHERE search_index MATCH :query AND {' AND '.join(conditions)}"
+            f"SELECT m.rid, m.kind, e.id, m.score, e.created_at, {ref} AS ref "
+            f"FROM matches m JOIN {_TABLE[kind]} e ON e.id = (m.rid - {_KIND_CODE[kind]}) / 4 "
+            f"WHERE {' AND '.join(conditions)}"
         )
-    sql = " UNION ALL ".join(branches) + " ORDER BY score LIMIT :limit"
+    # The full-text match runs once; only the best `limit` rows get a snippet, which costs
+    # far more than ranking when a common word matches tens of thousands of entries.
+    ranked_sql = (
+        "WITH matches AS MATERIALIZED (SELECT rowid AS rid, kind, "
+        "bm25(search_index, 0.0, 5.0, 1.0) AS score FROM search_index "
+        "WHERE search_index MATCH :query) "
+        + " UNION ALL ".join(branches)
+        + " ORDER BY score LIMIT :limit"
+    )
+    snippet_sql = (
+        "SELECT rowid, title, snippet(search_index, 2, char(2), char(3), '…', 12) "
+        "FROM search_index WHERE search_index MATCH :query AND rowid IN ({rowids})"
+    )
     with store.read() as session:
         try:
-            rows = session.execute(text(sql), params).all()
+            ranked = session.execute(text(ranked_sql), params).all()
+            rowids = ",".join(str(int(row[0])) for row in ranked)
+            texts = (
+                {
+                    row[0]: (row[1], row[2])
+                    for row in session.execute(
+                        text(snippet_sql.format(rowids=rowids)), {"query": query}
+                    )
+                }
+                if ranked
+                else {}
+            )
         except sa_exc.OperationalError as error:
             message = str(error.orig)
             if "locked" in message or "busy" in message:
@@ -106,13 +128,13 @@ def search(
 
     return [
         Hit(
-            kind=row[0],
-            id=row[1],
-            title=row[2] or "",
-            snippet=row[3] or "",
-            score=float(row[4]),
-            created_at=parse_utc(row[5]) if row[5] else None,
-            ref=row[6],
+            kind=kind,
+            id=entry_id,
+            title=texts[rid][0] or "",
+            snippet=texts[rid][1] or "",
+            score=float(score),
+            created_at=parse_utc(created) if created else None,
+            ref=ref,
         )
-        for row in rows
+        for rid, kind, entry_id, score, created, ref in ranked
     ]
