@@ -11,7 +11,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -48,6 +47,19 @@ def logbook(*args: str) -> list[str]:
     return [sys.executable, "-m", "logbook", *args]
 
 
+# Runs the command as a grandchild and reports its wall time and peak memory. A child
+# forked straight from this process would inherit this process's resident set in its
+# ru_maxrss (Linux counts the memory before exec), and this process holds big stores.
+_RUN_AND_MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[1:])
+wall = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+sys.stderr.write(f"\\n@bench {wall} {peak} {code}\\n")
+"""
+
+
 def time_command(
     argv: list[str],
     *,
@@ -61,24 +73,22 @@ def time_command(
     full_env = {**os.environ, **(env or {})}
     times, peaks = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            argv,
+        proc = subprocess.run(
+            [sys.executable, "-c", _RUN_AND_MEASURE, *argv],
             env=full_env,
             cwd=cwd,
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            input=stdin,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        if stdin is not None and proc.stdin:
-            proc.stdin.write(stdin)
-            proc.stdin.close()
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        if check and os.waitstatus_to_exitcode(status) != 0:
-            raise RuntimeError(f"{' '.join(argv)} failed: {err.strip()}")
+        err = proc.stderr.decode(errors="replace")
+        head, _, last = err.rstrip().rpartition("\n@bench ")
+        wall, peak, code = last.split()
+        if check and int(code) != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed: {head.strip()}")
+        times.append(float(wall))
+        peaks.append(int(peak) / 1024)
     return Timing(statistics.median(times), min(times), max(times), max(peaks), runs)
 
 
