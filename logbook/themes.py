@@ -85,9 +85,9 @@ class EntryRef:
 class Theme:
     """A theme that recurs: its name, where it comes from and how it spread over the weeks.
 
-    ``entries`` counts the entries in the requested span (for ``week_themes``: in that week);
-    ``total`` counts every entry the theme was judged on. ``trend[i]`` is the number of its
-    entries in week ``i`` of the span, the first week starting at ``trend_start``.
+    ``entries`` counts the entries of the requested span it occurs in (``total``, kept in the
+    JSON form, is the same count). ``trend[i]`` is the number of its entries in week ``i`` of
+    the span, the first week starting at ``trend_start``.
     """
 
     name: str  # canonical and tag-safe: scaling-law, cs.lg, kernels
@@ -194,7 +194,6 @@ class _Corpus:
     uids: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     created: list[datetime] = field(default_factory=list)
-    updated: list[datetime] = field(default_factory=list)
     # (row, tag name) for user tags; (row, canonical code) for categories
     tags: list[tuple[int, str]] = field(default_factory=list)
     categories: list[tuple[int, str]] = field(default_factory=list)
@@ -206,14 +205,12 @@ class _Corpus:
         uid: str,
         title: str,
         created: datetime,
-        updated: datetime,
     ) -> None:
         self.kinds.append(kind)
         self.ids.append(id_)
         self.uids.append(uid)
         self.titles.append(title)
         self.created.append(created)
-        self.updated.append(updated)
 
     def ref(self, row: int) -> EntryRef:
         return EntryRef(
@@ -260,7 +257,7 @@ def _load(
                 columns = (Paper.id, Paper.uid, Paper.title, Paper.abstract, Paper.categories)
             else:
                 columns = (Post.id, Post.uid, Post.title, Post.body)
-            query = select_columns(*columns, model.created_at, model.updated_at).where(
+            query = select_columns(*columns, model.created_at).where(
                 col(model.archived_at).is_(None)
             )
             if since is not None:
@@ -272,17 +269,17 @@ def _load(
                 row = len(corpus.kinds)
                 rows[record[0]] = row
                 if kind == "idea":
-                    _, uid, text, created, updated = record
-                    corpus.add(kind, record[0], uid, title_of(text), created, updated)
+                    _, uid, text, created = record
+                    corpus.add(kind, record[0], uid, title_of(text), created)
                     texts.append(text)
                 elif kind == "paper":
-                    _, uid, title, abstract, categories, created, updated = record
-                    corpus.add(kind, record[0], uid, title, created, updated)
+                    _, uid, title, abstract, categories, created = record
+                    corpus.add(kind, record[0], uid, title, created)
                     texts.append(f"{title}.\n{abstract}")
                     corpus.categories.extend((row, canonical_code(c)) for c in categories or [])
                 else:
-                    _, uid, title, body, created, updated = record
-                    corpus.add(kind, record[0], uid, title, created, updated)
+                    _, uid, title, body, created = record
+                    corpus.add(kind, record[0], uid, title, created)
                     texts.append(f"{title}.\n{body}")
             if not rows:
                 continue
@@ -520,7 +517,7 @@ def _count_phrases(texts: list[str], min_entries: int) -> tuple[Any, Any, dict[s
     return vocabulary, matrix, written_forms(surfaces)
 
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 APPLY_TOP = 50  # phrase themes that 'themes apply' turns into auto tags
 
 
@@ -619,14 +616,12 @@ def _longest(kept: Any, vocabulary: Any, df: Any) -> Any:
     return np.array([i for i in chosen if terms[i] not in dropped], dtype=np.int64)
 
 
-def _theme(analysis: _Analysis, column: int, tz: tzinfo, rows: Any = None) -> Theme:
-    """The Theme of one column; ``rows`` (a row mask) limits ``entries`` and ``refs``."""
+def _theme(analysis: _Analysis, column: int, tz: tzinfo) -> Theme:
+    """The Theme of one column."""
     import numpy as np
 
     matrix = analysis.matrix
     members = matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]]
-    if rows is not None:
-        members = members[rows[members]]
     counts = analysis.week_counts
     trend = np.zeros(counts.shape[1], dtype=np.int64)
     begin, end = counts.indptr[column], counts.indptr[column + 1]
@@ -673,43 +668,6 @@ def find_themes(
     )  # fmt: skip
     columns = analysis.order if top is None else analysis.order[: max(top, 0)]
     return [_theme(analysis, c, tz) for c in columns]
-
-
-def week_themes(
-    store: Store,
-    start: datetime,
-    end: datetime,
-    *,
-    min_entries: int = 3,
-    week_start: str = "monday",
-    tz: tzinfo = UTC,
-) -> list[Theme]:
-    """The recurring themes (judged over every entry up to ``end``) of the entries created or
-    updated in [start, end), most entries that week first.
-
-    ``entries`` and ``refs`` count that week's entries; ``total``, ``weeks``, ``first_seen``,
-    ``last_seen`` and ``trend`` describe the theme up to ``end``.
-    """
-    import numpy as np
-
-    analysis = _analyze(
-        store, since=None, until=end, kinds=None, min_entries=min_entries,
-        week_start=week_start, tz=tz,
-    )  # fmt: skip
-    corpus = analysis.corpus
-    in_week = np.fromiter(
-        (
-            start <= created < end or start <= updated < end
-            for created, updated in zip(corpus.created, corpus.updated, strict=True)
-        ),
-        dtype=bool,
-        count=len(corpus.kinds),
-    )
-    this_week = np.asarray(analysis.matrix[in_week].sum(axis=0)).ravel()
-    order = [c for c in analysis.order if this_week[c]]
-    order.sort(key=lambda c: (-this_week[c], -analysis.entries[c]))
-    themes = [_theme(analysis, c, tz, in_week) for c in order]
-    return themes
 
 
 def theme_detail(
