@@ -172,9 +172,6 @@ class Config:
             raise UsageError(f"unknown config key {key!r}; known keys: {', '.join(KEYS)}")
         return self.values.get(key, KEYS[key].default)
 
-    def __getitem__(self, key: str) -> Any:
-        return self.get(key)
-
     def source(self, key: str) -> str:
         """Where the value of ``key`` came from: a file, a variable, a flag or ``default``."""
         return self.sources.get(key, "default")
@@ -301,7 +298,9 @@ def write_value(path: Path, key: str, raw: str) -> Any:
 
     if key not in KEYS:
         raise UsageError(f"unknown config key {key!r}; known keys: {', '.join(KEYS)}")
-    value = _checked(key, yaml.safe_load(raw) if raw.strip() else raw, "the command line")
+    # Each key's check reads text itself ("0.5", "true", "Europe/Paris"), so the value is
+    # never parsed as YAML: "a: [b" is a fine author name.
+    value = _checked(key, raw, "the command line")
     read_file(path)  # refuse to rewrite a broken file
     data: dict[str, Any] = {}
     if path.exists():

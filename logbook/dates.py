@@ -23,8 +23,7 @@ _DAYS_AGO = re.compile(r"^(\d+)\s+days?\s+ago$", re.IGNORECASE)
 def zone(name: str | None) -> tzinfo:
     """The time zone called ``name`` (IANA), or the machine's local zone when ``None``."""
     if not name:
-        local = datetime.now().astimezone().tzinfo
-        return local if local is not None else UTC
+        return _local_zone()
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
@@ -33,11 +32,40 @@ def zone(name: str | None) -> tzinfo:
         ) from error
 
 
+def _local_zone() -> tzinfo:
+    # The machine's zone with its daylight-saving rules: a fixed offset read today would put
+    # week boundaries an hour off for half the year.
+    configured = os.environ.get("TZ", "").lstrip(":")
+    candidates = [configured] if configured else []
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        candidates.append(target.split("zoneinfo/", 1)[1])
+    for key in candidates:
+        try:
+            return ZoneInfo(key)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    try:
+        with open("/etc/localtime", "rb") as handle:
+            return ZoneInfo.from_file(handle, key="localtime")
+    except (OSError, ValueError):
+        local = datetime.now().astimezone().tzinfo
+        return local if local is not None else UTC
+
+
 def now(tz: tzinfo) -> datetime:
     """The current moment in ``tz``. ``LOGBOOK_NOW`` (ISO datetime) freezes the clock."""
     frozen = os.environ.get("LOGBOOK_NOW")
     if frozen:
-        moment = datetime.fromisoformat(frozen)
+        try:
+            moment = datetime.fromisoformat(frozen)
+        except ValueError:
+            raise ConfigError(
+                f"$LOGBOOK_NOW: {frozen!r} is not an ISO datetime (e.g. 2026-11-20T09:00+01:00)"
+            ) from None
         return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(tz)
     return datetime.now(tz)
 

@@ -29,6 +29,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LOGBOOK_DB", str(tmp_path / "logbook.db"))
     monkeypatch.setenv("LOGBOOK_CONFIG", str(tmp_path / "config.yaml"))
     monkeypatch.setenv("LOGBOOK_ARXIV_DELAY_SECONDS", "0")
+    # A test that forgets the local arXiv server must fail, not reach export.arxiv.org.
+    monkeypatch.setenv("LOGBOOK_ARXIV_API_URL", "http://127.0.0.1:9/api/query")
     monkeypatch.setenv("LOGBOOK_TIMEZONE", "UTC")
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)

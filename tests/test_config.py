@@ -11,7 +11,8 @@ from logbook.config import load_config, resolve_db_path
 from logbook.errors import ConfigError
 
 
-def test_defaults_when_nothing_is_set(cli):
+def test_defaults_when_nothing_is_set(cli, monkeypatch):
+    monkeypatch.delenv("LOGBOOK_ARXIV_API_URL")
     shown = cli("config", "show", "--json").json()
     assert shown["week_start"] == {"value": "monday", "source": "default"}
     assert shown["arxiv.api_url"]["value"] == "https://export.arxiv.org/api/query"
@@ -124,3 +125,34 @@ def test_init_in_a_git_repo_keeps_the_database_out_of_git(cli, tmp_path, monkeyp
     ).stdout
     assert "logbook.db" not in status
     assert ".logbook/.gitignore" in status
+
+
+def test_set_takes_any_text_for_a_text_key(cli):
+    cli("config", "set", "author", "a: [b")
+    assert cli("config", "get", "author").stdout.strip() == "a: [b"
+
+
+def test_set_checks_the_type_of_the_value(cli):
+    result = cli("config", "set", "themes.min_entries", "many", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "Error: the command line: themes.min_entries must be a whole number, not 'many'"
+    )
+
+
+def test_a_bad_frozen_clock_is_named(cli, monkeypatch):
+    monkeypatch.setenv("LOGBOOK_NOW", "tuesday-ish")
+    result = cli("idea", "add", "x", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("Error: $LOGBOOK_NOW: 'tuesday-ish' is not")
+
+
+def test_the_local_zone_keeps_daylight_saving_rules(monkeypatch):
+    from datetime import datetime
+
+    from logbook.dates import zone
+
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    local = zone(None)
+    assert datetime(2026, 1, 15, 12, tzinfo=local).utcoffset().total_seconds() == 3600
+    assert datetime(2026, 7, 15, 12, tzinfo=local).utcoffset().total_seconds() == 7200

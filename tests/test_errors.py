@@ -24,6 +24,11 @@ import pytest
         (("idea", "add", "   "), 2, "Error: an idea needs some text"),
         (("idea", "add", "x", "--tag", "###"), 2, "Error: '###' is not a tag"),
         (("search", "x", "--kind", "book"), 2, "Error: 'book' is not a kind"),
+        (
+            ("idea", "add", "x", "--paper", "abc"),
+            2,
+            "Error: 'abc' is not a paper number or an arXiv id",
+        ),
         (("config", "get", "nope"), 2, "Error: unknown config key 'nope'"),
     ],
 )

@@ -380,8 +380,9 @@ def _paper_ref(session: Session, ref: str) -> dict[str, Any]:
         from logbook.arxiv_ids import parse_arxiv_id
 
         parsed = parse_arxiv_id(ref)
-        if parsed is not None:
-            row = session.execute(text(query + "arxiv_id = :a"), {"a": parsed.id}).first()
+        if parsed is None:
+            raise UsageError(f"{ref!r} is not a paper number or an arXiv id")
+        row = session.execute(text(query + "arxiv_id = :a"), {"a": parsed.id}).first()
     if row is None:
         raise NotFoundError(
             f"no paper {ref} in the store (import it first: logbook paper import {ref})"
