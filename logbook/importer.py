@@ -20,6 +20,7 @@ from sqlalchemy import Table, select, text
 from sqlalchemy import exc as sa_exc
 
 from logbook import yamltext
+from logbook.arxiv_ids import parse_arxiv_id
 from logbook.errors import ExportError
 from logbook.export import BUNDLE_KEY, FOLDERS, KINDS, REVISED_FIELD, TABLES
 from logbook.export_state import STATE_NAME
@@ -204,6 +205,11 @@ def _column_value(table: Table, name: str, value: Any) -> Any:
     return value
 
 
+def _versionless(arxiv_id: str) -> str:
+    parsed = parse_arxiv_id(arxiv_id)
+    return parsed.id if parsed else arxiv_id
+
+
 def check_entry(kind: str, where: str, record: Any) -> Entry:
     """Turn one record into a typed ``Entry``, or raise ``Malformed`` saying what is wrong."""
     if not isinstance(record, dict):
@@ -228,10 +234,16 @@ def check_entry(kind: str, where: str, record: Any) -> Entry:
     if kind == "post" and columns["kind"] not in POST_KINDS:
         raise Malformed(f"kind {columns['kind']!r} is not one of {', '.join(POST_KINDS)}")
     if kind == "paper":
-        from logbook.arxiv_ids import parse_arxiv_id
-
-        if parse_arxiv_id(columns["arxiv_id"]) is None:
+        parsed = parse_arxiv_id(columns["arxiv_id"])
+        if parsed is None:
             raise Malformed(f"{columns['arxiv_id']!r} is not an arXiv id")
+        # Stored without a version, as ``paper add`` stores it; a version in the id
+        # ("arXiv:1706.03762v3") counts as one arXiv has shown, unless a later one is known.
+        columns["arxiv_id"] = parsed.id
+        if parsed.version is not None and "version" not in record:
+            columns["version"] = parsed.version
+        elif parsed.version is not None and isinstance(columns.get("version"), int):
+            columns["version"] = max(columns["version"], parsed.version)
     if not columns["uid"].strip():
         raise Malformed("uid cannot be empty")
     tags: list[tuple[str, str]] = []
@@ -249,6 +261,7 @@ def check_entry(kind: str, where: str, record: Any) -> Entry:
     papers = record.get("papers") or [] if kind == "idea" else []
     if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
         raise Malformed("papers must be a list of arXiv ids")
+    papers = [_versionless(p) for p in papers]
     revisions = []
     for revision in record.get("revisions") or []:
         if not isinstance(revision, dict) or not isinstance(revision.get("value"), str):

@@ -189,6 +189,24 @@ def test_cli_import_reports_and_fails_on_problems(cli, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "nowhere" in missing.stderr
 
 
+def test_a_versioned_arxiv_id_is_stored_without_its_version(cli, tmp_path: Path) -> None:
+    source = open_store(tmp_path / "source.db")
+    add_paper(source, "1706.03762", version=1)
+    export_store(source, tmp_path / "out")
+    source.close()
+    file = tmp_path / "out/papers/1706.03762.yaml"
+    file.write_text(
+        file.read_text().replace("arxiv_id: '1706.03762'", "arxiv_id: arXiv:1706.03762v3")
+    )
+    assert "arxiv_id: arXiv:1706.03762v3" in file.read_text()
+    assert cli("import", str(tmp_path / "out"), "--json").json()["added"]["paper"] == 1
+    shown = cli("paper", "show", "1706.03762", "--json").json()
+    assert shown["arxiv_id"] == "1706.03762" and shown["version"] == 3
+    again = cli("import", str(tmp_path / "out"), "--json").json()
+    assert again["added"]["paper"] == 0 and again["unchanged"]["paper"] == 1
+    assert len(cli("paper", "list", "--json").json()) == 1
+
+
 # The property: any store survives export → import → export byte for byte. -----------------
 
 ODD_TEXT = st.sampled_from(
