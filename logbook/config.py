@@ -3,7 +3,8 @@
 The store is found by the first of: ``--db``, ``LOGBOOK_DB``, the nearest ``.logbook/``
 folder walking up from the current directory, the user data dir. Config values come from the
 user config file, then the project's ``.logbook/config.yaml``, then ``LOGBOOK_*`` variables,
-then command-line flags; each layer overrides the one before.
+then the options of a command (`--db`, `--site`, `--title`…); each layer overrides the
+one before.
 """
 
 from __future__ import annotations
@@ -175,15 +176,6 @@ class Config:
     def source(self, key: str) -> str:
         """Where the value of ``key`` came from: a file, a variable, a flag or ``default``."""
         return self.sources.get(key, "default")
-
-    def with_overrides(self, flags: Mapping[str, Any]) -> Config:
-        """A copy with command-line values applied on top (``None`` means not given)."""
-        merged = Config(dict(self.values), dict(self.sources), list(self.files))
-        for key, value in flags.items():
-            if value is not None:
-                merged.values[key] = _checked(key, value, "the command line")
-                merged.sources[key] = "flag"
-        return merged
 
     @property
     def tz(self) -> Any:

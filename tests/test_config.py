@@ -38,11 +38,14 @@ def test_project_config_overrides_user_config(tmp_path, monkeypatch):
     assert config.get("author") == "User Name"
 
 
-def test_flags_override_everything(monkeypatch):
-    monkeypatch.setenv("LOGBOOK_SITE", "/from/env")
-    config = load_config().with_overrides({"site": "/from/flag", "author": None})
-    assert config.get("site") == "/from/flag"
-    assert config.source("site") == "flag"
+def test_an_option_overrides_env_and_file(cli, tmp_path, monkeypatch):
+    (tmp_path / "config.yaml").write_text("site: /from/file\n")
+    monkeypatch.setenv("LOGBOOK_SITE", str(tmp_path / "env-site"))
+    cli("idea", "add", "Week idea")
+    site = tmp_path / "flag-site"
+    site.mkdir()
+    result = cli("publish", "--week", "--site", str(site), "--json").json()
+    assert result["file"].startswith(str(site))
 
 
 def test_set_and_get_write_the_yaml_file(cli, tmp_path, monkeypatch):
