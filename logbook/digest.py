@@ -30,7 +30,10 @@ THEMES_MAX = 8
 
 @dataclass
 class ThemeItem:
-    """A theme of the week: a phrase (or, until themes are computed, a tag) that recurs."""
+    """A theme of the week: a stored tag that recurs (see ``week_themes``).
+
+    The tag is the user's own, an arXiv category, or a key-phrase theme saved as an ``auto`` tag.
+    """
 
     name: str
     label: str

@@ -80,12 +80,6 @@ class Posts:
             post = _by_source(session, check_kind(kind), source)
             return None if post is None else self._view(session, post)
 
-    def at_path(self, path: str) -> PostView | None:
-        """The post recorded at ``path`` (``_posts/…``), if any."""
-        with self.store.read() as session:
-            post = session.exec(select(Post).where(Post.path == path)).first()
-            return None if post is None else self._view(session, post)
-
     def paths(self) -> dict[str, tuple[str, str]]:
         """Every recorded path → the (kind, source) of its post."""
         with self.store.read() as session:
