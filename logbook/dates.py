@@ -114,9 +114,15 @@ class Week:
     end: datetime
 
     @property
-    def label(self) -> str:
-        """The ISO week of the week's Thursday-or-middle day, e.g. ``2020-W43``."""
+    def iso(self) -> tuple[int, int]:
+        """The ISO (year, week number) of the week's Thursday-or-middle day: ``(2020, 43)``."""
         year, number, _ = (self.start + timedelta(days=3)).isocalendar()
+        return year, number
+
+    @property
+    def label(self) -> str:
+        """The ISO week as ``2020-W43`` (see ``iso``)."""
+        year, number = self.iso
         return f"{year}-W{number:02d}"
 
     def __contains__(self, moment: datetime) -> bool:
