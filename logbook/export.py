@@ -22,6 +22,7 @@ from sqlalchemy import Table, text
 from logbook import export_state, yamltext
 from logbook.errors import ExportError, UsageError
 from logbook.export_state import ExportReport
+from logbook.fileio import write_atomic
 from logbook.store.models import Idea, Paper, Post
 from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc
 
@@ -188,19 +189,6 @@ def bundle(snap: Snapshot) -> dict[str, Any]:
     }
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    # A temp file and a rename, so a reader never sees half a file; no fsync per file (the
-    # export is rebuilt from the store at any time, and 10k fsyncs would take seconds).
-    tmp = path.parent / f".{path.name}.tmp"
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def sync_files(
     root: Path, files: dict[str, str], managed: Iterable[str], report: ExportReport
 ) -> None:
@@ -229,11 +217,9 @@ def sync_files(
         except OSError as error:
             raise ExportError(f"cannot read {target}: {error.strerror}") from None
         try:
-            if exists:
-                _write_bytes(target, data)
-            else:  # a new file: nobody reads it yet, so no temp file and rename are needed
-                with open(target, "wb") as handle:
-                    handle.write(data)
+            # A temp file and a rename, so a reader never sees half a file; no fsync per file
+            # (the export is rebuilt from the store at any time, and 10k fsyncs take seconds).
+            write_atomic(target, data, sync=False)
         except OSError as error:
             raise ExportError(f"cannot write {target}: {error.strerror}") from None
         report.written.append(relative)

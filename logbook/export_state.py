@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from logbook.fileio import write_atomic
+
 STATE_NAME = ".logbook-export-state.json"
 
 # Per format: the folder (inside --out) that holds its files and state, and what it writes.
@@ -40,11 +42,6 @@ class ExportReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: bool = False  # the store had not changed since the last export
-
-    @property
-    def changed(self) -> bool:
-        """Whether any file was written or removed."""
-        return bool(self.written or self.removed)
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form."""
@@ -141,7 +138,8 @@ def record(db_path: Path, out: Path, fmt: str, changes: int) -> None:
         "files": fingerprint(root, LAYOUT[fmt][1]),
     }
     root.mkdir(parents=True, exist_ok=True)
-    _state_file(root).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", "utf-8")
+    state = json.dumps(data, indent=1, sort_keys=True) + "\n"
+    write_atomic(_state_file(root), state, sync=False)
     ignore_in_git(root, STATE_NAME)
 
 
