@@ -68,25 +68,6 @@ class PaperMeta:
         """Whether the comment says the paper was withdrawn."""
         return is_withdrawn(self.comment)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form."""
-        return {
-            "arxiv_id": self.arxiv_id,
-            "version": self.version,
-            "title": self.title,
-            "authors": self.authors,
-            "abstract": self.abstract,
-            "categories": self.categories,
-            "primary_category": self.primary_category,
-            "published": self.published.isoformat() if self.published else None,
-            "updated": self.updated.isoformat() if self.updated else None,
-            "doi": self.doi,
-            "journal_ref": self.journal_ref,
-            "comment": self.comment,
-            "pdf_url": self.pdf_url,
-            "withdrawn": self.withdrawn,
-        }
-
 
 @dataclass
 class FetchResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -35,7 +36,10 @@ def show(as_json: JsonOption = False) -> None:
 def get(key: Annotated[str, typer.Argument(help="A key, e.g. post.layout.")]) -> None:
     """Print one setting. Example: logbook config get arxiv.delay_seconds"""
     value = state.config().get(key)
-    out.print_json(value) if not isinstance(value, str) else print(value)
+    if isinstance(value, str):
+        sys.stdout.write(value + "\n")
+    else:
+        out.print_json(value)  # numbers, booleans and unset (null) values
 
 
 @app.command("set")
