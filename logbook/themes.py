@@ -32,11 +32,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import col, select
+from sqlalchemy import text
+from sqlmodel import Session, col, select
 
 from logbook.categories import canonical_code, category_label
 from logbook.dates import now, week_of
-from logbook.errors import NotFoundError, UsageError
+from logbook.errors import LogbookError, NotFoundError, UsageError
 from logbook.phrases import GENERIC_WORDS, OF, count_phrases, theme_key, written_forms
 from logbook.store.models import (
     ENTRY_KINDS,
@@ -197,6 +198,8 @@ class _Corpus:
     # (row, tag name) for user tags; (row, canonical code) for categories
     tags: list[tuple[int, str]] = field(default_factory=list)
     categories: list[tuple[int, str]] = field(default_factory=list)
+    # the store's change counter (meta.changes) when the entries were read
+    changes: int = -1
 
     def add(
         self,
@@ -249,6 +252,7 @@ def _load(
     texts: list[str] = []
     select_columns: Any = select  # a column list of varying length
     with store.read() as session:
+        corpus.changes = _changes(session)
         for kind in kinds:
             model, link, link_column = _MODELS[kind]
             if kind == "idea":
@@ -297,6 +301,11 @@ def _load(
                 else:
                     corpus.categories.append((row_of, canonical_code(name)))
     return corpus, texts
+
+
+def _changes(session: Session) -> int:
+    """The store's change counter, read in ``session``'s transaction (``Store.changes``)."""
+    return int(session.execute(text("SELECT value FROM meta WHERE key = 'changes'")).one()[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -519,6 +528,7 @@ def _count_phrases(texts: list[str], min_entries: int) -> tuple[Any, Any, dict[s
 
 CACHE_VERSION = 4
 APPLY_TOP = 50  # phrase themes that 'themes apply' turns into auto tags
+APPLY_ATTEMPTS = 3  # analyses before apply gives up on a store that keeps changing
 
 
 def _cached_phrases(
@@ -560,7 +570,9 @@ def _cached_phrases(
         except Exception:
             pass
     result = _phrase_stage(store, kinds, since, until, min_entries, week_start, tz)
-    if path is not None and store.changes() == key[2]:
+    # kept under the counter the entries were read at (a write may have come in between)
+    key = (*key[:2], result[0].changes, *key[3:])
+    if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(f".{os.getpid()}.tmp")
@@ -727,91 +739,110 @@ def apply_themes(
     Idempotent: a second run changes nothing. User and category tags are never touched
     (a phrase that is a user tag is left to the user); auto tags that no longer apply (on
     entries that are not archived) are removed, and auto tags left on no entry are deleted.
+
+    The themes are found outside the write transaction (counting takes a while); if another
+    process wrote to the store meanwhile, they are found again (``APPLY_ATTEMPTS`` times in
+    all) so that no tag goes to an entry that was removed or changed.
     """
+    for _ in range(APPLY_ATTEMPTS):
+        analysis = _analyze(
+            store, since=None, until=None, kinds=None, min_entries=min_entries,
+            week_start=week_start, tz=tz,
+        )  # fmt: skip
+        corpus = analysis.corpus
+        matrix = analysis.matrix
+        wanted: set[tuple[str, int, str]] = set()
+        applied = [c for c in analysis.order if analysis.sources[c] == "phrase"][:top]
+        kinds, ids = corpus.kinds, corpus.ids
+        for column in applied:
+            name = analysis.names[column]
+            rows = matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]].tolist()
+            wanted.update((kinds[row], ids[row], name) for row in rows)
+        live = set(zip(corpus.kinds, corpus.ids, strict=True))
+        with store.write() as session:
+            if _changes(session) != corpus.changes:
+                continue  # the entries are not those the themes were found in
+            added, removed = _sync_auto_tags(session, wanted, live)
+        tagged = {(kind, id_) for kind, id_, _ in wanted}
+        return ApplyResult(
+            themes=len(applied),
+            entries=len(tagged),
+            added=added,
+            removed=removed,
+            names=[analysis.names[c] for c in applied],
+        )
+    raise LogbookError(
+        "the store changed while themes were computed; run 'logbook themes apply' again"
+    )
+
+
+def _sync_auto_tags(
+    session: Session, wanted: set[tuple[str, int, str]], live: set[tuple[str, int]]
+) -> tuple[int, int]:
+    """Make the auto tags of the ``live`` entries exactly ``wanted`` (kind, id, name):
+    the number of links added and removed."""
     from sqlalchemy import bindparam, delete, insert
 
-    analysis = _analyze(
-        store, since=None, until=None, kinds=None, min_entries=min_entries,
-        week_start=week_start, tz=tz,
-    )  # fmt: skip
-    corpus = analysis.corpus
-    matrix = analysis.matrix
-    wanted: set[tuple[str, int, str]] = set()
-    applied = [c for c in analysis.order if analysis.sources[c] == "phrase"][:top]
-    kinds, ids = corpus.kinds, corpus.ids
-    for column in applied:
-        name = analysis.names[column]
-        rows = matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]].tolist()
-        wanted.update((kinds[row], ids[row], name) for row in rows)
-    live = {(kind, id_) for kind, id_ in zip(corpus.kinds, corpus.ids, strict=True)}
     added = removed = 0
-    with store.write() as session:
-        # the auto tags on entries that are not archived (the corpus is every such entry);
-        # link rows are read as plain tuples (Core, no ORM rows: 250k links at 10k entries)
-        current: dict[tuple[str, int, str], int] = {}
-        auto = dict(session.exec(select(Tag.id, Tag.name).where(Tag.kind == "auto")).all())
-        connection = session.connection()
-        for kind, (_, link, link_column) in _MODELS.items():
-            rows = connection.execute(
-                select(link_column, link.tag_id)
-                .join(Tag, col(Tag.id) == link.tag_id)
-                .where(Tag.kind == "auto")
+    # the auto tags on entries that are not archived (the corpus is every such entry);
+    # link rows are read as plain tuples (Core, no ORM rows: 250k links at 10k entries)
+    current: dict[tuple[str, int, str], int] = {}
+    auto = dict(session.exec(select(Tag.id, Tag.name).where(Tag.kind == "auto")).all())
+    connection = session.connection()
+    for kind, (_, link, link_column) in _MODELS.items():
+        rows = connection.execute(
+            select(link_column, link.tag_id)
+            .join(Tag, col(Tag.id) == link.tag_id)
+            .where(Tag.kind == "auto")
+        )
+        for entry_id, tag_id in rows:
+            if (kind, entry_id) in live:
+                current[(kind, entry_id, auto[tag_id])] = tag_id
+    missing = wanted - current.keys()
+    stale = [k for k in current if k not in wanted and (k[0], k[1]) in live]
+    tag_ids: dict[str, int] = {}
+    names_needed = sorted({name for _, _, name in missing})
+    if names_needed:
+        existing = session.exec(
+            select(Tag.name, Tag.id).where(Tag.kind == "auto", col(Tag.name).in_(names_needed))
+        )
+        tag_ids.update({name: int(id_ or 0) for name, id_ in existing})
+        new = [name for name in names_needed if name not in tag_ids]
+        if new:
+            session.execute(insert(Tag), [{"name": name, "kind": "auto"} for name in new])
+            created = session.exec(
+                select(Tag.name, Tag.id).where(Tag.kind == "auto", col(Tag.name).in_(new))
             )
-            for entry_id, tag_id in rows:
-                if (kind, entry_id) in live:
-                    current[(kind, entry_id, auto[tag_id])] = tag_id
-        missing = wanted - current.keys()
-        stale = [k for k in current if k not in wanted and (k[0], k[1]) in live]
-        tag_ids: dict[str, int] = {}
-        names_needed = sorted({name for _, _, name in missing})
-        if names_needed:
-            existing = session.exec(
-                select(Tag.name, Tag.id).where(Tag.kind == "auto", col(Tag.name).in_(names_needed))
-            )
-            tag_ids.update({name: int(id_ or 0) for name, id_ in existing})
-            new = [name for name in names_needed if name not in tag_ids]
-            if new:
-                session.execute(insert(Tag), [{"name": name, "kind": "auto"} for name in new])
-                created = session.exec(
-                    select(Tag.name, Tag.id).where(Tag.kind == "auto", col(Tag.name).in_(new))
-                )
-                tag_ids.update({name: int(id_ or 0) for name, id_ in created})
-        for kind, (_, link, link_column) in _MODELS.items():
-            key = link_column.key
-            adds = [
-                {key: entry_id, "tag_id": tag_ids[name]}
-                for entry_kind, entry_id, name in missing
-                if entry_kind == kind
-            ]
-            if adds:
-                session.execute(insert(link), adds)
-                added += len(adds)
-            drops = [
-                {"entry": entry_id, "tag": current[(kind, entry_id, name)]}
-                for entry_kind, entry_id, name in stale
-                if entry_kind == kind
-            ]
-            if drops:
-                table = link.__table__
-                session.execute(
-                    delete(table).where(
-                        table.c[key] == bindparam("entry"), table.c.tag_id == bindparam("tag")
-                    ),
-                    drops,
-                )
-                removed += len(drops)
-        if stale:
+            tag_ids.update({name: int(id_ or 0) for name, id_ in created})
+    for kind, (_, link, link_column) in _MODELS.items():
+        key = link_column.key
+        adds = [
+            {key: entry_id, "tag_id": tag_ids[name]}
+            for entry_kind, entry_id, name in missing
+            if entry_kind == kind
+        ]
+        if adds:
+            session.execute(insert(link), adds)
+            added += len(adds)
+        drops = [
+            {"entry": entry_id, "tag": current[(kind, entry_id, name)]}
+            for entry_kind, entry_id, name in stale
+            if entry_kind == kind
+        ]
+        if drops:
+            table = link.__table__
             session.execute(
-                delete(Tag).where(
-                    col(Tag.kind) == "auto",
-                    *(col(Tag.id).not_in(select(link.tag_id)) for _, link, _ in _MODELS.values()),
-                )
+                delete(table).where(
+                    table.c[key] == bindparam("entry"), table.c.tag_id == bindparam("tag")
+                ),
+                drops,
             )
-    tagged = {(kind, id_) for kind, id_, _ in wanted}
-    return ApplyResult(
-        themes=len(applied),
-        entries=len(tagged),
-        added=added,
-        removed=removed,
-        names=[analysis.names[c] for c in applied],
-    )
+            removed += len(drops)
+    if stale:
+        session.execute(
+            delete(Tag).where(
+                col(Tag.kind) == "auto",
+                *(col(Tag.id).not_in(select(link.tag_id)) for _, link, _ in _MODELS.values()),
+            )
+        )
+    return added, removed

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from logbook.errors import LogbookError
 from logbook.ids import new_uid
 from logbook.phrases import SKLEARN_STOP_WORDS, count_phrases, phrases, singular, theme_key
 from logbook.store import Store
@@ -303,6 +304,51 @@ def test_apply_never_touches_user_tags_of_the_same_name(corpus: Store) -> None:
     apply_themes(corpus)
     apply_themes(corpus)
     assert ("scaling-law", "user") in _tags(corpus)[1]
+
+
+def test_apply_redoes_the_analysis_when_the_store_changed_meanwhile(
+    corpus: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process purges a tagged entry between the analysis and the write."""
+    import logbook.themes
+
+    tagged = next(t for t in find_themes(corpus) if t.name == "scaling-law")
+    victim = next(ref for ref in tagged.refs if ref.kind == "idea")
+    real = logbook.themes._analyze
+    calls = []
+
+    def analyze_then_purge(*args, **kwargs):  # type: ignore[no-untyped-def]
+        analysis = real(*args, **kwargs)
+        if not calls:
+            corpus.ideas.remove(victim.id, purge=True)
+        calls.append(analysis)
+        return analysis
+
+    monkeypatch.setattr(logbook.themes, "_analyze", analyze_then_purge)
+    result = apply_themes(corpus)
+    assert len(calls) == 2  # the first analysis was made before the purge: done again
+    assert "scaling-law" in result.names
+    tags = _tags(corpus)
+    assert victim.id not in tags
+    assert any(("scaling-law", "auto") in t for t in tags.values())
+
+
+def test_apply_gives_up_when_the_store_keeps_changing(
+    corpus: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logbook.themes
+
+    real = logbook.themes._analyze
+
+    def analyze_then_write(*args, **kwargs):  # type: ignore[no-untyped-def]
+        analysis = real(*args, **kwargs)
+        corpus.ideas.add("Another note on scaling laws")
+        return analysis
+
+    monkeypatch.setattr(logbook.themes, "_analyze", analyze_then_write)
+    with pytest.raises(LogbookError, match="the store changed while themes were computed"):
+        apply_themes(corpus)
+    assert not any(kind == "auto" for tags in _tags(corpus).values() for _, kind in tags)
 
 
 # --- CLI ------------------------------------------------------------------------------------
