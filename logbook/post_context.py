@@ -26,7 +26,7 @@ TITLE_FIELDS = "{week}, {year}, {number}, {start}, {end}"
 
 def week_title(pattern: str, week: Week) -> str:
     """The weekly title from config ``post.title``: ``Research log, week {week}``."""
-    year, number, _ = (week.start + timedelta(days=3)).isocalendar()
+    year, number = week.iso
     values = {
         "week": week.label,
         "year": year,
@@ -62,8 +62,9 @@ def week_summary(digest: WeekDigest) -> str:
 
 
 def week_context(digest: WeekDigest, settings: Settings, title: str) -> dict[str, Any]:
+    """The values ``week.md.j2`` receives: the week, its summary, themes, entries, reading list."""
     week = digest.week
-    year, number, _ = (week.start + timedelta(days=3)).isocalendar()
+    year, number = week.iso
 
     def plain(text: str) -> str:
         return jekyll.plain_text(text, math=settings.math)
@@ -94,6 +95,8 @@ def week_context(digest: WeekDigest, settings: Settings, title: str) -> dict[str
 
 
 def idea_context(idea: IdeaView, settings: Settings) -> dict[str, Any]:
+    """One idea as templates see it (``idea.md.j2``, and each idea of a week)."""
+
     def day(moment: datetime) -> str:
         return f"{moment.astimezone(settings.tz):%Y-%m-%d}"
 
@@ -118,6 +121,8 @@ def idea_context(idea: IdeaView, settings: Settings) -> dict[str, Any]:
 
 
 def paper_context(paper: PaperView, settings: Settings) -> dict[str, Any]:
+    """One paper as templates see it (``paper.md.j2``, and each paper of a week)."""
+
     def plain(text: str | None) -> str:
         return jekyll.plain_text(text or "", math=settings.math)
 
@@ -167,6 +172,7 @@ def idea_title(title: str) -> str:
 
 
 def author_text(settings: Settings) -> str:
+    """Config ``author`` as Jekyll-safe text ("" when unset)."""
     return jekyll.plain_text(settings.author or "")
 
 
