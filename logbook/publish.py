@@ -58,6 +58,7 @@ class Settings:
 
     @classmethod
     def from_config(cls, config: Config) -> Settings:
+        """The publishing settings from config (``post.*``, ``author``, ``templates_dir``, …)."""
         folder = config.get("templates_dir")
         return cls(
             tz=config.tz,
@@ -88,6 +89,7 @@ class Draft:
     text: str  # front matter + body: exactly the bytes that get written
 
     def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form of a draft (without its text)."""
         return {
             "kind": self.kind,
             "source": self.source,
@@ -114,6 +116,7 @@ class PublishResult:
     post: PostView | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form: the draft's fields, then what was done with it."""
         return {
             **self.draft.to_dict(),
             "file": str(self.file),
@@ -137,7 +140,7 @@ def template_env(templates_dir: Path | None) -> Environment:
         if not templates_dir.is_dir():
             raise ConfigError(f"templates_dir {templates_dir} is not a folder")
         loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
-    loaders.append(_BuiltinLoader())
+    loaders.append(_builtin_loader())
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
@@ -176,7 +179,8 @@ def _builtin_loader_class() -> Any:
     return BuiltinLoader
 
 
-def _BuiltinLoader() -> Any:
+def _builtin_loader() -> Any:
+    """A loader of the built-in templates (the class is made on first use: jinja2 is heavy)."""
     return _builtin_loader_class()()
 
 
