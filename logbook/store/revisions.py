@@ -12,15 +12,21 @@ from logbook.store.types import iso
 
 
 def keep_revision(
-    session: Session, kind: str, uid: str, field: str, old_text: str, written_at: datetime
+    session: Session,
+    kind: str,
+    uid: str,
+    field: str,
+    old_text: str,
+    written_at: datetime,
+    moment: datetime | None = None,
 ) -> datetime:
-    """Keep ``old_text`` (written at ``written_at``) as replaced now; returns that moment.
+    """Keep ``old_text`` (written at ``written_at``) as replaced at ``moment`` (default now).
 
-    The moment is the entry's new ``updated_at``. An empty old text leaves no revision.
+    Returns that moment: the entry's new ``updated_at``. An empty old text leaves no revision.
     """
     from logbook.store.models import Revision  # not at import time: see store/ideas.py
 
-    moment = now(UTC)
+    moment = moment or now(UTC)
     if old_text:
         session.add(
             Revision(
