@@ -13,6 +13,7 @@ from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
 from logbook.store.models import POST_KINDS, Post, Revision
+from logbook.store.revisions import keep_revision
 from logbook.store.tags import TagRef, link_tags, normalize_tag, tags_of, unlink_tags
 
 if TYPE_CHECKING:
@@ -127,15 +128,8 @@ class Posts:
                 )
             else:
                 if post.body != body:
-                    session.add(
-                        Revision(
-                            entry_kind="post",
-                            entry_uid=post.uid,
-                            field="body",
-                            value=post.body,
-                            written_at=post.updated_at,
-                            replaced_at=moment,
-                        )
+                    keep_revision(
+                        session, "post", post.uid, "body", post.body, post.updated_at, moment
                     )
                 post.title, post.slug, post.path = title, slug, path
                 post.content_hash, post.body = content_hash, body
