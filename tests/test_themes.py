@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logbook.errors import LogbookError
+from logbook.errors import LogbookError, StoreError
 from logbook.ids import new_uid
 from logbook.phrases import SKLEARN_STOP_WORDS, count_phrases, phrases, singular, theme_key
 from logbook.store import Store
@@ -413,6 +413,29 @@ def test_idea_add_applies_themes_when_configured(
     added = cli("idea", "add", "More on scaling laws for sparse models", "--json").json()
     shown = cli("idea", "show", str(added["id"]), "--json").json()
     assert "scaling-law" in shown["auto_tags"]
+
+
+@pytest.mark.parametrize(
+    "failure", [StoreError("the store is locked; try again"), RuntimeError("boom")]
+)
+def test_idea_add_succeeds_with_a_warning_when_auto_apply_fails(
+    corpus: Store, cli, monkeypatch: pytest.MonkeyPatch, failure: Exception
+) -> None:  # type: ignore[no-untyped-def]
+    import logbook.themes
+
+    def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise failure
+
+    monkeypatch.setenv("LOGBOOK_THEMES_AUTO_APPLY", "true")
+    monkeypatch.setattr(logbook.themes, "apply_themes", fail)
+    result = cli("idea", "add", "More on scaling laws for sparse models", "--json")
+    assert result.exit_code == 0
+    added = result.json()
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert warnings == [
+        f"Warning: themes were not applied: {str(failure) if isinstance(failure, StoreError) else 'RuntimeError: boom'}"
+    ]
+    assert cli("idea", "show", str(added["id"]), "--json").json()["text"].startswith("More on")
 
 
 def test_importing_the_themes_command_stays_light() -> None:

@@ -153,7 +153,19 @@ def apply(
 
 
 def apply_quietly() -> None:
-    """Apply themes as auto tags (called after add/import when themes.auto_apply is on)."""
+    """Apply themes as auto tags (called after add/import when themes.auto_apply is on).
+
+    The entry is saved by then, so a failure here is one warning line, not a failed command
+    (which would make the user add it again, twice).
+    """
+    from logbook.errors import LogbookError
     from logbook.themes import apply_themes
 
-    apply_themes(state.store(), **_settings())
+    try:
+        apply_themes(state.store(), **_settings())
+    except Exception as error:  # whatever it is, the command itself succeeded
+        reason = (
+            str(error) if isinstance(error, LogbookError) else f"{type(error).__name__}: {error}"
+        )
+        lines = reason.splitlines()
+        out.info(f"Warning: themes were not applied: {lines[0] if lines else reason}")
