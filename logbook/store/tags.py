@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import NamedTuple
 
 from sqlalchemy import text
@@ -80,6 +80,68 @@ def unlink_tags(
             ),
             {"entry": entry_id, "name": name, "kind": kind},
         )
+
+
+def sync_auto_tags(
+    session: Session, wanted: Mapping[tuple[str, int], Collection[str]]
+) -> tuple[int, int]:
+    """Make the ``auto`` tags of each entry in ``wanted`` ((kind, id) → tag names) exactly
+    those names: the number of links added and removed.
+
+    Entries not in ``wanted`` and tags of other kinds are left alone; auto tags left on no
+    entry are deleted. Made for many entries at once (``logbook themes apply``: 250k links
+    at 10k entries): the links are read as plain rows and written with one statement each
+    for the inserts and the deletes of a link table.
+    """
+    connection = session.connection()
+
+    def auto_tags() -> dict[str, int]:
+        rows = connection.execute(text("SELECT name, id FROM tag WHERE kind = 'auto'"))
+        return {name: int(tag_id) for name, tag_id in rows}
+
+    ids = auto_tags()
+    new = sorted({name for names in wanted.values() for name in names} - ids.keys())
+    if new:
+        connection.execute(
+            text("INSERT INTO tag (name, kind) VALUES (:name, 'auto') ON CONFLICT DO NOTHING"),
+            [{"name": name} for name in new],
+        )
+        ids = auto_tags()
+    added = removed = 0
+    for kind, (table, column) in LINKS.items():
+        want = {
+            (entry_id, ids[name])
+            for (entry_kind, entry_id), names in wanted.items()
+            if entry_kind == kind
+            for name in names
+        }
+        rows = connection.execute(
+            text(
+                f"SELECT l.{column}, l.tag_id FROM {table} l JOIN tag t ON t.id = l.tag_id "
+                "WHERE t.kind = 'auto'"
+            )
+        )
+        have = {(entry_id, tag_id) for entry_id, tag_id in rows if (kind, entry_id) in wanted}
+        adds = sorted(want - have)
+        if adds:
+            connection.execute(
+                text(f"INSERT INTO {table} ({column}, tag_id) VALUES (:entry, :tag)"),
+                [{"entry": entry_id, "tag": tag_id} for entry_id, tag_id in adds],
+            )
+            added += len(adds)
+        drops = sorted(have - want)
+        if drops:
+            connection.execute(
+                text(f"DELETE FROM {table} WHERE {column} = :entry AND tag_id = :tag"),
+                [{"entry": entry_id, "tag": tag_id} for entry_id, tag_id in drops],
+            )
+            removed += len(drops)
+    if removed:
+        unused = " AND ".join(
+            f"id NOT IN (SELECT tag_id FROM {table})" for table, _ in LINKS.values()
+        )
+        connection.execute(text(f"DELETE FROM tag WHERE kind = 'auto' AND {unused}"))
+    return added, removed
 
 
 def tags_of(session: Session, entry_kind: str, entry_ids: list[int]) -> dict[int, list[TagRef]]:
