@@ -50,6 +50,7 @@ from logbook.store.models import (
     Tag,
     title_of,
 )
+from logbook.store.tags import sync_auto_tags
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -751,22 +752,21 @@ def apply_themes(
         )  # fmt: skip
         corpus = analysis.corpus
         matrix = analysis.matrix
-        wanted: set[tuple[str, int, str]] = set()
         applied = [c for c in analysis.order if analysis.sources[c] == "phrase"][:top]
-        kinds, ids = corpus.kinds, corpus.ids
+        # every entry that is not archived (the corpus), with the auto tags it should carry
+        entries = list(zip(corpus.kinds, corpus.ids, strict=True))
+        wanted: dict[tuple[str, int], set[str]] = {entry: set() for entry in entries}
         for column in applied:
             name = analysis.names[column]
-            rows = matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]].tolist()
-            wanted.update((kinds[row], ids[row], name) for row in rows)
-        live = set(zip(corpus.kinds, corpus.ids, strict=True))
+            for row in matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]].tolist():
+                wanted[entries[row]].add(name)
         with store.write() as session:
             if _changes(session) != corpus.changes:
                 continue  # the entries are not those the themes were found in
-            added, removed = _sync_auto_tags(session, wanted, live)
-        tagged = {(kind, id_) for kind, id_, _ in wanted}
+            added, removed = sync_auto_tags(session, wanted)
         return ApplyResult(
             themes=len(applied),
-            entries=len(tagged),
+            entries=sum(1 for names in wanted.values() if names),
             added=added,
             removed=removed,
             names=[analysis.names[c] for c in applied],
@@ -774,75 +774,3 @@ def apply_themes(
     raise LogbookError(
         "the store changed while themes were computed; run 'logbook themes apply' again"
     )
-
-
-def _sync_auto_tags(
-    session: Session, wanted: set[tuple[str, int, str]], live: set[tuple[str, int]]
-) -> tuple[int, int]:
-    """Make the auto tags of the ``live`` entries exactly ``wanted`` (kind, id, name):
-    the number of links added and removed."""
-    from sqlalchemy import bindparam, delete, insert
-
-    added = removed = 0
-    # the auto tags on entries that are not archived (the corpus is every such entry);
-    # link rows are read as plain tuples (Core, no ORM rows: 250k links at 10k entries)
-    current: dict[tuple[str, int, str], int] = {}
-    auto = dict(session.exec(select(Tag.id, Tag.name).where(Tag.kind == "auto")).all())
-    connection = session.connection()
-    for kind, (_, link, link_column) in _MODELS.items():
-        rows = connection.execute(
-            select(link_column, link.tag_id)
-            .join(Tag, col(Tag.id) == link.tag_id)
-            .where(Tag.kind == "auto")
-        )
-        for entry_id, tag_id in rows:
-            if (kind, entry_id) in live:
-                current[(kind, entry_id, auto[tag_id])] = tag_id
-    missing = wanted - current.keys()
-    stale = [k for k in current if k not in wanted and (k[0], k[1]) in live]
-    tag_ids: dict[str, int] = {}
-    names_needed = sorted({name for _, _, name in missing})
-    if names_needed:
-        existing = session.exec(
-            select(Tag.name, Tag.id).where(Tag.kind == "auto", col(Tag.name).in_(names_needed))
-        )
-        tag_ids.update({name: int(id_ or 0) for name, id_ in existing})
-        new = [name for name in names_needed if name not in tag_ids]
-        if new:
-            session.execute(insert(Tag), [{"name": name, "kind": "auto"} for name in new])
-            created = session.exec(
-                select(Tag.name, Tag.id).where(Tag.kind == "auto", col(Tag.name).in_(new))
-            )
-            tag_ids.update({name: int(id_ or 0) for name, id_ in created})
-    for kind, (_, link, link_column) in _MODELS.items():
-        key = link_column.key
-        adds = [
-            {key: entry_id, "tag_id": tag_ids[name]}
-            for entry_kind, entry_id, name in missing
-            if entry_kind == kind
-        ]
-        if adds:
-            session.execute(insert(link), adds)
-            added += len(adds)
-        drops = [
-            {"entry": entry_id, "tag": current[(kind, entry_id, name)]}
-            for entry_kind, entry_id, name in stale
-            if entry_kind == kind
-        ]
-        if drops:
-            table = link.__table__
-            session.execute(
-                delete(table).where(
-                    table.c[key] == bindparam("entry"), table.c.tag_id == bindparam("tag")
-                ),
-                drops,
-            )
-            removed += len(drops)
-    if stale:
-        session.execute(
-            delete(Tag).where(
-                col(Tag.kind) == "auto",
-                *(col(Tag.id).not_in(select(link.tag_id)) for _, link, _ in _MODELS.values()),
-            )
-        )
-    return added, removed
