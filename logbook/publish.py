@@ -13,7 +13,7 @@ receives is already Jekyll-safe markdown, so a template cannot forget to escape.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cache
 from pathlib import Path
@@ -72,6 +72,21 @@ class Settings:
         )
 
 
+@dataclass(frozen=True)
+class _Request:
+    """A post before it is placed in the site (placing it reads the recorded posts)."""
+
+    settings: Settings
+    kind: str
+    source: str
+    title: str
+    date: datetime | None  # None: the earlier post's date, else now
+    fallback_slug: str
+    tags: list[str]
+    excerpt: str
+    body: str
+
+
 @dataclass
 class Draft:
     """A post ready to be written: where, its front matter values and the whole file."""
@@ -87,6 +102,8 @@ class Draft:
     excerpt: str
     body: str
     text: str  # front matter + body: exactly the bytes that get written
+    # What it was made from: ``write_post`` places it again inside its write transaction.
+    request: _Request = field(repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a draft (without its text)."""
@@ -346,8 +363,19 @@ def _draft(
     excerpt: str,
     body: str,
 ) -> Draft:
-    """Place the post: a post published before keeps its file (and so its URL)."""
-    existing = store.posts.lookup(kind, source)
+    request = _Request(settings, kind, source, title, date, fallback_slug, tags, excerpt, body)
+    return _place(request, store.posts.lookup(kind, source), store.posts.paths())
+
+
+def _place(
+    request: _Request, existing: PostView | None, taken: dict[str, tuple[str, str]]
+) -> Draft:
+    """Place the post: a post published before keeps its file (and so its URL).
+
+    ``existing`` is the post recorded for the same week or entry, ``taken`` every recorded
+    path; a new post gets a path no other post has.
+    """
+    settings, kind, source, date = request.settings, request.kind, request.source, request.date
     if existing is not None and _valid_path(existing.path):
         slug, path = existing.slug, existing.path
         date = existing.published_at.astimezone(settings.tz) if date is None else date
@@ -355,8 +383,7 @@ def _draft(
             date = existing.published_at.astimezone(settings.tz)
     else:
         date = now(settings.tz) if date is None else date
-        slug = jekyll.slugify(title, fallback=fallback_slug)
-        taken = store.posts.paths()
+        slug = jekyll.slugify(request.title, fallback=request.fallback_slug)
         path, number = jekyll.post_filename(date, slug), 1
         while path in taken and taken[path] != (kind, source):
             number += 1
@@ -365,16 +392,29 @@ def _draft(
     date = date.replace(microsecond=0)
     fields: dict[str, Any] = {
         "layout": settings.layout,
-        "title": title,
+        "title": request.title,
         "date": jekyll.jekyll_date(date),
     }
     if settings.author:
         fields["author"] = settings.author
     categories = CATEGORIES[kind]
-    fields.update({"tags": tags, "categories": categories, "excerpt": excerpt})
-    body = body.strip("\n") + "\n"
+    fields.update({"tags": request.tags, "categories": categories, "excerpt": request.excerpt})
+    body = request.body.strip("\n") + "\n"
     text = jekyll.front_matter(fields) + "\n" + body
-    return Draft(kind, source, title, slug, path, date, tags, categories, excerpt, body, text)
+    return Draft(
+        kind,
+        source,
+        request.title,
+        slug,
+        path,
+        date,
+        request.tags,
+        categories,
+        request.excerpt,
+        body,
+        text,
+        request,
+    )
 
 
 def _valid_path(relative: str) -> bool:
@@ -426,49 +466,82 @@ def write_post(
     A file logbook wrote before is rewritten; a file that changed since (its hash differs
     from the one recorded), or that logbook never wrote, is left alone unless ``force``.
     With ``dry_run`` the same checks run and nothing is written or recorded.
+
+    Placing the draft and the checks run again inside the write transaction (``BEGIN
+    IMMEDIATE``, so publishes run one after the other) on the record and the file as they
+    are then. The file is written after the record is updated and before the commit; if
+    that commit (or the write) fails, the file is put back as it was, so the file and the
+    record still agree. A crash between the write and the commit can still leave the new
+    file next to the old hash: ``_check`` accepts a file that already holds exactly what
+    logbook writes now, so publishing again just records it.
     """
     from logbook.fileio import write_atomic
+    from logbook.store.posts import post_by_source, record_post, recorded_paths
 
-    target = jekyll.post_path(site, draft.path)
-    existing = store.posts.lookup(draft.kind, draft.source)
-    data = draft.text.encode("utf-8")
-    action, forced = "created", False
-    if target.exists():
-        current = target.read_bytes()
-        ours = existing is not None and existing.path == draft.path
-        if ours and existing is not None and jekyll.content_hash(current) == existing.content_hash:
-            action = "unchanged" if current == data else "updated"
-        elif force:
-            action, forced = "updated", True
-        elif ours:
-            raise PublishError(
-                f"{target} was edited by hand since logbook wrote it; "
-                "publish with --force to overwrite it"
-            )
-        else:
-            raise PublishError(
-                f"{target} exists and logbook did not write it; publish with --force to overwrite it"
-            )
     if dry_run:
+        existing = store.posts.lookup(draft.kind, draft.source)
+        target, action, forced, _ = _check(site, draft, existing, force)
         return PublishResult(draft, target, action, dry_run=True, forced=forced, post=existing)
-
-    def write() -> None:
-        if action != "unchanged":
-            write_atomic(target, data)
-
-    post = store.posts.record(
-        kind=draft.kind,
-        source=draft.source,
-        title=draft.title,
-        slug=draft.slug,
-        path=draft.path,
-        content_hash=jekyll.content_hash(data),
-        body=draft.body,
-        published_at=draft.date,
-        tags=draft.tags,
-        write=write,
-    )
+    touched, before = False, None
+    try:
+        with store.write() as session:
+            existing = post_by_source(session, draft.kind, draft.source)
+            draft = _place(draft.request, existing, recorded_paths(session))
+            target, action, forced, before = _check(site, draft, existing, force)
+            data = draft.text.encode("utf-8")
+            post = record_post(
+                session,
+                kind=draft.kind,
+                source=draft.source,
+                title=draft.title,
+                slug=draft.slug,
+                path=draft.path,
+                content_hash=jekyll.content_hash(data),
+                body=draft.body,
+                published_at=draft.date,
+                tags=draft.tags,
+            )
+            if action != "unchanged":
+                touched = True
+                write_atomic(target, data)
+    except BaseException:
+        if touched:  # the record was rolled back: the file goes back to what it knows
+            if before is None:
+                target.unlink(missing_ok=True)
+            else:
+                write_atomic(target, before)
+        raise
     return PublishResult(draft, target, action, forced=forced, post=post)
+
+
+def _check(
+    site: Path, draft: Draft, existing: PostView | None, force: bool
+) -> tuple[Path, str, bool, bytes | None]:
+    """Where ``draft`` goes and what writing it does: (file, action, forced, its bytes now).
+
+    Raises ``PublishError`` for a file edited by hand, or that logbook did not write,
+    unless ``force``.
+    """
+    target = jekyll.post_path(site, draft.path)
+    if not target.exists():
+        return target, "created", False, None
+    current = target.read_bytes()
+    if current == draft.text.encode("utf-8"):
+        # Exactly what logbook writes now, whatever the record says: nobody's edits are lost.
+        return target, "unchanged", False, current
+    ours = existing is not None and existing.path == draft.path
+    if ours and existing is not None and jekyll.content_hash(current) == existing.content_hash:
+        return target, "updated", False, current
+    if force:
+        return target, "updated", True, current
+    if ours:
+        raise PublishError(
+            f"{target} was edited by hand since logbook wrote it; "
+            "publish with --force to overwrite it"
+        )
+    raise PublishError(
+        f"{target} exists and logbook did not write it; publish with --force to overwrite it"
+    )
 
 
 def _first_paragraph(text: str) -> str:

@@ -319,6 +319,96 @@ def test_hand_edited_post_is_refused_without_force(week_store, cli, tmp_path):
     )
 
 
+def test_a_failed_commit_puts_the_file_back_and_the_next_publish_needs_no_force(
+    week_store, cli, tmp_path, monkeypatch
+):
+    import sqlite3
+
+    from logbook import fileio
+
+    folder = site(tmp_path)
+    first = cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()
+    path = Path(first["file"])
+    written = path.read_text()
+    cli("idea", "add", "One more thought #kernels", "--date", "2020-10-23")
+    real = fileio.write_atomic
+
+    def write_then_fail(target, data):
+        real(target, data)  # the new post is on disk; then the store fails before COMMIT
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(fileio, "write_atomic", write_then_fail)
+    failed = cli("publish", "--week", WEEK, "--site", str(folder), ok=False)
+    assert failed.exit_code == 1
+    assert path.read_text() == written  # put back: the file matches the record again
+    assert cli("post", "show", "1", "--json").json()["content_hash"] == first["content_hash"]
+    monkeypatch.setattr(fileio, "write_atomic", real)
+    again = cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()
+    assert again["action"] == "updated" and again["forced"] is False
+    assert "One more thought" in path.read_text()
+
+
+def test_a_new_file_from_a_failed_commit_is_removed(week_store, cli, tmp_path, monkeypatch):
+    import sqlite3
+
+    from logbook import fileio
+
+    folder = site(tmp_path)
+    real = fileio.write_atomic
+
+    def write_then_fail(target, data):
+        real(target, data)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(fileio, "write_atomic", write_then_fail)
+    assert cli("publish", "--week", WEEK, "--site", str(folder), ok=False).exit_code == 1
+    assert list((folder / "_posts").iterdir()) == []
+    assert cli("post", "list", "--json").json() == []
+    monkeypatch.setattr(fileio, "write_atomic", real)
+    assert cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()["action"] == (
+        "created"
+    )
+
+
+def test_a_file_already_holding_the_new_post_is_not_taken_for_a_hand_edit(
+    week_store, cli, tmp_path
+):
+    # As a crash between writing the file and the commit leaves it: the new text on disk,
+    # the old hash in the store.
+    folder = site(tmp_path)
+    path = Path(cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()["file"])
+    cli("idea", "add", "One more thought #kernels", "--date", "2020-10-23")
+    path.write_text(cli("publish", "--week", WEEK, "--stdout").stdout)
+    again = cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()
+    assert again["action"] == "unchanged" and again["forced"] is False
+    assert cli("post", "show", "1", "--json").json()["content_hash"] == again["content_hash"]
+    path.write_text(path.read_text() + "\nBy hand.\n")  # a real edit is still refused
+    assert (
+        "edited by hand" in cli("publish", "--week", WEEK, "--site", str(folder), ok=False).stderr
+    )
+
+
+def test_placing_and_checks_use_the_store_as_it_is_when_writing(store, cli, tmp_path, monkeypatch):
+    # Two drafts made before either is written (as two publishes at once would): the second
+    # is placed again inside its write transaction and does not take the first one's file.
+    from logbook import publish
+    from logbook.config import load_config
+
+    freeze(monkeypatch, NOW)
+    folder = site(tmp_path)
+    cli("idea", "add", "Same title")
+    cli("idea", "add", "Same title")
+    settings = publish.Settings.from_config(load_config())
+    one = publish.draft_idea(store, settings, 1)
+    two = publish.draft_idea(store, settings, 2)
+    assert one.path == two.path  # drafted from the same (empty) record
+    first = publish.write_post(store, one, folder)
+    second = publish.write_post(store, two, folder)
+    assert first.action == second.action == "created"
+    assert second.draft.path.endswith("-same-title-2.md") and second.file != first.file
+    assert first.file.read_text() == one.text
+
+
 def test_a_file_logbook_did_not_write_is_refused_without_force(week_store, cli, tmp_path):
     folder = site(tmp_path)
     path = folder / "_posts" / "2020-10-19-research-log-week-2020-w43.md"

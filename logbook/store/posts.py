@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -78,14 +77,12 @@ class Posts:
     def lookup(self, kind: str, source: str) -> PostView | None:
         """The post for a week (``2020-W43``) or an entry (its uid), archived or not."""
         with self.store.read() as session:
-            post = _by_source(session, check_kind(kind), source)
-            return None if post is None else self._view(session, post)
+            return post_by_source(session, kind, source)
 
     def paths(self) -> dict[str, tuple[str, str]]:
         """Every recorded path → the (kind, source) of its post."""
         with self.store.read() as session:
-            rows = session.exec(select(Post.path, Post.kind, Post.source))
-            return {path: (kind, source) for path, kind, source in rows}
+            return recorded_paths(session)
 
     def record(
         self,
@@ -99,52 +96,21 @@ class Posts:
         body: str,
         published_at: datetime,
         tags: list[str] | None = None,
-        write: Callable[[], None] | None = None,
     ) -> PostView:
-        """Record a post by (kind, source): a new row, or the same row updated.
-
-        ``write`` (writing the file) runs inside the transaction, so a failed write leaves
-        the record as it was. A changed body keeps the old one as a revision; the tags
-        become exactly ``tags``.
-        """
-        kind = check_kind(kind)
-        names = list(dict.fromkeys(normalize_tag(t) for t in tags or []))
-        moment = now(UTC)
+        """Record a post by (kind, source) in a transaction of its own (see ``record_post``)."""
         with self.store.write() as session:
-            post = _by_source(session, kind, source)
-            if post is None:
-                post = Post(
-                    uid=new_uid(),
-                    kind=kind,
-                    source=source,
-                    title=title,
-                    slug=slug,
-                    path=path,
-                    content_hash=content_hash,
-                    body=body,
-                    published_at=published_at,
-                    created_at=moment,
-                    updated_at=moment,
-                )
-            else:
-                if post.body != body:
-                    keep_revision(
-                        session, "post", post.uid, "body", post.body, post.updated_at, moment
-                    )
-                post.title, post.slug, post.path = title, slug, path
-                post.content_hash, post.body = content_hash, body
-                post.published_at = published_at
-                post.updated_at = moment
-                post.archived_at = None
-            session.add(post)
-            session.flush()
-            assert post.id is not None
-            old = [t.name for t in tags_of(session, "post", [post.id])[post.id]]
-            unlink_tags(session, "post", post.id, [n for n in old if n not in names])
-            link_tags(session, "post", post.id, names)
-            if write is not None:
-                write()
-            return self._view(session, post)
+            return record_post(
+                session,
+                kind=kind,
+                source=source,
+                title=title,
+                slug=slug,
+                path=path,
+                content_hash=content_hash,
+                body=body,
+                published_at=published_at,
+                tags=tags,
+            )
 
     def find(self, *, kind: str | None = None, archived: bool = False) -> list[PostView]:
         """Posts, newest first; ``archived`` lists removed ones instead."""
@@ -156,18 +122,18 @@ class Posts:
         query = query.order_by(col(Post.published_at).desc(), col(Post.id).desc())
         with self.store.read() as session:
             posts = list(session.exec(query))
-            return self._views(session, posts)
+            return _views(session, posts)
 
     def get(self, number: int) -> PostView:
         """The post numbered ``number``."""
         with self.store.read() as session:
-            return self._view(session, _load(session, number))
+            return _view(session, _load(session, number))
 
     def remove(self, number: int, *, purge: bool = False) -> PostView:
         """Forget a post (archived, restorable; ``purge`` deletes the record). The file stays."""
         with self.store.write() as session:
             post = _load(session, number)
-            view = self._view(session, post)
+            view = _view(session, post)
             if purge:
                 for revision in session.exec(
                     select(Revision).where(Revision.entry_uid == post.uid)
@@ -186,32 +152,101 @@ class Posts:
             post.archived_at = None
             session.add(post)
             session.flush()
-            return self._view(session, post)
+            return _view(session, post)
 
-    def _view(self, session: Session, post: Post) -> PostView:
-        return self._views(session, [post])[0]
 
-    def _views(self, session: Session, posts: list[Post]) -> list[PostView]:
-        tags = tags_of(session, "post", [p.id for p in posts if p.id is not None])
-        return [
-            PostView(
-                id=p.id or 0,
-                uid=p.uid,
-                kind=p.kind,
-                source=p.source,
-                title=p.title,
-                slug=p.slug,
-                path=p.path,
-                content_hash=p.content_hash,
-                body=p.body,
-                published_at=p.published_at,
-                created_at=p.created_at,
-                updated_at=p.updated_at,
-                archived_at=p.archived_at,
-                tags=tags.get(p.id or 0, []),
-            )
-            for p in posts
-        ]
+# Session-level: for a caller that decides inside its own write transaction (publish.write_post).
+
+
+def post_by_source(session: Session, kind: str, source: str) -> PostView | None:
+    """The post for (kind, source) as ``session`` sees it, archived or not."""
+    post = _by_source(session, check_kind(kind), source)
+    return None if post is None else _view(session, post)
+
+
+def recorded_paths(session: Session) -> dict[str, tuple[str, str]]:
+    """Every recorded path → the (kind, source) of its post, as ``session`` sees them."""
+    rows = session.exec(select(Post.path, Post.kind, Post.source))
+    return {path: (kind, source) for path, kind, source in rows}
+
+
+def record_post(
+    session: Session,
+    *,
+    kind: str,
+    source: str,
+    title: str,
+    slug: str,
+    path: str,
+    content_hash: str,
+    body: str,
+    published_at: datetime,
+    tags: list[str] | None = None,
+) -> PostView:
+    """Record a post by (kind, source): a new row, or the same row updated (and flushed).
+
+    A changed body keeps the old one as a revision; the tags become exactly ``tags``.
+    """
+    kind = check_kind(kind)
+    names = list(dict.fromkeys(normalize_tag(t) for t in tags or []))
+    moment = now(UTC)
+    post = _by_source(session, kind, source)
+    if post is None:
+        post = Post(
+            uid=new_uid(),
+            kind=kind,
+            source=source,
+            title=title,
+            slug=slug,
+            path=path,
+            content_hash=content_hash,
+            body=body,
+            published_at=published_at,
+            created_at=moment,
+            updated_at=moment,
+        )
+    else:
+        if post.body != body:
+            keep_revision(session, "post", post.uid, "body", post.body, post.updated_at, moment)
+        post.title, post.slug, post.path = title, slug, path
+        post.content_hash, post.body = content_hash, body
+        post.published_at = published_at
+        post.updated_at = moment
+        post.archived_at = None
+    session.add(post)
+    session.flush()
+    assert post.id is not None
+    old = [t.name for t in tags_of(session, "post", [post.id])[post.id]]
+    unlink_tags(session, "post", post.id, [n for n in old if n not in names])
+    link_tags(session, "post", post.id, names)
+    return _view(session, post)
+
+
+def _view(session: Session, post: Post) -> PostView:
+    return _views(session, [post])[0]
+
+
+def _views(session: Session, posts: list[Post]) -> list[PostView]:
+    tags = tags_of(session, "post", [p.id for p in posts if p.id is not None])
+    return [
+        PostView(
+            id=p.id or 0,
+            uid=p.uid,
+            kind=p.kind,
+            source=p.source,
+            title=p.title,
+            slug=p.slug,
+            path=p.path,
+            content_hash=p.content_hash,
+            body=p.body,
+            published_at=p.published_at,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+            archived_at=p.archived_at,
+            tags=tags.get(p.id or 0, []),
+        )
+        for p in posts
+    ]
 
 
 def _by_source(session: Session, kind: str, source: str) -> Post | None:
