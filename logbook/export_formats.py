@@ -8,7 +8,6 @@ mappings that a Liquid template loops over, e.g.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from logbook import yamltext
@@ -17,6 +16,7 @@ from logbook.store.models import title_of
 if TYPE_CHECKING:
     from logbook.export import Snapshot
     from logbook.store import Store
+    from logbook.store.papers import PaperView
 
 
 def _live(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -38,14 +38,12 @@ def render(store: Store, snap: Snapshot, fmt: str) -> dict[str, str]:
     raise ValueError(f"no renderer for {fmt}")
 
 
-def _paper_views(papers: list[dict[str, Any]]) -> list[Any] | None:
-    """The papers as ``PaperView`` for ``logbook.reading_list``; ``None`` if that is not possible."""
-    try:
-        from logbook.store.papers import PaperView
-        from logbook.store.tags import TagRef
-        from logbook.store.types import parse_utc
-    except ImportError:
-        return None
+def _paper_views(papers: list[dict[str, Any]]) -> list[PaperView]:
+    """Exported paper records as the ``PaperView`` that ``logbook.reading_list`` renders."""
+    from logbook.store.papers import PaperView
+    from logbook.store.tags import TagRef
+    from logbook.store.types import parse_utc
+
     times = ("published", "updated", "read_at", "created_at", "updated_at", "archived_at")
     views = []
     for paper in papers:
@@ -55,10 +53,7 @@ def _paper_views(papers: list[dict[str, Any]]) -> list[Any] | None:
             if k not in ("tags", "revisions")
         }
         tags = [TagRef(name, kind) for kind, names in paper["tags"].items() for name in names]
-        try:
-            views.append(PaperView(**fields, tags=tags))
-        except TypeError:  # the view changed shape: use the plain rendering below
-            return None
+        views.append(PaperView(**fields, tags=tags))
     return views
 
 
@@ -69,29 +64,12 @@ def _papers_in_order(snap: Snapshot) -> list[dict[str, Any]]:
 def bibtex(snap: Snapshot) -> str:
     """A BibTeX entry for every paper on the reading list, in arXiv id order.
 
-    Uses the reading list's writer (its TeX escaping and citation keys), so that
+    Uses the reading list's writer (its TeX escaping) and the stored citation keys, so that
     ``logbook reading-list --format bibtex`` and this export agree.
     """
-    papers = _papers_in_order(snap)
-    views = _paper_views(papers)
-    if views is not None:
-        from logbook import reading_list
+    from logbook import reading_list
 
-        return reading_list.to_bibtex(views)
-    entries = []
-    for paper in papers:
-        fields = [
-            ("title", paper["title"].replace("{", "").replace("}", "")),
-            ("author", " and ".join(paper["authors"])),
-            ("year", (paper["published"] or "")[:4]),
-            ("eprint", paper["arxiv_id"]),
-            ("archivePrefix", "arXiv"),
-            ("url", f"https://arxiv.org/abs/{paper['arxiv_id']}"),
-        ]
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
-        key = paper["cite_key"] or paper["arxiv_id"].replace("/", ":")
-        entries.append(f"@misc{{{key},\n{body}\n}}\n")
-    return "\n".join(entries)
+    return reading_list.to_bibtex(_paper_views(_papers_in_order(snap)))
 
 
 def markdown(snap: Snapshot) -> str:
@@ -109,58 +87,22 @@ def markdown(snap: Snapshot) -> str:
             lines.append(f"- {day} — {title_of(idea['text'])}" + (f" ({tags})" if tags else ""))
         lines.append("")
     lines += ["## Reading list", ""]
-    papers = _papers_in_order(snap)
-    views = _paper_views(papers)
-    if views is not None:
-        from logbook import reading_list
+    from logbook import reading_list
 
-        # The reading list's tag headings are one level below "Reading list".
-        listing = reading_list.to_markdown(views).replace("\n## ", "\n### ")
-        lines.append(listing.replace("## ", "### ", 1) if listing.startswith("## ") else listing)
-    else:
-        for paper in papers:
-            lines.append(f"- [{paper['title']}](https://arxiv.org/abs/{paper['arxiv_id']})")
+    # The reading list's tag headings are one level below "Reading list".
+    listing = reading_list.to_markdown(_paper_views(_papers_in_order(snap)))
+    listing = listing.replace("\n## ", "\n### ")
+    lines.append(listing.replace("## ", "### ", 1) if listing.startswith("## ") else listing)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _themes(store: Store, snap: Snapshot) -> list[dict[str, Any]]:
-    """Recurring themes (from logbook.themes when available), else the most used tags."""
-    try:
-        from logbook import themes
-    except ImportError:  # pragma: no cover - themes ship with logbook; kept for safety
-        themes = None  # type: ignore[assignment]
-    if themes is not None:
-        try:
-            found = themes.find_themes(store)
-        except Exception:
-            found = None
-        if found is not None:
-            return [
-                {
-                    **theme.to_dict(),
-                    "refs": [
-                        {"kind": r.kind, "id": r.id, "uid": r.uid, "title": r.title}
-                        for r in theme.refs
-                    ],
-                }
-                for theme in found
-            ]
-    counts: Counter[str] = Counter()
-    ideas: dict[str, list[int]] = {}
-    papers: dict[str, list[str]] = {}
-    for idea in _live(snap.records["idea"]):
-        for tags in idea["tags"].values():
-            for name in tags:
-                counts[name] += 1
-                ideas.setdefault(name, []).append(idea["id"])
-    for paper in _live(snap.records["paper"]):
-        for tags in paper["tags"].values():
-            for name in tags:
-                counts[name] += 1
-                papers.setdefault(name, []).append(paper["arxiv_id"])
+def _themes(store: Store) -> list[dict[str, Any]]:
+    """The recurring themes (``logbook themes``), each with the entries it occurs in."""
+    from logbook.themes import find_themes
+
     return [
-        {"name": name, "count": count, "ideas": ideas.get(name, []), "papers": papers.get(name, [])}
-        for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        {**theme.to_dict(), "refs": [ref.to_dict() for ref in theme.refs]}
+        for theme in find_themes(store)
     ]
 
 
@@ -201,5 +143,5 @@ def jekyll_data(store: Store, snap: Snapshot) -> dict[str, str]:
     return {
         "papers.yml": yamltext.dump(papers),
         "ideas.yml": yamltext.dump(ideas),
-        "themes.yml": yamltext.dump(_themes(store, snap)),
+        "themes.yml": yamltext.dump(_themes(store)),
     }
