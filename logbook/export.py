@@ -273,6 +273,7 @@ def export_store(
     if not force and export_state.up_to_date(store.path, out, fmt):
         report.skipped = True
         return report
+    store.papers.ensure_cite_keys()  # papers stored before keys were given on saving
     snap, files = render(store, fmt)
     try:
         root.mkdir(parents=True, exist_ok=True)

@@ -344,6 +344,12 @@ class _Merger:
         values = dict(entry.columns)
         if values["id"] is None or values["id"] in self.ids[entry.kind]:
             values.pop("id")
+        if entry.kind == "paper" and values["cite_key"] is None:
+            from types import SimpleNamespace
+
+            from logbook.store.papers import new_cite_key
+
+            values["cite_key"] = new_cite_key(self.session, SimpleNamespace(**values))
         result: Any = self.session.execute(table.insert().values(**values))
         entry_id = int(result.inserted_primary_key[0])
         self.ids[entry.kind].add(entry_id)
@@ -375,6 +381,8 @@ class _Merger:
                 for name, value in theirs.items()
                 if name not in ("id", "uid") and value != ours[name]
             }
+            if entry.kind == "paper" and ours["cite_key"] is not None:
+                updates.pop("cite_key", None)  # a citation key never changes once given
             if updates:
                 self.session.execute(table.update().where(table.c.id == entry_id).values(**updates))
                 changed = True

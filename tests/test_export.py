@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import yaml
-from export_data import add_idea, add_paper, full_store
+from export_data import T0, add_idea, add_paper, full_store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logbook import yamltext
 from logbook.export import export_store
-from logbook.store import Store
+from logbook.store import Store, open_store
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -153,6 +155,42 @@ def test_bibtex_and_markdown_exports(store: Store, tmp_path: Path) -> None:
     assert "1706.03762" in bib and "Attention is all you need" in bib
     page = (tmp_path / "out/logbook.md").read_text()
     assert "Attention everywhere" in page and "Reading list" in page
+
+
+def _bib_keys(text: str) -> list[str]:
+    return sorted(re.findall(r"^@\w+\{([^,]+),", text, re.MULTILINE))
+
+
+def test_bibtex_export_and_reading_list_agree_on_keys_after_an_import(cli, tmp_path: Path) -> None:
+    source = open_store(tmp_path / "source.db")
+    add_paper(source, "1706.03762", "Attention is all you need", cite_key=None)
+    add_paper(source, "hep-th/9901001", "Strings", cite_key=None)
+    export_store(source, tmp_path / "from")
+    source.close()
+    cli("import", str(tmp_path / "from"))
+    keys = {p["arxiv_id"]: p["cite_key"] for p in cli("paper", "list", "--json").json()}
+    assert all(keys.values())  # given on import, not on the first export
+    cli("export", "--format", "bibtex", "--out", str(tmp_path / "out"))
+    exported = _bib_keys((tmp_path / "out/papers.bib").read_text())
+    listed = _bib_keys(cli("reading-list", "--format", "bibtex").stdout)
+    assert exported == listed == sorted(keys.values())
+    # Importing the export again keeps every key.
+    cli("export", "--out", str(tmp_path / "again"))
+    cli("import", str(tmp_path / "again"))
+    assert {p["arxiv_id"]: p["cite_key"] for p in cli("paper", "list", "--json").json()} == keys
+
+
+def test_jekyll_themes_are_the_themes_of_the_store(store: Store, tmp_path: Path) -> None:
+    from logbook.themes import find_themes
+
+    for n in range(4):
+        at = T0 - timedelta(weeks=n)
+        add_idea(store, f"Scaling laws for kernels, {n}", tags={"user": ["scaling"]}, at=at)
+    export_store(store, tmp_path / "site", "jekyll-data")
+    themes = yaml.safe_load((tmp_path / "site/_data/logbook/themes.yml").read_text())
+    expected = [t.to_dict() for t in find_themes(store)]
+    assert expected and [{k: t[k] for k in expected[0]} for t in themes] == expected
+    assert all(ref["kind"] == "idea" for ref in themes[0]["refs"])
 
 
 def test_cli_export_reports_as_json(cli, store: Store, tmp_path: Path) -> None:

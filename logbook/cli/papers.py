@@ -316,10 +316,8 @@ def reading_list(
     from logbook.reading_list import render
 
     fmt = "json" if as_json else fmt.strip().lower()
-    papers = state.store().papers
-    if fmt == "bibtex":
-        papers.assign_cite_keys()
-    text = render(papers.find(statuses=status, tags=tag), fmt, tags=tag or [])
+    papers = state.store().papers.reading_list(statuses=status, tags=tag)
+    text = render(papers, fmt, tags=tag or [])
     if not text:
         out.info("no papers match")
     if output is None:

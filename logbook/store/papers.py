@@ -198,7 +198,7 @@ class Papers:
                         uid=new_uid(),
                         arxiv_id=meta.arxiv_id,
                         title=meta.title,
-                        cite_key=_new_cite_key(session, meta),
+                        cite_key=new_cite_key(session, meta),
                         created_at=moment,
                         updated_at=moment,
                     )
@@ -231,8 +231,12 @@ class Papers:
                     session.add(paper)
                 link_tags(session, "paper", paper.id, names)
 
-    def assign_cite_keys(self) -> int:
-        """Give a citation key to papers that have none (e.g. added by an import); how many."""
+    def ensure_cite_keys(self) -> int:
+        """Give a citation key to papers that have none; how many. Keys never change once given.
+
+        ``save`` and ``logbook import`` give every new paper its key; this catches papers
+        stored before they did.
+        """
         with self.store.read() as session:
             missing = session.exec(select(Paper.id).where(col(Paper.cite_key).is_(None))).first()
         if missing is None:
@@ -242,7 +246,7 @@ class Papers:
             for paper in session.exec(
                 select(Paper).where(col(Paper.cite_key).is_(None)).order_by(col(Paper.id))
             ):
-                paper.cite_key = _new_cite_key(session, paper)
+                paper.cite_key = new_cite_key(session, paper)
                 session.add(paper)
                 session.flush()
                 count += 1
@@ -303,6 +307,13 @@ class Papers:
             if limit is not None:
                 papers.reverse()
             return self._views(session, papers)
+
+    def reading_list(
+        self, *, statuses: Sequence[str] | None = None, tags: Sequence[str] | None = None
+    ) -> list[PaperView]:
+        """The papers of the reading list, each with its citation key (as the export has it)."""
+        self.ensure_cite_keys()
+        return self.find(statuses=statuses, tags=tags)
 
     def count(self, **filters: Any) -> int:
         """How many papers ``find`` with the same filters (and no ``limit``) would give."""
@@ -449,7 +460,8 @@ def _sync_categories(session: Session, paper_id: int, categories: list[str]) -> 
         link_tags(session, "paper", paper_id, missing, kind="category")
 
 
-def _new_cite_key(session: Session, paper: Any) -> str:
+def new_cite_key(session: Session, paper: Any) -> str:
+    """A citation key for ``paper`` (``authors``, ``published``, ``title``) no paper has yet."""
     from logbook.cite_keys import base_key, unique_key
 
     year = paper.published.year if paper.published else None
