@@ -68,3 +68,65 @@ def test_unexpected_errors_say_it_is_probably_a_bug(cli, monkeypatch):
         "Error: ZeroDivisionError: division by zero (this is probably a bug in logbook; "
         "run with --debug to see where)"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("idea", "list", "--week", "this", "--until", "2026-11-20"),
+            "Error: give --week or --since/--until, not both",
+        ),
+        (("idea", "list", "--limit", "-3"), "Error: Invalid value for '--limit'"),
+        (("idea", "add", "x", "--date", "2999-01-01"), "Error: 2999-01-01 is in the future"),
+    ],
+)
+def test_contradictory_or_impossible_options_are_usage_errors(cli, args, message):
+    result = cli(*args, ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(message), result.stderr
+
+
+def test_someone_elses_sqlite_database_is_left_alone(cli, tmp_path):
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+    result = cli("--db", str(other), "idea", "add", "y", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: this SQLite database is not a logbook store; give another --db"
+    )
+    tables = sqlite3.connect(other).execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("t",)]
+
+
+def test_a_missing_editor_is_one_line(cli, monkeypatch):
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor")
+    result = cli("idea", "add", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: cannot start the editor '/nonexistent/editor': No such file or directory"
+    )
+
+
+def test_what_the_file_system_refuses_is_one_line_not_a_bug(cli, tmp_path):
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    cli("paper", "list")  # creates the store
+    result = cli("reading-list", "--output", str(folder), ok=False)
+    assert result.exit_code == 1
+    assert "probably a bug" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == f"Error: Is a directory: {folder}"
+
+
+def test_a_config_file_that_is_not_utf8_is_named(cli, tmp_path):
+    (tmp_path / "config.yaml").write_bytes(b"\xff\xfeauthor: x\n")
+    result = cli("config", "show", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path / 'config.yaml'}: not UTF-8 text; save the config as UTF-8"
+    )

@@ -202,3 +202,18 @@ def test_library_is_usable_without_the_cli(store):
     assert [t.name for t in idea.tags] == ["api", "lib"]
     assert store.ideas.find(tags=["api"])[0].id == idea.id
     assert os.environ["LOGBOOK_DB"].endswith("logbook.db")
+
+
+def test_control_characters_never_reach_the_terminal_raw(cli):
+    added = cli("idea", "add", "\x1b[31mred\x1b[0m idea")
+    assert "\x1b" not in added.stderr
+    assert "\\x1b[31mred" in cli("idea", "list").stdout
+    assert cli("idea", "show", "1", "--json").json()["text"] == "\x1b[31mred\x1b[0m idea"
+
+
+def test_show_prints_the_earlier_texts(cli):
+    cli("idea", "add", "First wording")
+    cli("idea", "edit", "1", "--text", "Second wording")
+    shown = cli("idea", "show", "1").stdout
+    assert "Second wording" in shown
+    assert "earlier text" in shown and "First wording" in shown

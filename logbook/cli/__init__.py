@@ -30,8 +30,9 @@ def _click_module() -> Any:
 class LogbookGroup(TyperGroup):
     """Turns every failure into one line on stderr and an exit code.
 
-    2 for usage errors, 1 for failures logbook knows about, 1 with a "probably a bug" line
-    for anything else; ``--debug`` shows the traceback.
+    2 for usage errors, 1 for failures logbook knows about and for what the file system
+    refuses (permissions, missing programs), 1 with a "probably a bug" line for anything
+    else; ``--debug`` shows the traceback.
     """
 
     def main(  # type: ignore[override]
@@ -70,6 +71,16 @@ class LogbookGroup(TyperGroup):
             sys.stderr.write("Interrupted.\n")
             code = 130
         except BrokenPipeError:
+            code = 1
+        except OSError as error:
+            # The file system said no (permissions, a folder where a file should be, a
+            # missing program): the user can act on that, it is not a bug.
+            if debug:
+                raise
+            # os.replace names the temp file first and the target second: show the target.
+            path = error.filename2 or error.filename
+            where = f": {path}" if path else ""
+            sys.stderr.write(f"Error: {error.strerror or error}{where}\n")
             code = 1
         except Exception as error:
             if debug:

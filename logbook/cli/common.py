@@ -36,7 +36,10 @@ def edit_text(initial: str, *, what: str = "idea") -> str:
         f.write(initial)
         path = Path(f.name)
     try:
-        result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        try:
+            result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except OSError as error:
+            raise LogbookError(f"cannot start the editor {editor!r}: {error.strerror}") from None
         if result.returncode != 0:
             raise LogbookError(f"the editor ({editor}) exited with status {result.returncode}")
         text = path.read_text(encoding="utf-8")

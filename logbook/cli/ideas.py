@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from logbook.cli import output as out
 from logbook.cli.common import JsonOption, edit_text, local, read_text, when
 from logbook.cli.state import state
+from logbook.errors import UsageError
 
 app = typer.Typer(help="Log ideas and follow them over time.", no_args_is_help=True)
 
@@ -67,12 +69,16 @@ def list_(
     week: Annotated[
         str | None, typer.Option(help="Created in this week: this, last, 2020-W43, a date.")
     ] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Only the newest N.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Only the newest N.")
+    ] = None,
     archived: Annotated[bool, typer.Option(help="List removed ideas instead.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """List ideas, oldest first. Example: logbook idea list --week last --tag kernels"""
     start, end = when(since), when(until)
+    if week is not None and (since or until):
+        raise UsageError("give --week or --since/--until, not both")
     if week is not None:
         from logbook.dates import parse_week
 
@@ -117,10 +123,18 @@ def show(number: NumberArg, as_json: JsonOption = False) -> None:
             ("tags", [f"#{t.name}" for t in idea.tags if t.kind == "user"]),
             ("themes", [t.name for t in idea.tags if t.kind == "auto"]),
             ("papers", [f"{p['arxiv_id']} {p['title']}" for p in idea.papers]),
-            ("revisions", len(idea.revisions) or None),
         ],
         idea.text,
     )
+    for revision in reversed(idea.revisions):
+        out.fields(
+            [("earlier text", f"written {local(_moment(revision['written_at']))}")],
+            revision["text"],
+        )
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
 
 
 @app.command("edit")

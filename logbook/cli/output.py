@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -24,7 +25,7 @@ def print_json(data: Any) -> None:
 
 def info(message: str) -> None:
     """A message for the person (stderr), e.g. "Added idea #12"."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(safe(message) + "\n")
 
 
 def _console(stderr: bool = False) -> Any:
@@ -64,7 +65,7 @@ def fields(pairs: Iterable[tuple[str, Any]], body: str | None = None) -> None:
     lines = [f"{name}: {_plain(value)}" for name, value in pairs if value not in (None, "", [])]
     sys.stdout.write("\n".join(lines) + "\n")
     if body:
-        sys.stdout.write("\n" + body.rstrip("\n") + "\n")
+        sys.stdout.write("\n" + safe(body.rstrip("\n")) + "\n")
 
 
 def highlighted(text: str, start: str, end: str) -> str:
@@ -88,9 +89,21 @@ def rich_print(text: str) -> None:
     _console().print(text)
 
 
+# Control characters (ESC above all) in stored text must not reach the terminal as
+# commands: show them as visible escapes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """``text`` with control characters other than newline and tab made visible."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _plain(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list | tuple):
         return ", ".join(_plain(v) for v in value)
-    return str(value).replace("\t", " ").replace("\n", " ")
+    return safe(str(value)).replace("\t", " ").replace("\n", " ")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text, true
@@ -111,6 +111,12 @@ class Ideas:
         names = list(dict.fromkeys([*inline_tags(body), *(normalize_tag(t) for t in tags or [])]))
         moment = now(UTC)
         created = created_at or moment
+        if created > moment + timedelta(minutes=1):
+            # A log records what was thought; a future date would also sort it after
+            # everything written until then.
+            raise UsageError(
+                f"{created.date().isoformat()} is in the future; an idea is dated when it was had"
+            )
         uid = new_uid()
         # Plain statements, not the ORM: adding is the command people run most, and the
         # ORM's unit of work and mapper set-up would cost more than the whole insert.

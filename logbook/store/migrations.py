@@ -258,6 +258,16 @@ def schema_version(db: sqlite3.Connection) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
+def _refuse_foreign_database(db: sqlite3.Connection) -> None:
+    # A new store is an empty file. Tables there already mean someone else's database,
+    # which logbook must not fill with its own schema.
+    found = db.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name != 'migration'"
+    ).fetchone()[0]
+    if found:
+        raise StoreError("this SQLite database is not a logbook store; give another --db")
+
+
 def migrate(db: sqlite3.Connection, upto: int | None = None) -> list[str]:
     """Bring the store up to date (or up to migration number ``upto``); return what ran.
 
@@ -282,6 +292,7 @@ def migrate(db: sqlite3.Connection, upto: int | None = None) -> list[str]:
                 db.execute("COMMIT")
                 break
             if current == 0:
+                _refuse_foreign_database(db)
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS migration (name TEXT PRIMARY KEY, applied_at TEXT)"
                 )
