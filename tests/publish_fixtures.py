@@ -155,6 +155,7 @@ def build_week_store(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
         "Kernel view of attention, again #attention #kernels\n\nSee the Performer notes.",
         created_at=at("2020-10-22 11:00"),
     )
+    freeze(monkeypatch, "2020-10-22T12:00:00+02:00")  # idea add refuses a date in the future
     gone = ideas.add("A removed idea #kernels", created_at=at("2020-10-22 12:00"))
     ideas.remove(gone.id)
     freeze(monkeypatch, NOW)
