@@ -55,6 +55,8 @@ class Settings:
     author: str | None = None
     templates_dir: Path | None = None
     min_entries: int = 3
+    site: str | None = None  # config ``site``
+    site_source: str | None = None  # the config file that set it (a relative site is read there)
 
     @classmethod
     def from_config(cls, config: Config) -> Settings:
@@ -69,6 +71,8 @@ class Settings:
             author=config.get("author"),
             templates_dir=Path(folder).expanduser() if folder else None,
             min_entries=config.get("themes.min_entries"),
+            site=config.get("site"),
+            site_source=config.source("site"),
         )
 
 
@@ -123,25 +127,74 @@ class Draft:
 
 @dataclass
 class PublishResult:
-    """What ``write_post`` did (or, in a dry run, would do) with a draft."""
+    """What ``publish`` / ``write_post`` did (or, in a dry run, would do) with a draft."""
 
     draft: Draft
-    file: Path
-    action: str  # created | updated | unchanged
+    file: Path | None  # None: only drafted (``stdout`` mode, or a dry run with no site)
+    action: str | None  # created | updated | unchanged; None when only drafted
     dry_run: bool = False
     forced: bool = False
     post: PostView | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The documented JSON form: the draft's fields, then what was done with it."""
-        return {
-            **self.draft.to_dict(),
+        """The documented JSON form: the draft's fields, then what was done with it.
+
+        A dry run, or a post only drafted, also carries the whole ``text``.
+        """
+        data = self.draft.to_dict()
+        if self.file is None:
+            extra = {"file": None, "dry_run": True} if self.dry_run else {}
+            return {**data, **extra, "text": self.draft.text}
+        data |= {
             "file": str(self.file),
             "action": self.action,
             "dry_run": self.dry_run,
             "forced": self.forced,
             "post_id": self.post.id if self.post else None,
         }
+        if self.dry_run:
+            data["text"] = self.draft.text
+        return data
+
+
+MODES = ("write", "dry-run", "stdout")
+
+
+def publish(
+    store: Store,
+    settings: Settings,
+    *,
+    week: str | None = None,
+    paper: str | None = None,
+    idea: int | None = None,
+    site: str | Path | None = None,
+    title: str | None = None,
+    mode: str = "write",
+    force: bool = False,
+) -> PublishResult:
+    """Draft the post for a week (``week``: a spec, the default ``this``), a paper or an idea.
+
+    ``mode`` ``write`` writes it into the site and records it (``write_post``); ``dry-run``
+    runs the same checks and writes nothing (with no site given or configured, it only
+    drafts); ``stdout`` only drafts. The site is ``site``, else config ``site``, else the
+    folder holding ``.logbook/`` (``resolve_site``).
+    """
+    if mode not in MODES:
+        raise UsageError(f"{mode!r} is not a publish mode; use one of {', '.join(MODES)}")
+    if sum(value is not None for value in (week, paper, idea)) > 1:
+        raise UsageError("publish one thing at a time: --week [SPEC], --paper or --idea")
+    if paper is not None:
+        draft = draft_paper(store, settings, paper, title=title)
+    elif idea is not None:
+        draft = draft_idea(store, settings, idea, title=title)
+    else:
+        draft = draft_week(store, settings, week or "this", title=title)
+    dry_run = mode == "dry-run"
+    if mode == "stdout" or (dry_run and site is None and settings.site is None):
+        # Nothing to check against: the post and its place in a site are the answer.
+        return PublishResult(draft, None, None, dry_run=dry_run)
+    folder = resolve_site(site, settings.site, settings.site_source)
+    return write_post(store, draft, folder, force=force, dry_run=dry_run)
 
 
 # ---------------------------------------------------------------------------------------

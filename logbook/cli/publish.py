@@ -10,7 +10,6 @@ import typer
 from logbook.cli import output as out
 from logbook.cli.common import JsonOption, local
 from logbook.cli.state import state
-from logbook.errors import UsageError
 
 posts_app = typer.Typer(help="Posts logbook wrote to the Jekyll site.", no_args_is_help=True)
 
@@ -54,50 +53,39 @@ def publish(
     """
     from logbook import publish as lib
 
-    chosen = sum([week or (paper is None and idea is None), paper is not None, idea is not None])
-    if chosen > 1:
-        raise UsageError("publish one thing at a time: --week, --paper or --idea")
-    if spec is not None and (paper is not None or idea is not None):
-        raise UsageError(f"{spec!r}: a week SPEC goes with --week, not --paper or --idea")
-    config = state.config()
-    settings = lib.Settings.from_config(config)
-    store = state.store()
-    if paper is not None:
-        draft = lib.draft_paper(store, settings, paper, title=title)
-    elif idea is not None:
-        draft = lib.draft_idea(store, settings, idea, title=title)
+    if spec is not None or week:
+        week_spec: str | None = spec or "this"
     else:
-        draft = lib.draft_week(store, settings, spec or "this", title=title)
-    if stdout:
-        if as_json:
-            out.print_json({**draft.to_dict(), "text": draft.text})
-        else:
-            sys.stdout.write(draft.text)
-        return
-    if dry_run and site is None and config.get("site") is None:
-        # Nothing to check against: show the post and its place in a site.
-        if as_json:
-            out.print_json({**draft.to_dict(), "file": None, "dry_run": True, "text": draft.text})
-        else:
-            sys.stdout.write(draft.text)
-            out.info(f"Would write {draft.path} (no site given)")
-        return
-    target = lib.resolve_site(site, config.get("site"), config.source("site"))
-    result = lib.write_post(store, draft, target, force=force, dry_run=dry_run)
+        week_spec = None
+    mode = "stdout" if stdout else "dry-run" if dry_run else "write"
+    settings = lib.Settings.from_config(state.config())
+    result = lib.publish(
+        state.store(),
+        settings,
+        week=week_spec,
+        paper=paper,
+        idea=idea,
+        site=site,
+        title=title,
+        mode=mode,
+        force=force,
+    )
     if as_json:
-        data = result.to_dict()
-        if dry_run:
-            data["text"] = draft.text
-        out.print_json(data)
+        out.print_json(result.to_dict())
         return
-    if dry_run:
-        sys.stdout.write(draft.text)
+    if mode != "write":
+        sys.stdout.write(result.draft.text)
+    if mode == "stdout":
+        return
+    if result.file is None or result.action is None:
+        out.info(f"Would write {result.draft.path} (no site given)")
+    elif result.dry_run:
         would = {"created": "create", "updated": "overwrite", "unchanged": "leave unchanged"}
         out.info(f"Would {would[result.action]} {result.file}")
-        return
-    verb = {"created": "Wrote", "updated": "Rewrote", "unchanged": "Unchanged:"}[result.action]
-    forced = " (overwriting the edits by hand)" if result.forced else ""
-    out.info(f"{verb} {result.file}{forced}")
+    else:
+        verb = {"created": "Wrote", "updated": "Rewrote", "unchanged": "Unchanged:"}[result.action]
+        forced = " (overwriting the edits by hand)" if result.forced else ""
+        out.info(f"{verb} {result.file}{forced}")
 
 
 @posts_app.command("list")
