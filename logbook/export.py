@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, text
 
 from logbook import export_state, yamltext
-from logbook.errors import ExportError, UsageError
-from logbook.export_state import ExportReport
+from logbook.errors import ExportError
+from logbook.export_state import ExportReport, check_format
 from logbook.fileio import write_atomic
 from logbook.store.models import Idea, Paper, Post
 from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc
@@ -29,7 +29,6 @@ from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc
 if TYPE_CHECKING:
     from logbook.store import Store
 
-FORMATS = tuple(export_state.LAYOUT)
 KINDS = ("idea", "paper", "post")
 FOLDERS = {"idea": "ideas", "paper": "papers", "post": "posts"}
 TABLES: dict[str, Table] = {
@@ -250,13 +249,6 @@ def render(store: Store, fmt: str) -> tuple[Snapshot, dict[str, str]]:
     from logbook import export_formats
 
     return snap, export_formats.render(store, snap, fmt)
-
-
-def check_format(fmt: str) -> str:
-    """``fmt`` if it is an export format, else a usage error listing them."""
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return fmt
 
 
 def export_store(

@@ -16,9 +16,15 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from logbook.errors import UsageError
 from logbook.fileio import write_atomic
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from logbook.store import Store
 
 STATE_NAME = ".logbook-export-state.json"
 
@@ -30,6 +36,7 @@ LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
     "markdown": (".", ("logbook.md",)),
     "jekyll-data": ("_data/logbook", ("papers.yml", "ideas.yml", "themes.yml")),
 }
+FORMATS = tuple(LAYOUT)
 
 
 @dataclass
@@ -53,6 +60,39 @@ class ExportReport:
             "unchanged": self.unchanged,
             "skipped": self.skipped,
         }
+
+
+def check_format(fmt: str) -> str:
+    """``fmt`` if it is an export format, else a usage error listing them."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def default_folder(setting: str) -> Path:
+    """Where ``export`` writes without ``--out``: the ``export.dir`` setting, inside the
+    project (the folder holding ``.logbook/``) when it is relative and there is one."""
+    from logbook.config import find_project_dir
+
+    folder = Path(setting).expanduser()
+    project = find_project_dir()
+    return folder if folder.is_absolute() or project is None else project.parent / folder
+
+
+def export_when_changed(
+    db_path: Path, out: Path, fmt: str, open_store: Callable[[], Store], *, force: bool = False
+) -> ExportReport:
+    """Export the store at ``db_path`` into ``out`` unless that export is up to date.
+
+    The up-to-date answer comes without loading the store (or SQLAlchemy); only when
+    there is work is ``open_store`` called and ``logbook.export.export_store`` run.
+    """
+    check_format(fmt)
+    if not force and up_to_date(db_path, out, fmt):
+        return ExportReport(fmt, out, skipped=True)
+    from logbook.export import export_store
+
+    return export_store(open_store(), out, fmt, force=True)
 
 
 def root_of(out: Path, fmt: str) -> Path:

@@ -11,8 +11,6 @@ from logbook.cli import output as out
 from logbook.cli.common import JsonOption
 from logbook.cli.state import state
 
-FORMATS = ("yaml", "json", "bibtex", "markdown", "jekyll-data")
-
 
 def export(
     out_dir: Annotated[
@@ -34,24 +32,13 @@ def export(
     Only files whose bytes change are rewritten; files of removed entries are deleted.
     Example: logbook export --out logbook
     """
-    from logbook import export_state
     from logbook.config import resolve_db_path
+    from logbook.export_state import default_folder, export_when_changed
 
-    if fmt not in FORMATS:
-        from logbook.errors import UsageError
-
-        raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    folder = out_dir if out_dir is not None else _default_folder()
-    db = resolve_db_path(state.db_flag)
-    if not force and export_state.up_to_date(db, folder, fmt):
-        # The store has not changed since the last export: answer without loading it.
-        from logbook.export_state import ExportReport
-
-        report = ExportReport(fmt, folder, skipped=True)
-    else:
-        from logbook.export import export_store
-
-        report = export_store(state.store(), folder, fmt, force=True)
+    folder = out_dir if out_dir is not None else default_folder(state.config().get("export.dir"))
+    report = export_when_changed(
+        resolve_db_path(state.db_flag), folder, fmt, state.store, force=force
+    )
     if as_json:
         out.print_json(report.to_dict())
     elif report.skipped:
@@ -61,15 +48,6 @@ def export(
             f"Exported to {folder}: {len(report.written)} written, {len(report.removed)} removed, "
             f"{report.unchanged} unchanged"
         )
-
-
-def _default_folder() -> Path:
-    """``export.dir``, inside the project (the folder holding ``.logbook/``) if there is one."""
-    from logbook.config import find_project_dir
-
-    folder = Path(state.config().get("export.dir")).expanduser()
-    project = find_project_dir()
-    return folder if folder.is_absolute() or project is None else project.parent / folder
 
 
 def import_(
