@@ -17,24 +17,23 @@ entries is left out in favour of the longer one. A phrase that is also a user ta
 with the tag. Themes are ranked by entries, then weeks.
 
 Nothing here prints or imports the terminal; numpy and scipy are imported only inside the
-functions that count. The counting is cached (see ``_cached_phrases``) until the store
+functions that count. The counting is cached (``logbook.theme_cache``) until the store
 changes.
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from logbook import theme_cache
 from logbook.categories import canonical_code, category_label
 from logbook.dates import now, week_of
 from logbook.errors import LogbookError, NotFoundError, UsageError
@@ -527,7 +526,6 @@ def _count_phrases(texts: list[str], min_entries: int) -> tuple[Any, Any, dict[s
     return vocabulary, matrix, written_forms(surfaces)
 
 
-CACHE_VERSION = 4
 APPLY_TOP = 50  # phrase themes that 'themes apply' turns into auto tags
 APPLY_ATTEMPTS = 3  # analyses before apply gives up on a store that keeps changing
 
@@ -541,18 +539,10 @@ def _cached_phrases(
     week_start: str,
     tz: tzinfo,
 ) -> tuple[_Corpus, Any, list[str], list[str], Any]:
-    """``_phrase_stage``, kept in the user cache until the store changes.
-
-    The key holds the store's change counter (every write bumps it), so a cached result is
-    used only for the very same entries; a cache that cannot be read or written is ignored.
-    """
-    import hashlib
-    import pickle
-
-    key = (
-        CACHE_VERSION,
-        str(store.path.resolve()),
-        store.changes(),
+    """``_phrase_stage``, kept in the themes cache (``logbook.theme_cache``) until the store
+    changes: the key holds the store's change counter (every write bumps it), and a result is
+    saved under the counter its entries were read at."""
+    settings = (
         tuple(kinds),
         since.isoformat() if since else None,
         until.isoformat() if until else None,
@@ -560,41 +550,12 @@ def _cached_phrases(
         week_start,
         str(tz),
     )
-    path = _cache_dir()
-    if path is not None:
-        path = path / f"themes-{hashlib.sha1(key[1].encode()).hexdigest()[:16]}.pickle"
-        try:
-            with path.open("rb") as f:
-                cached = pickle.load(f)
-            if cached[0] == key:
-                return cached[1]
-        except Exception:
-            pass
+    cached = theme_cache.load(store.path, (store.changes(), *settings))
+    if cached is not None:
+        return cached
     result = _phrase_stage(store, kinds, since, until, min_entries, week_start, tz)
-    # kept under the counter the entries were read at (a write may have come in between)
-    key = (*key[:2], result[0].changes, *key[3:])
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")
-            with partial.open("wb") as f:
-                pickle.dump((key, result), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(partial, path)
-        except OSError:
-            pass
+    theme_cache.save(store.path, (result[0].changes, *settings), result)
     return result
-
-
-def _cache_dir() -> Path | None:
-    """Where themes are cached: ``$LOGBOOK_CACHE_DIR``, else the user cache dir; ``-`` is off."""
-    configured = os.environ.get("LOGBOOK_CACHE_DIR")
-    if configured == "-":
-        return None
-    if configured:
-        return Path(configured)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("logbook", appauthor=False))
 
 
 def _longest(kept: Any, vocabulary: Any, df: Any) -> Any:

@@ -518,3 +518,26 @@ def test_cached_themes_follow_every_change(
         corpus.ideas.add("Hyperbolic origami, again", created_at=START + timedelta(weeks=week))
     names = {t.name for t in find_themes(corpus)}
     assert "hyperbolic-origami" in names  # now in three weeks
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other version"])
+def test_a_damaged_or_stale_cache_file_is_counted_again(
+    corpus: Store, cache_dir: Path, damage: str
+) -> None:
+    import pickle
+
+    from logbook import theme_cache
+
+    first = [t.to_dict() for t in find_themes(corpus)]
+    (path,) = cache_dir.glob("themes-*.pickle")
+    data = path.read_bytes()
+    path.write_bytes(
+        {
+            "garbage": b"not a pickle at all",
+            "truncated": data[: len(data) // 2],
+            "empty": b"",
+            "other version": pickle.dumps(((0, "x"), "old value")),
+        }[damage]
+    )
+    assert [t.to_dict() for t in find_themes(corpus)] == first
+    assert pickle.loads(path.read_bytes())[0][0] == theme_cache.VERSION  # saved again
