@@ -5,9 +5,9 @@ honoured). A hook already there is moved aside to ``pre-commit.logbook-chained``
 first; ``uninstall`` puts it back. The script records the absolute path of the Python that
 installed it and of the store, so it works from a virtualenv and from GUI git clients.
 
-On a commit the script runs ``python -m logbook.githook STORE SUBDIR FORMAT``: when the store
-has not changed since the last export (one read of its change counter) it stops there, having
-imported only the standard library; otherwise it runs ``logbook --db STORE hook run --dir
+On a commit the script runs ``python -P -m logbook.hook_entry STORE SUBDIR FORMAT``: when the
+store has not changed since the last export (one read of its change counter) it stops there,
+having imported only the standard library; otherwise it runs ``logbook --db STORE hook run --dir
 SUBDIR``, which exports into SUBDIR and ``git add``s that folder. A logbook problem
 never blocks a commit unless the hook was installed with ``--strict``: the script prints why
 and exits 0, even when Python or logbook itself is gone.
@@ -46,10 +46,10 @@ if [ ! -x "$python" ]; then
     [ "$strict" = 1 ] && exit 1
     exit 0
 fi
-# 'python -m logbook.githook' answers "nothing changed" without loading the CLI, else runs
+# 'python -m logbook.hook_entry' answers "nothing changed" without loading the CLI, else runs
 # 'logbook --db … hook run …'. -P: the work tree is the current folder and may hold a folder
 # named "logbook" (the export), which must not shadow the logbook package.
-"$python" -P -m logbook.githook {db} {subdir} {fmt}{strict_flag}
+"$python" -P -m logbook.hook_entry {db} {subdir} {fmt}{strict_flag}
 code=$?
 if [ "$code" -ne 0 ] && [ "$strict" != 1 ]; then
     echo "logbook: the export failed (exit $code); the commit goes on without it" >&2
@@ -295,35 +295,3 @@ def run(
                 raise
             raise HookError(f"the logbook export failed: {error}") from error
         return HookRun(error=str(error) or type(error).__name__)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """The hook script's entry: ``python -m logbook.githook STORE SUBDIR FORMAT [--strict]``.
-
-    Answers "nothing changed" with the standard library alone (Typer and SQLAlchemy cost
-    more than the whole check); otherwise hands over to ``logbook hook run``.
-    """
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) < 3:
-        sys.stderr.write("usage: python -m logbook.githook STORE SUBDIR FORMAT [--strict]\n")
-        return 2
-    db, subdir, fmt = args[:3]
-    strict = "--strict" in args[3:]
-    try:
-        from logbook import export_state
-
-        if export_state.up_to_date(Path(db), Path(subdir), fmt):
-            return 0
-    except Exception:  # the full run below reports what is wrong
-        pass
-    from logbook.cli import main as cli_main
-
-    sys.argv = ["logbook", "--db", db, "hook", "run", "--dir", subdir, "--format", fmt]
-    if strict:
-        sys.argv.append("--strict")
-    cli_main()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

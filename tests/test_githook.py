@@ -208,14 +208,34 @@ def test_no_change_check_loads_neither_typer_nor_sqlalchemy(store: Store, tmp_pa
     store.ideas.add("An idea")
     export_store(store, tmp_path / "logbook")
     probe = (
-        "import sys; from logbook import githook; "
-        f"code = githook.main([{str(store.path)!r}, 'logbook', 'yaml']); "
+        "import sys; from logbook import hook_entry; "
+        f"code = hook_entry.main([{str(store.path)!r}, 'logbook', 'yaml']); "
         "print(code, sorted(m for m in ('typer', 'sqlalchemy', 'sqlmodel', 'yaml') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-P", "-c", probe], cwd=tmp_path, capture_output=True, text=True
     )
     assert result.stdout.strip() == "0 []", result.stderr
+
+
+def test_hook_entry_without_arguments_prints_usage(tmp_path: Path) -> None:
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-P", "-m", "logbook.hook_entry"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and result.stderr.startswith("usage:")
+
+
+def test_githook_library_leaves_the_command_line_to_hook_entry() -> None:
+    import logbook.githook
+
+    source = Path(logbook.githook.__file__).read_text()
+    assert "logbook.cli" not in source and "stderr.write" not in source
+    assert "-m logbook.hook_entry" in source
 
 
 def test_pre_commit_framework_manifest_runs_the_export() -> None:
