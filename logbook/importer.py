@@ -64,7 +64,7 @@ class Entry:
 
 
 @dataclass
-class ImportReport:
+class ImportSummary:
     """What an import added, updated and left alone, per kind, and what it skipped."""
 
     added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
@@ -294,7 +294,7 @@ def _revision_key(revision: dict[str, Any]) -> tuple[str, str, str, str]:
 class _Merger:
     """Writes checked entries into one session, one savepoint per entry."""
 
-    def __init__(self, session: Session, report: ImportReport) -> None:
+    def __init__(self, session: Session, report: ImportSummary) -> None:
         self.session = session
         self.report = report
         self.ids: dict[str, set[int]] = {}
@@ -461,9 +461,9 @@ class _Merger:
         return changed
 
 
-def import_path(store: Store, path: Path) -> ImportReport:
+def import_path(store: Store, path: Path) -> ImportSummary:
     """Import an export folder, or one exported file, into ``store``."""
-    report = ImportReport()
+    report = ImportSummary()
     found, report.problems = read_source(path)
     entries: list[Entry] = []
     for kind, where, record in found:
