@@ -17,6 +17,7 @@ def write_atomic(path: Path, text: str | bytes, *, sync: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _mode_for(path))  # mkstemp makes 0600; keep what open() would give
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if sync:
@@ -26,3 +27,19 @@ def write_atomic(path: Path, text: str | bytes, *, sync: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_umask: int | None = None
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions of ``path`` if it exists, else those a new file gets (umask applied)."""
+    global _umask
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        pass
+    if _umask is None:
+        _umask = os.umask(0o022)  # reading the umask means setting it; put it back at once
+        os.umask(_umask)
+    return 0o666 & ~_umask
