@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
+import stat
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -117,6 +119,16 @@ def test_a_hand_edited_export_file_is_put_back(store: Store, tmp_path: Path) -> 
     report = export_store(store, tmp_path / "out")
     assert not report.skipped
     assert target.read_bytes() == good
+
+
+def test_exported_files_get_the_usual_permissions(store: Store, tmp_path: Path) -> None:
+    full_store(store)
+    export_store(store, tmp_path / "out")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "out").rglob("*.yaml")}
+    assert modes == {0o666 & ~umask}  # as a plain open() would make them, not mkstemp's 0600
+    assert not list((tmp_path / "out").rglob("*.tmp"))
 
 
 def test_state_file_is_ignored_by_git(store: Store, tmp_path: Path) -> None:
