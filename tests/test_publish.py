@@ -409,6 +409,28 @@ def test_placing_and_checks_use_the_store_as_it_is_when_writing(store, cli, tmp_
     assert first.file.read_text() == one.text
 
 
+def test_publish_library_call_drafts_checks_or_writes_by_mode(week_store, tmp_path):
+    from logbook import publish
+    from logbook.config import load_config
+    from logbook.errors import UsageError
+
+    settings = publish.Settings.from_config(load_config())
+    drafted = publish.publish(week_store, settings, week=WEEK, mode="stdout")
+    assert drafted.file is None and drafted.action is None
+    assert drafted.to_dict()["text"] == drafted.draft.text
+    no_site = publish.publish(week_store, settings, week=WEEK, mode="dry-run").to_dict()
+    assert no_site["file"] is None and no_site["dry_run"] is True
+    folder = site(tmp_path)
+    dry = publish.publish(week_store, settings, week=WEEK, site=folder, mode="dry-run")
+    assert dry.action == "created" and not dry.file.exists()
+    wrote = publish.publish(week_store, settings, week=WEEK, site=folder)
+    assert wrote.action == "created" and wrote.file.read_text() == wrote.draft.text
+    with pytest.raises(UsageError, match="one thing at a time"):
+        publish.publish(week_store, settings, week=WEEK, idea=1)
+    with pytest.raises(UsageError, match="publish mode"):
+        publish.publish(week_store, settings, mode="print")
+
+
 def test_a_file_logbook_did_not_write_is_refused_without_force(week_store, cli, tmp_path):
     folder = site(tmp_path)
     path = folder / "_posts" / "2020-10-19-research-log-week-2020-w43.md"
