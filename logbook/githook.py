@@ -23,9 +23,12 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from logbook.errors import HookError, UsageError
+
+if TYPE_CHECKING:
+    from logbook.store import Store
 
 HOOK_NAME = "pre-commit"
 CHAINED_NAME = "pre-commit.logbook-chained"
@@ -272,20 +275,24 @@ def run(
     Without ``strict`` a logbook problem is returned in ``HookRun.error`` instead of raised,
     so that the commit goes on.
     """
-    from logbook import export_state
+    from logbook.export_state import export_when_changed
 
-    out = repo / subdir
+    opened: list[Store] = []
+
+    def open_store() -> Store:
+        from logbook.store import open_store as open_existing
+
+        opened.append(open_existing(db, create=False))
+        return opened[0]
+
     try:
-        if export_state.up_to_date(db, out, fmt):
-            return HookRun(skipped=True)
-        from logbook.export import export_store
-        from logbook.store import open_store
-
-        store = open_store(db, create=False)
         try:
-            report = export_store(store, out, fmt, force=True)
+            report = export_when_changed(db, repo / subdir, fmt, open_store)
         finally:
-            store.close()
+            for store in opened:
+                store.close()
+        if report.skipped:
+            return HookRun(skipped=True)
         # Stage the whole export folder: what changed now, and its .gitignore the first time.
         _git(repo, "add", "--all", "--", subdir)
         return HookRun(written=len(report.written), removed=len(report.removed), staged=True)
