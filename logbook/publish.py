@@ -382,11 +382,15 @@ def draft_idea(
 ) -> Draft:
     """A post that works out one idea: its text, status, tags and papers."""
     idea = store.ideas.get(number, archived=False, archived_papers=False)
-    title = jekyll.one_line(title or idea_title(idea.title)) or f"Idea {idea.id}"
+    own_title = idea_title(idea.title)
+    title = jekyll.one_line(title or own_title) or f"Idea {idea.id}"
     context = {
         "title": jekyll.plain_text(title, math=settings.math),
         "author": author_text(settings),
         "idea": idea_context(idea, settings),
+        # With --title the idea's first line is no longer the post's title: keep it in the
+        # body, or a one-line idea would leave nothing of its text in its own post.
+        "retitled": title != jekyll.one_line(own_title),
     }
     body = render(env or template_env(settings.templates_dir), "idea.md.j2", context)
     return _draft(

@@ -663,3 +663,12 @@ def test_pathological_text_is_escaped_in_linear_time(text):
     jekyll.markdown_text(text)
     jekyll.plain_text(text, paragraphs=True)
     assert time.perf_counter() - start < 2.0
+
+
+def test_an_idea_post_with_its_own_title_keeps_the_ideas_first_line(cli, tmp_path):
+    cli("idea", "add", "Kernel view of attention")
+    post = cli("publish", "--idea", "1", "--title", "Why softmax?", "--stdout").stdout
+    assert "title: Why softmax?" in post
+    assert "**Kernel view of attention**" in post
+    plain = cli("publish", "--idea", "1", "--stdout").stdout
+    assert "**Kernel view of attention**" not in plain
