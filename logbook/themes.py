@@ -228,9 +228,14 @@ _MODELS: dict[str, tuple[Any, Any, Any]] = {
 }
 
 
+# Posts are made by logbook from ideas and papers: counting them by default would count
+# those entries twice (and once more with every post published), dated when published.
+DEFAULT_KINDS = ("idea", "paper")
+
+
 def _check_kinds(kinds: Iterable[str] | None) -> list[str]:
     if not kinds:
-        return list(ENTRY_KINDS)
+        return list(DEFAULT_KINDS)
     chosen = []
     for kind in kinds:
         value = kind.strip().lower()
