@@ -3,9 +3,11 @@
 Entries are matched by stable identity (``uid``; papers also by arXiv id). A new entry is
 added with its uid, and with its number when that number is free. For an entry on both
 sides, the version with the newer ``updated_at`` wins and the other text is kept as a
-revision; tags, paper links and revisions are united. Every file is read and checked before
-anything is written, and each entry is written inside its own savepoint, so a malformed or
-conflicting file is reported with its path and nothing of it reaches the store.
+revision; tags, paper links and revisions are united (a revision is its field, text and
+``written_at``). A paper whose cite key another paper holds gets a fresh key and a warning.
+Every file is read and checked before anything is written, and each entry is written inside
+its own savepoint, so a malformed or conflicting file is reported with its path (in words,
+never SQLite's message) and nothing of it reaches the store.
 """
 
 from __future__ import annotations
@@ -282,13 +284,50 @@ def check_entry(kind: str, where: str, record: Any) -> Entry:
 # Writing ---------------------------------------------------------------------------------
 
 
-def _revision_key(revision: dict[str, Any]) -> tuple[str, str, str, str]:
-    return (
-        revision["field"],
-        revision["value"],
-        format_utc(revision["written_at"]),
-        format_utc(revision["replaced_at"]),
-    )
+def _conflict(entry: Entry, error: sa_exc.IntegrityError) -> str:
+    """An integrity error as a sentence (SQLite's own text never reaches the user)."""
+    message = str(error.orig) if error.orig is not None else str(error)
+    kind = entry.kind
+    if "UNIQUE" in message:
+        names = [part.strip().split(".")[-1] for part in message.split(":", 1)[-1].split(",")]
+        what = " and ".join(
+            f"{name.replace('_', ' ')} {entry.columns[name]!r}"
+            if entry.columns.get(name) is not None
+            else name.replace("_", " ")
+            for name in names
+        )
+        return f"another {kind} in the store already has the same {what}"
+    if "NOT NULL" in message:
+        name = message.rsplit(".", 1)[-1].strip()
+        return f"{name.replace('_', ' ')} cannot be empty"
+    if "FOREIGN KEY" in message:
+        return f"this {kind} refers to an entry that is not in the store"
+    if "CHECK" in message:
+        return f"a value of this {kind} is not allowed by the store"
+    return f"this {kind} conflicts with an entry in the store"
+
+
+def _owns_its_key(entry: Entry) -> bool:
+    """Whether a paper's cite key is the one its authors, year and title make."""
+    from logbook.cite_keys import base_key
+
+    columns = entry.columns
+    published = columns.get("published")
+    year = published.year if published else None
+    return columns.get("cite_key") == base_key(columns["authors"], year, columns["title"])
+
+
+def _revision_key(revision: dict[str, Any]) -> tuple[str, str, str]:
+    """What makes two revisions the same one: field, text and when that text was written.
+
+    ``replaced_at`` is left out: after both stores edit an entry, each has the text they
+    shared as a revision, replaced at a different moment; it is still one revision.
+    """
+    return (revision["field"], revision["value"], format_utc(revision["written_at"]))
+
+
+# revision key → (row id, replaced_at) of the revision in the store
+_Known = dict[tuple[str, str, str], tuple[int, datetime]]
 
 
 class _Merger:
@@ -324,10 +363,7 @@ class _Merger:
             with self.session.begin_nested():
                 outcome = self._write(entry)
         except sa_exc.IntegrityError as error:
-            message = str(error.orig) if error.orig else str(error)
-            self.report.problems.append(
-                Problem(entry.where, f"conflicts with the store: {message}")
-            )
+            self.report.problems.append(Problem(entry.where, _conflict(entry, error)))
             return
         getattr(self.report, outcome)[entry.kind] += 1
 
@@ -344,16 +380,34 @@ class _Merger:
         values = dict(entry.columns)
         if values["id"] is None or values["id"] in self.ids[entry.kind]:
             values.pop("id")
-        if entry.kind == "paper" and values["cite_key"] is None:
-            from types import SimpleNamespace
-
-            from logbook.store.papers import new_cite_key
-
-            values["cite_key"] = new_cite_key(self.session, SimpleNamespace(**values))
+        if entry.kind == "paper":
+            values["cite_key"] = self._cite_key(entry, values, paper_id=None)
         result: Any = self.session.execute(table.insert().values(**values))
         entry_id = int(result.inserted_primary_key[0])
         self.ids[entry.kind].add(entry_id)
-        self._link(entry, entry_id, uid=values["uid"], known=set())
+        self._link(entry, entry_id, uid=values["uid"], known={})
+
+    def _cite_key(self, entry: Entry, values: dict[str, Any], paper_id: int | None) -> str:
+        """The paper's cite key, or a fresh one (and a note) when another paper has it."""
+        from types import SimpleNamespace
+
+        from logbook.store.papers import new_cite_key
+
+        wanted = values["cite_key"]
+        if wanted is None:
+            return new_cite_key(self.session, SimpleNamespace(**values))
+        holder = self.session.execute(
+            text("SELECT arxiv_id FROM paper WHERE cite_key = :key AND id IS NOT :id"),
+            {"key": wanted, "id": paper_id},
+        ).first()
+        if holder is None:
+            return wanted
+        fresh = new_cite_key(self.session, SimpleNamespace(**values))
+        self.report.warnings.append(
+            f"{entry.where}: cite key {wanted} is already paper {holder[0]}'s; "
+            f"paper {values['arxiv_id']} gets {fresh} instead"
+        )
+        return fresh
 
     def _merge(self, entry: Entry, existing: dict[str, Any]) -> bool:
         table = TABLES[entry.kind]
@@ -383,37 +437,58 @@ class _Merger:
             }
             if entry.kind == "paper" and ours["cite_key"] is not None:
                 updates.pop("cite_key", None)  # a citation key never changes once given
+            elif entry.kind == "paper" and "cite_key" in updates:
+                updates["cite_key"] = self._cite_key(entry, theirs, paper_id=entry_id)
             if updates:
                 self.session.execute(table.update().where(table.c.id == entry_id).values(**updates))
                 changed = True
         return self._link(entry, entry_id, uid=uid, known=None) or changed
 
-    def _known_revisions(self, kind: str, uid: str) -> set[tuple[str, str, str, str]]:
+    def _known_revisions(self, kind: str, uid: str) -> _Known:
         rows = self.session.execute(
             text(
-                "SELECT field, value, written_at, replaced_at FROM revision "
-                "WHERE entry_kind = :kind AND entry_uid = :uid"
+                "SELECT id, field, value, written_at, replaced_at FROM revision "
+                "WHERE entry_kind = :kind AND entry_uid = :uid ORDER BY id"
             ),
             {"kind": kind, "uid": uid},
         )
-        return {(r[0], r[1], r[2], r[3]) for r in rows}
+        known: _Known = {}
+        for row_id, name, value, written_at, replaced_at in rows:
+            key = (name, value, format_utc(parse_utc(written_at)))
+            known.setdefault(key, (int(row_id), parse_utc(replaced_at)))
+        return known
 
-    def _add_revision(self, kind: str, uid: str, revision: dict[str, Any]) -> bool:
-        if _revision_key(revision) in self._known_revisions(kind, uid):
-            return False
-        self._insert_revision(kind, uid, revision)
-        return True
+    def _add_revision(
+        self, kind: str, uid: str, revision: dict[str, Any], known: _Known | None = None
+    ) -> bool:
+        """Keep ``revision`` unless the store has it; whether anything changed.
 
-    def _insert_revision(self, kind: str, uid: str, revision: dict[str, Any]) -> None:
+        A revision the store already has keeps the earlier of the two ``replaced_at``
+        (when the text was first replaced), so merging either way round ends the same.
+        """
+        known = self._known_revisions(kind, uid) if known is None else known
+        key = _revision_key(revision)
+        if key in known:
+            row_id, replaced_at = known[key]
+            if revision["replaced_at"] >= replaced_at:
+                return False
+            self.session.execute(
+                text("UPDATE revision SET replaced_at = :at WHERE id = :id"),
+                {"at": format_utc(revision["replaced_at"]), "id": row_id},
+            )
+            known[key] = (row_id, revision["replaced_at"])
+            return True
         from logbook.store.models import Revision
 
-        self.session.execute(
+        result: Any = self.session.execute(
             Revision.__table__.insert().values(  # type: ignore[attr-defined]
                 entry_kind=kind, entry_uid=uid, **revision
             )
         )
+        known[key] = (int(result.inserted_primary_key[0]), revision["replaced_at"])
+        return True
 
-    def _link(self, entry: Entry, entry_id: int, *, uid: str, known: set[Any] | None) -> bool:
+    def _link(self, entry: Entry, entry_id: int, *, uid: str, known: _Known | None) -> bool:
         """Add the entry's tags, paper links and revisions it lacks; whether any was new."""
         kind = entry.kind
         changed = False
@@ -452,12 +527,7 @@ class _Merger:
             changed = changed or bool(getattr(result, "rowcount", 0))
         seen = self._known_revisions(kind, uid) if known is None else known
         for revision in entry.revisions:
-            key = _revision_key(revision)
-            if key in seen:
-                continue
-            seen.add(key)
-            self._insert_revision(kind, uid, revision)
-            changed = True
+            changed = self._add_revision(kind, uid, revision, seen) or changed
         return changed
 
 
@@ -472,7 +542,9 @@ def import_path(store: Store, path: Path) -> ImportSummary:
         except Malformed as error:
             report.problems.append(Problem(where, str(error)))
     order = {kind: n for n, kind in enumerate(("paper", "idea", "post"))}
-    entries.sort(key=lambda e: order[e.kind])
+    # A paper that holds its own natural cite key goes first, so that when a hand-edited
+    # file claims the same key, the edited paper is the one given a fresh key.
+    entries.sort(key=lambda e: (order[e.kind], e.kind == "paper" and not _owns_its_key(e)))
     with store.write() as session:
         merger = _Merger(session, report)
         for entry in entries:

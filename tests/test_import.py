@@ -16,7 +16,8 @@ from sqlmodel import select
 from logbook.export import export_store
 from logbook.importer import import_path
 from logbook.store import Store, open_store
-from logbook.store.models import Idea, Paper, Revision
+from logbook.store.models import Idea, Paper, Post, Revision
+from logbook.store.tags import tags_of
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -148,18 +149,17 @@ def test_malformed_files_are_reported_and_the_rest_imported(store: Store, tmp_pa
 
 
 def test_a_conflicting_entry_is_rolled_back_alone(store: Store, tmp_path: Path) -> None:
-    add_paper(store, "2101.00001", cite_key="taken")
+    add_post(store, "2026-W47")
     other = open_store(tmp_path / "other.db")
-    add_paper(other, "2101.00002", cite_key="taken", tags={"user": ["lost"]})
-    add_paper(other, "2101.00003", cite_key="free")
+    clash = add_post(other, "2026-W47", slug="clash")  # same week, another uid
+    add_post(other, "2026-W48")
     export_store(other, tmp_path / "other")
     report = import_path(store, tmp_path / "other")
-    assert [Path(p.path).name for p in report.problems] == ["2101.00002.yaml"]
-    assert report.added["paper"] == 1
+    assert [Path(p.path).stem for p in report.problems] == [clash.uid]
+    assert report.added["post"] == 1
     with store.read() as session:
-        ids = {p.arxiv_id for p in session.exec(select(Paper))}
-    assert ids == {"2101.00001", "2101.00003"}
-    assert not store.search("lost", tags=["lost"])
+        sources = {p.source: p.slug for p in session.exec(select(Post))}
+    assert sources == {"2026-W47": "week-2026-w47", "2026-W48": "week-2026-w48"}
     other.close()
 
 
@@ -288,3 +288,126 @@ def test_control_characters_survive_the_round_trip(store: Store, tmp_path: Path,
     assert tree(tmp_path / "two") == tree(tmp_path / "one")
     assert rebuilt.ideas.get(1).text == text
     rebuilt.close()
+
+
+# Regressions found by QA. -------------------------------------------------------------------
+
+
+def _revision_values(store: Store, uid: str) -> list[str]:
+    with store.read() as session:
+        rows = session.exec(select(Revision).where(Revision.entry_uid == uid))
+        return sorted(r.value for r in rows)
+
+
+def test_merging_edits_made_on_both_machines_keeps_each_text_once(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    idea = add_idea(store, "Second kernel idea #kernels", at=T0)
+    export_store(store, tmp_path / "base")
+    other = open_store(tmp_path / "b.db")
+    import_path(other, tmp_path / "base")
+    # Each machine edits the idea (idea edit keeps the original as a revision on both).
+    monkeypatch.setenv("LOGBOOK_NOW", "2026-11-16T10:00:00+00:00")
+    store.ideas.edit(idea.id or 0, "Machine A text #kernels")
+    monkeypatch.setenv("LOGBOOK_NOW", "2026-11-16T11:00:00+00:00")
+    other.ideas.edit(idea.id or 0, "Machine B text #kernels")
+    export_store(other, tmp_path / "from-b")
+
+    report = import_path(store, tmp_path / "from-b")
+
+    assert report.problems == [] and report.updated["idea"] == 1
+    assert store.ideas.get(idea.id or 0).text == "Machine B text #kernels"
+    assert _revision_values(store, idea.uid) == [
+        "Machine A text #kernels",
+        "Second kernel idea #kernels",
+    ]
+    # Importing again, or merging back the other way, adds nothing and ends the same.
+    assert import_path(store, tmp_path / "from-b").unchanged["idea"] == 1
+    export_store(store, tmp_path / "from-a")
+    import_path(other, tmp_path / "from-a")
+    assert _revision_values(other, idea.uid) == _revision_values(store, idea.uid)
+    assert other.ideas.get(idea.id or 0).text == "Machine B text #kernels"
+    export_store(other, tmp_path / "b-again")
+    assert tree(tmp_path / "b-again") == tree(tmp_path / "from-a")
+    other.close()
+
+
+def _two_saved_papers(store: Store) -> None:
+    from datetime import UTC, datetime
+
+    from logbook.arxiv_api import PaperMeta
+
+    store.papers.save(
+        [
+            PaperMeta(
+                arxiv_id="1706.03762",
+                version=5,
+                title="Attention Is All You Need",
+                authors=["Ashish Vaswani", "Noam Shazeer"],
+                published=datetime(2017, 6, 12, tzinfo=UTC),
+            ),
+            PaperMeta(
+                arxiv_id="1801.00862",
+                version=3,
+                title="Quantum Computing in the NISQ era and beyond",
+                authors=["John Preskill"],
+                published=datetime(2018, 1, 2, tzinfo=UTC),
+            ),
+        ]
+    )
+
+
+def test_a_hand_edited_cite_key_that_clashes_is_replaced_not_skipped(
+    store: Store, tmp_path: Path
+) -> None:
+    _two_saved_papers(store)
+    export_store(store, tmp_path / "out")
+    edited = tmp_path / "out/papers/1706.03762.yaml"
+    assert "cite_key: vaswani2017attention" in edited.read_text()
+    edited.write_text(edited.read_text().replace("vaswani2017attention", "preskill2018quantum"))
+    rebuilt = open_store(tmp_path / "rebuilt.db")
+
+    report = import_path(rebuilt, tmp_path / "out")
+
+    assert report.problems == [] and report.added["paper"] == 2
+    with rebuilt.read() as session:
+        keys = {p.arxiv_id: p.cite_key for p in session.exec(select(Paper))}
+    assert keys["1801.00862"] == "preskill2018quantum"  # the untouched paper keeps its key
+    assert keys["1706.03762"] not in (None, "preskill2018quantum")
+    assert any("preskill2018quantum" in w and "1706.03762" in w for w in report.warnings)
+    assert not any("UNIQUE" in w or "constraint" in w for w in report.warnings)
+    rebuilt.close()
+
+
+def test_a_cite_key_taken_in_the_store_gives_the_incoming_paper_a_fresh_one(
+    cli, store: Store, tmp_path: Path
+) -> None:
+    add_paper(store, "2101.00001", cite_key="taken")
+    other = open_store(tmp_path / "other.db")
+    add_paper(other, "2101.00002", cite_key="taken", tags={"user": ["kept"]})
+    export_store(other, tmp_path / "other")
+    other.close()
+
+    result = cli("import", str(tmp_path / "other"))
+
+    assert "Skipped" not in result.stderr and "UNIQUE" not in result.stderr
+    assert "taken" in result.stderr and "2101.00002" in result.stderr
+    with store.read() as session:
+        papers = {p.arxiv_id: p for p in session.exec(select(Paper))}
+        tags = tags_of(session, "paper", [papers["2101.00002"].id or 0])
+    assert papers["2101.00001"].cite_key == "taken"
+    assert papers["2101.00002"].cite_key not in (None, "taken")
+    assert [t.name for t in tags[papers["2101.00002"].id or 0]] == ["kept"]
+
+
+def test_a_store_conflict_is_skipped_in_words_not_sql(store: Store, tmp_path: Path) -> None:
+    add_post(store, uid="local-post")
+    other = open_store(tmp_path / "other.db")
+    add_post(other, uid="other-post")  # same kind and source, another uid
+    export_store(other, tmp_path / "other")
+    other.close()
+    report = import_path(store, tmp_path / "other")
+    assert len(report.problems) == 1
+    message = report.problems[0].message
+    assert "constraint" not in message and "UNIQUE" not in message and "post." not in message
+    assert "another post" in message
