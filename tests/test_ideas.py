@@ -217,3 +217,10 @@ def test_show_prints_the_earlier_texts(cli):
     shown = cli("idea", "show", "1").stdout
     assert "Second wording" in shown
     assert "earlier text" in shown and "First wording" in shown
+
+
+def test_restore_of_an_idea_that_was_not_removed_says_so(cli):
+    cli("idea", "add", "Here all along")
+    result = cli("idea", "restore", "1", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Error: idea #1 was not removed; nothing to restore"

@@ -279,3 +279,13 @@ def test_every_paper_command_has_help_with_an_example(cli):
         text = cli("paper", command, "--help").stdout
         assert "Example: logbook paper" in " ".join(text.split()), command
     assert "Example: logbook reading-list" in " ".join(cli("reading-list", "--help").stdout.split())
+
+
+def test_a_removed_paper_cannot_be_linked_to_an_idea(papers, cli):
+    cli("idea", "add", "Attention idea")
+    cli("paper", "rm", "1706.03762")
+    result = cli("idea", "link", "1", "1706.03762", ok=False)
+    assert result.exit_code == 1
+    assert "no paper 1706.03762 in the store" in result.stderr
+    cli("paper", "restore", "1706.03762")
+    cli("idea", "link", "1", "1706.03762")

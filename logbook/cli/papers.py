@@ -308,7 +308,8 @@ def reading_list(
         str, typer.Option("--format", "-F", help="markdown, bibtex or json.")
     ] = "markdown",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option("--out", "--output", "-o", help="Write to this file instead of stdout."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:

@@ -311,6 +311,8 @@ class Ideas:
         """Bring back an archived idea."""
         with self.store.write() as session:
             idea = _load(session, number)
+            if idea.archived_at is None:
+                raise UsageError(f"idea #{number} was not removed; nothing to restore")
             idea.archived_at = None
             session.add(idea)
             session.flush()
@@ -378,7 +380,8 @@ def _load(session: Session, number: int, *, archived: bool = True) -> Idea:
 def _paper_ref(session: Session, ref: str) -> dict[str, Any]:
     """A paper's number, arXiv id and title from its number or arXiv id (any pasted form)."""
     ref = str(ref).strip().lstrip("#")
-    query = "SELECT id, arxiv_id, title FROM paper WHERE "
+    # A removed paper is not offered for new links; restore it first.
+    query = "SELECT id, arxiv_id, title FROM paper WHERE archived_at IS NULL AND "
     row = None
     if ref.isdigit():
         row = session.execute(text(query + "id = :id"), {"id": int(ref)}).first()
