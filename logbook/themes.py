@@ -38,8 +38,8 @@ from logbook.categories import canonical_code, category_label
 from logbook.dates import now, week_of
 from logbook.errors import LogbookError, NotFoundError, UsageError
 from logbook.phrases import GENERIC_WORDS, OF, count_phrases, theme_key, written_forms
+from logbook.store.kinds import ENTRY_KINDS, one_of
 from logbook.store.models import (
-    ENTRY_KINDS,
     Idea,
     IdeaTag,
     Paper,
@@ -236,16 +236,7 @@ DEFAULT_KINDS = ("idea", "paper")
 def _check_kinds(kinds: Iterable[str] | None) -> list[str]:
     if not kinds:
         return list(DEFAULT_KINDS)
-    chosen = []
-    for kind in kinds:
-        value = kind.strip().lower()
-        if value not in ENTRY_KINDS:
-            raise UsageError(
-                f"{kind!r} is not a kind of entry; use one of {', '.join(ENTRY_KINDS)}"
-            )
-        if value not in chosen:
-            chosen.append(value)
-    return chosen
+    return list(dict.fromkeys(one_of(kind, ENTRY_KINDS, "a kind of entry") for kind in kinds))
 
 
 def _load(

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
-from logbook.store.kinds import IDEA_STATUSES, title_of
+from logbook.store.kinds import IDEA_STATUSES, one_of, title_of
 from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, inline_tags, link_tags, normalize_tag, tags_of, unlink_tags
 from logbook.store.types import format_utc, iso
@@ -80,10 +80,7 @@ class IdeaView:
 
 def check_status(status: str) -> str:
     """``status`` if it is an idea status, else a usage error listing the valid ones."""
-    value = status.strip().lower()
-    if value not in IDEA_STATUSES:
-        raise UsageError(f"{status!r} is not an idea status; use one of {', '.join(IDEA_STATUSES)}")
-    return value
+    return one_of(status, IDEA_STATUSES, "an idea status")
 
 
 class Ideas:

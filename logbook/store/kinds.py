@@ -5,12 +5,26 @@ without paying for building the SQLModel classes.
 """
 
 import re
+from collections.abc import Sequence
+
+from logbook.errors import UsageError
 
 IDEA_STATUSES = ("open", "exploring", "done", "dropped")
 READING_STATUSES = ("to-read", "reading", "read")
 TAG_KINDS = ("user", "auto", "category")
 POST_KINDS = ("week", "paper", "idea")
 ENTRY_KINDS = ("idea", "paper", "post")
+
+
+def one_of(value: str, choices: Sequence[str], what: str) -> str:
+    """``value`` normalized (trimmed, lower case) if it is one of ``choices``.
+
+    Otherwise a usage error: "'x' is not <what>; use one of …".
+    """
+    normalized = value.strip().lower()
+    if normalized not in choices:
+        raise UsageError(f"{value!r} is not {what}; use one of {', '.join(choices)}")
+    return normalized
 
 
 def title_of(text: str) -> str:

@@ -21,7 +21,8 @@ from logbook.arxiv_ids import parse_arxiv_id
 from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
-from logbook.store.models import READING_STATUSES, Idea, IdeaPaper, Paper, PaperTag, Tag, title_of
+from logbook.store.kinds import READING_STATUSES, one_of, title_of
+from logbook.store.models import Idea, IdeaPaper, Paper, PaperTag, Tag
 from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, link_tags, normalize_tag, tags_of, unlink_tags
 
@@ -137,12 +138,7 @@ class Known(NamedTuple):
 
 def check_status(status: str) -> str:
     """``status`` if it is a reading status, else a usage error listing the valid ones."""
-    value = status.strip().lower()
-    if value not in READING_STATUSES:
-        raise UsageError(
-            f"{status!r} is not a reading status; use one of {', '.join(READING_STATUSES)}"
-        )
-    return value
+    return one_of(status, READING_STATUSES, "a reading status")
 
 
 def category_tags(categories: Iterable[str]) -> list[str]:

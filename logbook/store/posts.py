@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from logbook.dates import now
-from logbook.errors import NotFoundError, UsageError
+from logbook.errors import NotFoundError
 from logbook.ids import new_uid
-from logbook.store.models import POST_KINDS, Post, Revision
+from logbook.store.kinds import POST_KINDS, one_of
+from logbook.store.models import Post, Revision
 from logbook.store.revisions import keep_revision
 from logbook.store.tags import TagRef, link_tags, normalize_tag, tags_of, unlink_tags
 
@@ -62,10 +63,7 @@ class PostView:
 
 def check_kind(kind: str) -> str:
     """``kind`` if it is a post kind, else a usage error listing them."""
-    value = kind.strip().lower()
-    if value not in POST_KINDS:
-        raise UsageError(f"{kind!r} is not a kind of post; use one of {', '.join(POST_KINDS)}")
-    return value
+    return one_of(kind, POST_KINDS, "a kind of post")
 
 
 class Posts:

@@ -10,7 +10,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
 from logbook.errors import UsageError
-from logbook.store.kinds import ENTRY_KINDS
+from logbook.store.kinds import ENTRY_KINDS, one_of
 from logbook.store.tags import normalize_tag
 from logbook.store.types import format_utc, iso
 
@@ -63,10 +63,8 @@ def search(
     """
     if not query.strip():
         raise UsageError("search needs a query")
-    for kind in kinds or []:
-        if kind not in ENTRY_KINDS:
-            raise UsageError(f"{kind!r} is not a kind; use one of {', '.join(ENTRY_KINDS)}")
-    selected = kinds or list(ENTRY_KINDS)
+    selected = list(dict.fromkeys(one_of(k, ENTRY_KINDS, "a kind") for k in kinds or []))
+    selected = selected or list(ENTRY_KINDS)
     params: dict[str, Any] = {"query": query, "limit": limit}
     if since is not None:
         params["since"] = format_utc(since)
