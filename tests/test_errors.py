@@ -130,3 +130,14 @@ def test_a_config_file_that_is_not_utf8_is_named(cli, tmp_path):
     assert result.stderr.strip() == (
         f"Error: {tmp_path / 'config.yaml'}: not UTF-8 text; save the config as UTF-8"
     )
+
+
+def test_a_broken_config_stops_idea_add_before_anything_is_written(cli, store, tmp_path):
+    (tmp_path / "config.yaml").write_text("site: [\n")
+    result = cli("idea", "add", "Not saved", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {tmp_path / 'config.yaml'}, line 2: expected the node content, but found "
+        "'<stream end>'"
+    ]
+    assert store.ideas.find() == []

@@ -42,15 +42,14 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Add an idea. Example: logbook idea add "Try NTK on CIFAR #kernels" """
+    # Read the config before writing: a broken config must stop the command, not fail it
+    # after the idea is saved.
+    auto_apply = state.config().get("themes.auto_apply")
     created_at = when(date)
     body = read_text(text)
     idea = state.store().ideas.add(body, tags=tag or [], papers=paper or [], created_at=created_at)
     _created(idea, "Added", as_json)
-    _auto_apply()
-
-
-def _auto_apply() -> None:
-    if state.config().get("themes.auto_apply"):
+    if auto_apply:
         from logbook.cli.themes import apply_quietly
 
         apply_quietly()
