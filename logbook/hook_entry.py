@@ -18,7 +18,7 @@ USAGE = "usage: python -m logbook.hook_entry STORE SUBDIR FORMAT [--strict]\n"
 
 def _up_to_date(db: str, subdir: str, fmt: str) -> bool:
     try:
-        from logbook import export_state
+        from logbook.sync import state as export_state
 
         return export_state.up_to_date(Path(db), Path(subdir), fmt)
     except Exception:  # the full run reports what is wrong

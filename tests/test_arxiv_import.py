@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from arxiv_server import ArxivServer, Entry, arxiv_server, closed_port_url, synthetic
 
-from logbook.arxiv_api import fetch_papers
+from logbook.arxiv.api import fetch_papers
 from logbook.arxiv_ids import ArxivId, parse_arxiv_id
 from logbook.errors import ArxivError
-from logbook.paper_import import ids_in_document
+from logbook.arxiv.fetch import ids_in_document
 
 __all__ = ["arxiv_server"]  # the local arXiv fixture, imported for pytest
 
@@ -414,7 +414,7 @@ def test_summary_table_lists_every_outcome(cli, arxiv_server):
 
 def test_importing_the_cli_does_not_import_network_packages():
     code = (
-        "import sys, logbook.cli, logbook.cli.papers, logbook.arxiv_api, logbook.paper_import;"
+        "import sys, logbook.cli, logbook.cli.papers, logbook.arxiv.api, logbook.arxiv.fetch;"
         "bad = [m for m in ('arxiv', 'requests', 'lxml', 'markdown_it', 'rich') if m in sys.modules];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

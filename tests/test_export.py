@@ -18,8 +18,8 @@ from export_data import T0, add_idea, add_paper, full_store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logbook import yamltext
-from logbook.export import export_store
+from logbook.sync import yamltext
+from logbook.sync.export import export_store
 from logbook.store import Store, open_store
 
 
@@ -308,7 +308,7 @@ def test_jekyll_loops_over_the_exported_data(store: Store, tmp_path: Path) -> No
         "{% for idea in site.data.logbook.ideas %}"
         '<li class="idea">{{ idea.title }}</li>\n'
         "{% endfor %}"
-        "<p>{{ site.data.logbook.themes | size }} themes</p>\n"
+        "<p>{{ site.data.logbook.themes.analysis | size }} themes</p>\n"
     )
     export_store(store, site, "jekyll-data")
     built = subprocess.run(

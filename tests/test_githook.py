@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from export_data import add_idea
 
-from logbook import githook
+from logbook.sync import githook
 from logbook.errors import HookError
 from logbook.store import Store
 
@@ -203,7 +203,7 @@ def test_cli_hook_run_exports_and_stages(cli, blog: Path, store: Store) -> None:
 def test_no_change_check_loads_neither_typer_nor_sqlalchemy(store: Store, tmp_path: Path) -> None:
     import sys
 
-    from logbook.export import export_store
+    from logbook.sync.export import export_store
 
     store.ideas.add("An idea")
     export_store(store, tmp_path / "logbook")
@@ -231,9 +231,9 @@ def test_hook_entry_without_arguments_prints_usage(tmp_path: Path) -> None:
 
 
 def test_githook_library_leaves_the_command_line_to_hook_entry() -> None:
-    import logbook.githook
+    import logbook.sync.githook
 
-    source = Path(logbook.githook.__file__).read_text()
+    source = Path(logbook.sync.githook.__file__).read_text()
     assert "logbook.cli" not in source and "stderr.write" not in source
     assert "-m logbook.hook_entry" in source
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from logbook.export import export_store
-from logbook.importer import import_path
+from logbook.sync.export import export_store
+from logbook.sync.folder_import import import_path
 from logbook.store import Store, open_store
 from logbook.store.models import Idea, Paper, Post, Revision
 from logbook.store.tags import tags_of
@@ -335,7 +335,7 @@ def test_merging_edits_made_on_both_machines_keeps_each_text_once(
 def _two_saved_papers(store: Store) -> None:
     from datetime import UTC, datetime
 
-    from logbook.arxiv_api import PaperMeta
+    from logbook.arxiv.api import PaperMeta
 
     store.papers.save(
         [

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from publish_fixtures import add_paper, at, freeze, liquid
 
-from logbook import jekyll
+from logbook.publish import jekyll
 
 pytestmark = [
     pytest.mark.slow,

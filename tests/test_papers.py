@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from logbook.arxiv_api import PaperMeta, is_withdrawn
+from logbook.arxiv.api import PaperMeta, is_withdrawn
 from logbook.cite_keys import base_key
 from logbook.store import Store
 

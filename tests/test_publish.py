@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from publish_fixtures import NOW, WEEK, add_paper, at, build_week_store, freeze, liquid, site
 
-from logbook import jekyll
+from logbook.publish import jekyll
 from logbook.errors import PublishError
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -391,7 +391,7 @@ def test_a_file_already_holding_the_new_post_is_not_taken_for_a_hand_edit(
 def test_placing_and_checks_use_the_store_as_it_is_when_writing(store, cli, tmp_path, monkeypatch):
     # Two drafts made before either is written (as two publishes at once would): the second
     # is placed again inside its write transaction and does not take the first one's file.
-    from logbook import publish
+    from logbook.publish import posts as publish
     from logbook.config import load_config
 
     freeze(monkeypatch, NOW)
@@ -410,7 +410,7 @@ def test_placing_and_checks_use_the_store_as_it_is_when_writing(store, cli, tmp_
 
 
 def test_publish_library_call_drafts_checks_or_writes_by_mode(week_store, tmp_path):
-    from logbook import publish
+    from logbook.publish import posts as publish
     from logbook.config import load_config
     from logbook.errors import UsageError
 
@@ -546,7 +546,7 @@ def test_excerpt_is_one_line_and_bounded():
 
 
 def test_builtin_templates_ship_in_the_package():
-    from logbook.publish import builtin_template
+    from logbook.publish.posts import builtin_template
 
     for name in ("week.md.j2", "paper.md.j2", "idea.md.j2"):
         assert "{#" in builtin_template(name)

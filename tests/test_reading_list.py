@@ -12,7 +12,7 @@ from pybtex.database import parse_string
 from pybtex.richtext import Text
 from test_papers import meta
 
-from logbook.reading_list import authors_line, tex_text
+from logbook.sync.reading_list import authors_line, tex_text
 from logbook.store import Store
 
 TRICKY = [

@@ -16,17 +16,12 @@ from hypothesis import strategies as st
 
 from logbook.errors import LogbookError, StoreError
 from logbook.ids import new_uid
-from logbook.phrases import SKLEARN_STOP_WORDS, count_phrases, phrases, singular, theme_key
+from logbook.themes.phrases import SKLEARN_STOP_WORDS, count_phrases, phrases, singular, theme_key
 from logbook.store import Store
 from logbook.store.models import Idea, Paper
 from logbook.store.tags import link_tags, tags_of
-from logbook.themes import (
-    _count_phrases,
-    _load,
-    apply_themes,
-    find_themes,
-    theme_detail,
-)
+from logbook.themes import ThemeSettings, apply_themes, find_themes, theme_detail
+from logbook.themes.counting import count_texts
 
 START = datetime(2026, 8, 31, 9, 0, tzinfo=UTC)  # a Monday
 WEEKS = 10
@@ -199,10 +194,10 @@ def test_a_phrase_seen_in_one_week_only_is_not_a_theme(corpus: Store) -> None:
 
 
 def test_a_phrase_needs_min_entries(corpus: Store) -> None:
-    loose = {t.name for t in find_themes(corpus, min_entries=3)}
-    strict = {t.name for t in find_themes(corpus, min_entries=30)}
+    loose = {t.name for t in find_themes(corpus, ThemeSettings(min_entries=3))}
+    strict = {t.name for t in find_themes(corpus, ThemeSettings(min_entries=30))}
     assert strict < loose
-    assert all(t.entries >= 30 for t in find_themes(corpus, min_entries=30))
+    assert all(t.entries >= 30 for t in find_themes(corpus, ThemeSettings(min_entries=30)))
 
 
 def test_themes_merge_tags_categories_and_phrases(corpus: Store) -> None:
@@ -239,12 +234,12 @@ def test_theme_facts_and_trend(corpus: Store) -> None:
 def test_since_until_and_kind_narrow_the_entries(corpus: Store) -> None:
     midnight = START.replace(hour=0)
     since, until = midnight + timedelta(weeks=2), midnight + timedelta(weeks=6)
-    window = find_themes(corpus, since=since, until=until)
+    window = find_themes(corpus, ThemeSettings(since=since, until=until))
     assert window
     for theme in window:
         assert all(since <= ref.created_at < until for ref in theme.refs)
         assert len(theme.trend) == 4
-    papers = find_themes(corpus, kinds=["paper"])
+    papers = find_themes(corpus, ThemeSettings.make(kinds=["paper"]))
     assert papers
     for theme in papers:
         assert {ref.kind for ref in theme.refs} == {"paper"}
@@ -310,11 +305,11 @@ def test_apply_redoes_the_analysis_when_the_store_changed_meanwhile(
     corpus: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another process purges a tagged entry between the analysis and the write."""
-    import logbook.themes
+    import logbook.themes.analysis
 
     tagged = next(t for t in find_themes(corpus) if t.name == "scaling-law")
     victim = next(ref for ref in tagged.refs if ref.kind == "idea")
-    real = logbook.themes._analyze
+    real = logbook.themes.analysis.analyze
     calls = []
 
     def analyze_then_purge(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -324,7 +319,7 @@ def test_apply_redoes_the_analysis_when_the_store_changed_meanwhile(
         calls.append(analysis)
         return analysis
 
-    monkeypatch.setattr(logbook.themes, "_analyze", analyze_then_purge)
+    monkeypatch.setattr(logbook.themes.analysis, "analyze", analyze_then_purge)
     result = apply_themes(corpus)
     assert len(calls) == 2  # the first analysis was made before the purge: done again
     assert "scaling-law" in result.names
@@ -336,16 +331,16 @@ def test_apply_redoes_the_analysis_when_the_store_changed_meanwhile(
 def test_apply_gives_up_when_the_store_keeps_changing(
     corpus: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import logbook.themes
+    import logbook.themes.analysis
 
-    real = logbook.themes._analyze
+    real = logbook.themes.analysis.analyze
 
     def analyze_then_write(*args, **kwargs):  # type: ignore[no-untyped-def]
         analysis = real(*args, **kwargs)
         corpus.ideas.add("Another note on scaling laws")
         return analysis
 
-    monkeypatch.setattr(logbook.themes, "_analyze", analyze_then_write)
+    monkeypatch.setattr(logbook.themes.analysis, "analyze", analyze_then_write)
     with pytest.raises(LogbookError, match="the store changed while themes were computed"):
         apply_themes(corpus)
     assert not any(kind == "auto" for tags in _tags(corpus).values() for _, kind in tags)
@@ -456,8 +451,9 @@ def test_stop_words_are_scikit_learns_english_list() -> None:
 def test_phrase_counts_match_scikit_learns_count_vectorizer(corpus: Store) -> None:
     from sklearn.feature_extraction.text import CountVectorizer
 
-    _, texts = _load(corpus, ["idea", "paper", "post"], None, None)
-    terms, matrix, _ = _count_phrases(texts, 3)
+    texts = corpus.corpus(["idea", "paper", "post"], None, None).texts
+    counted = count_texts(texts, 3)
+    terms, matrix = counted.vocabulary, counted.matrix
     reference = CountVectorizer(analyzer=phrases, min_df=3, binary=True)
     expected = reference.fit_transform(texts)
     assert terms.tolist() == reference.get_feature_names_out().tolist()
@@ -526,7 +522,7 @@ def test_a_damaged_or_stale_cache_file_is_counted_again(
 ) -> None:
     import pickle
 
-    from logbook import theme_cache
+    from logbook.themes import cache as theme_cache
 
     first = [t.to_dict() for t in find_themes(corpus)]
     (path,) = cache_dir.glob("themes-*.pickle")

@@ -33,7 +33,7 @@ def export(
     Example: logbook export --out logbook
     """
     from logbook.config import resolve_db_path
-    from logbook.export_state import default_folder, export_when_changed
+    from logbook.sync.state import default_folder, export_when_changed
 
     folder = out_dir if out_dir is not None else default_folder(state.config().get("export.dir"))
     report = export_when_changed(
@@ -60,7 +60,7 @@ def import_(
     as a revision. Malformed files are reported and skipped.
     Example: logbook import logbook/
     """
-    from logbook.importer import import_path
+    from logbook.sync.folder_import import import_path
 
     report = import_path(state.store(), path)
     if as_json:

@@ -12,7 +12,7 @@ from logbook.cli.common import JsonOption
 from logbook.cli.state import state
 
 if TYPE_CHECKING:
-    from logbook.githook import HookStatus
+    from logbook.sync.githook import HookStatus
 
 app = typer.Typer(help="Export the logbook into a blog repo on every commit.", no_args_is_help=True)
 
@@ -66,7 +66,7 @@ def install(
     An existing pre-commit hook is kept and run first. Example: logbook hook install --repo ~/blog
     """
     from logbook.config import resolve_db_path
-    from logbook.githook import install as install_hook
+    from logbook.sync.githook import install as install_hook
 
     status = install_hook(
         repo,
@@ -83,7 +83,7 @@ def install(
 @app.command("uninstall")
 def uninstall(repo: RepoOption = Path("."), as_json: JsonOption = False) -> None:
     """Remove the hook and put back the one it chained. Example: logbook hook uninstall"""
-    from logbook.githook import uninstall as uninstall_hook
+    from logbook.sync.githook import uninstall as uninstall_hook
 
     status = uninstall_hook(repo)
     if as_json:
@@ -96,7 +96,7 @@ def uninstall(repo: RepoOption = Path("."), as_json: JsonOption = False) -> None
 @app.command("status")
 def status(repo: RepoOption = Path("."), as_json: JsonOption = False) -> None:
     """Say what is installed where. Example: logbook hook status --json"""
-    from logbook.githook import status as hook_status
+    from logbook.sync.githook import status as hook_status
 
     _show(hook_status(repo), as_json)
 
@@ -111,7 +111,7 @@ def run(
 ) -> None:
     """What the hook runs: export if the store changed, then git add. Example: logbook hook run"""
     from logbook.config import resolve_db_path
-    from logbook.githook import run as run_hook
+    from logbook.sync.githook import run as run_hook
 
     result = run_hook(
         repo,

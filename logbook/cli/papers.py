@@ -13,7 +13,7 @@ from logbook.cli.common import JsonOption, edit_text, local, read_text, when
 from logbook.cli.state import state
 
 if TYPE_CHECKING:
-    from logbook.paper_import import ImportReport
+    from logbook.arxiv.fetch import ImportReport
     from logbook.store.papers import PaperView
 
 app = typer.Typer(help="Import arXiv papers and keep the reading list.", no_args_is_help=True)
@@ -57,7 +57,7 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import papers from arXiv; known ones cost no request. Example: logbook paper import 1706.03762 arXiv:2103.00001"""
-    from logbook.paper_import import import_papers
+    from logbook.arxiv.fetch import import_papers
 
     refs = list(ids or [])
     if from_file is not None:
@@ -90,8 +90,8 @@ def import_(
 
 
 def _ids_from_file(name: str) -> list[str]:
+    from logbook.arxiv.fetch import ids_in_document, looks_like_markdown
     from logbook.errors import UsageError
-    from logbook.paper_import import ids_in_document, looks_like_markdown
 
     if name == "-":
         content = sys.stdin.read()
@@ -134,7 +134,7 @@ class _ProgressBar:
 
 
 def _report(report: ImportReport, as_json: bool) -> None:
-    from logbook.paper_import import OUTCOME_LABELS
+    from logbook.arxiv.fetch import OUTCOME_LABELS
 
     if as_json:
         out.print_json(report.to_dict())
@@ -314,7 +314,7 @@ def reading_list(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """The reading list as markdown (grouped by tag), BibTeX or JSON. Example: logbook reading-list --status to-read --format bibtex"""
-    from logbook.reading_list import render
+    from logbook.sync.reading_list import render
 
     fmt = "json" if as_json else fmt.strip().lower()
     papers = state.store().papers.reading_list(statuses=status, tags=tag)

@@ -51,7 +51,7 @@ def publish(
 
     Example: logbook publish --week last --site ~/blog
     """
-    from logbook import publish as lib
+    from logbook.publish import posts as lib
 
     if spec is not None or week:
         week_spec: str | None = spec or "this"

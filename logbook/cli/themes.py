@@ -11,7 +11,7 @@ from logbook.cli.common import JsonOption, when
 from logbook.cli.state import state
 
 if TYPE_CHECKING:
-    from logbook.themes import Theme
+    from logbook.themes import Theme, ThemeSettings
 
 app = typer.Typer()  # help: the docstring of the callback below
 
@@ -27,13 +27,20 @@ SPARKS = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 26
 
 
-def _settings() -> dict[str, Any]:
+def _settings(
+    since: str | None = None, until: str | None = None, kind: list[str] | None = None
+) -> ThemeSettings:
+    from logbook.themes import ThemeSettings
+
     config = state.config()
-    return {
-        "min_entries": config.get("themes.min_entries"),
-        "week_start": config.get("week_start"),
-        "tz": config.tz,
-    }
+    return ThemeSettings.make(
+        since=when(since),
+        until=when(until),
+        kinds=kind,
+        min_entries=config.get("themes.min_entries"),
+        week_start=config.get("week_start"),
+        tz=config.tz,
+    )
 
 
 @app.callback(invoke_without_command=True)
@@ -53,9 +60,7 @@ def themes(
         return
     from logbook.themes import find_themes
 
-    found = find_themes(
-        state.store(), since=when(since), until=when(until), kinds=kind, top=top, **_settings()
-    )
+    found = find_themes(state.store(), _settings(since, until, kind), top=top)
     if as_json:
         out.print_json([t.to_dict() for t in found])
         return
@@ -113,9 +118,7 @@ def show(
     """List a theme's entries week by week. Example: logbook themes show "scaling laws" """
     from logbook.themes import theme_detail
 
-    detail = theme_detail(
-        state.store(), theme, since=when(since), until=when(until), kinds=kind, **_settings()
-    )
+    detail = theme_detail(state.store(), theme, _settings(since, until, kind))
     if as_json:
         out.print_json(detail.to_dict())
         return
@@ -142,7 +145,7 @@ def apply(
     """Tag entries with the phrase themes they contain (auto tags). Example: logbook themes apply"""
     from logbook.themes import apply_themes
 
-    result = apply_themes(state.store(), top=top, **_settings())
+    result = apply_themes(state.store(), _settings(), top=top)
     if as_json:
         out.print_json(result.to_dict())
         return
@@ -162,7 +165,7 @@ def apply_quietly() -> None:
     from logbook.themes import apply_themes
 
     try:
-        apply_themes(state.store(), **_settings())
+        apply_themes(state.store(), _settings())
     except Exception as error:  # whatever it is, the command itself succeeded
         reason = (
             str(error) if isinstance(error, LogbookError) else f"{type(error).__name__}: {error}"

@@ -8,8 +8,9 @@ Callers never see SQLite: they call ``store.ideas``, ``store.papers``, ``store.p
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from logbook.store import migrations
 from logbook.store.engine import WRITE_OPTION, busy_timeout, configure_connection, make_engine
 
 if TYPE_CHECKING:
+    from logbook.store.corpus import AutoTagChange, Corpus
     from logbook.store.ideas import Ideas
     from logbook.store.papers import Papers
     from logbook.store.posts import Posts
@@ -60,6 +62,11 @@ class Store:
             session.begin(),
         ):
             yield session
+
+    # The transaction primitives, private to the store package: the rest of logbook asks the
+    # store for named operations, so another backend can stand behind the same interface.
+    _read = read
+    _write = write
 
     @contextmanager
     def _translate(self) -> Iterator[None]:
@@ -107,9 +114,30 @@ class Store:
 
     def changes(self) -> int:
         """A counter that every write to the store increases (for the git hook)."""
-        with self.read() as session:
-            row = session.execute(text("SELECT value FROM meta WHERE key = 'changes'")).one()
-            return int(row[0])
+        with self._read() as session:
+            return self._changes(session)
+
+    @staticmethod
+    def _changes(session: Session) -> int:
+        """The change counter, read inside ``session``'s transaction."""
+        row = session.execute(text("SELECT value FROM meta WHERE key = 'changes'")).one()
+        return int(row[0])
+
+    def corpus(
+        self, kinds: Sequence[str], since: datetime | None, until: datetime | None
+    ) -> Corpus:
+        """The entries themes are judged on (``logbook.store.corpus``)."""
+        from logbook.store.corpus import load_corpus
+
+        return load_corpus(self, kinds, since, until)
+
+    def replace_auto_tags(
+        self, wanted: Mapping[tuple[str, int], Collection[str]], read_at: int
+    ) -> AutoTagChange | None:
+        """Set the auto tags of entries, unless the store changed since ``read_at``."""
+        from logbook.store.corpus import replace_auto_tags
+
+        return replace_auto_tags(self, wanted, read_at)
 
     def close(self) -> None:
         """Release the store's connections."""

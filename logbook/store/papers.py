@@ -27,7 +27,7 @@ from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, link_tags, normalize_tag, tags_of, unlink_tags
 
 if TYPE_CHECKING:
-    from logbook.arxiv_api import PaperMeta
+    from logbook.arxiv.api import PaperMeta
     from logbook.store import Store
 
 # The fields arXiv owns; a refresh may change these and nothing else.

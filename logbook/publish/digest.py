@@ -143,7 +143,7 @@ def week_themes(
             continue  # does not recur
         label = name
         if kinds[name] == "category":
-            from logbook.categories import category_label
+            from logbook.arxiv.categories import category_label
 
             label = category_label(name)
         themes.append(ThemeItem(name, label, len(members), weeks))

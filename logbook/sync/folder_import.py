@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, select, text
 from sqlalchemy import exc as sa_exc
 
-from logbook import yamltext
 from logbook.arxiv_ids import parse_arxiv_id
 from logbook.errors import ExportError
-from logbook.export import BUNDLE_KEY, FOLDERS, KINDS, REVISED_FIELD, TABLES
-from logbook.export_state import STATE_NAME
 from logbook.store.models import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG_KINDS
 from logbook.store.tags import link_tags
 from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc
+from logbook.sync import yamltext
+from logbook.sync.export import BUNDLE_KEY, FOLDERS, KINDS, REVISED_FIELD, TABLES
+from logbook.sync.state import STATE_NAME
 
 if TYPE_CHECKING:
     from sqlmodel import Session

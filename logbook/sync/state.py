@@ -85,12 +85,12 @@ def export_when_changed(
     """Export the store at ``db_path`` into ``out`` unless that export is up to date.
 
     The up-to-date answer comes without loading the store (or SQLAlchemy); only when
-    there is work is ``open_store`` called and ``logbook.export.export_store`` run.
+    there is work is ``open_store`` called and ``logbook.sync.export.export_store`` run.
     """
     check_format(fmt)
     if not force and up_to_date(db_path, out, fmt):
         return ExportReport(fmt, out, skipped=True)
-    from logbook.export import export_store
+    from logbook.sync.export import export_store
 
     return export_store(open_store(), out, fmt, force=True)
 

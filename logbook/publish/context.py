@@ -11,13 +11,13 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from logbook import jekyll
 from logbook.dates import Week
 from logbook.errors import ConfigError
+from logbook.publish import jekyll
 
 if TYPE_CHECKING:
-    from logbook.digest import WeekDigest
-    from logbook.publish import Settings
+    from logbook.publish.digest import WeekDigest
+    from logbook.publish.posts import Settings
     from logbook.store.ideas import IdeaView
     from logbook.store.papers import PaperView
 

@@ -4,7 +4,7 @@ The YAML export holds everything in the store: every column of ideas, papers and
 tags with kinds, idea → paper links (by arXiv id) and revisions. Keys keep a fixed order and no
 export timestamp is written, so exporting twice changes no byte and one edited idea changes
 one file. Files are rewritten only when their bytes change; files of entries gone from the
-store are removed. ``logbook.importer`` reads it back.
+store are removed. ``logbook.sync.folder_import`` reads it back.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, text
 
-from logbook import export_state, yamltext
 from logbook.errors import ExportError
-from logbook.export_state import ExportReport, check_format
 from logbook.fileio import write_atomic
 from logbook.store.models import Idea, Paper, Post
 from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc
+from logbook.sync import state as export_state
+from logbook.sync import yamltext
+from logbook.sync.state import ExportReport, check_format
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -246,7 +247,7 @@ def render(store: Store, fmt: str) -> tuple[Snapshot, dict[str, str]]:
         return snap, files
     if fmt == "json":
         return snap, {"logbook.json": json.dumps(bundle(snap), ensure_ascii=False, indent=2) + "\n"}
-    from logbook import export_formats
+    from logbook.sync import formats as export_formats
 
     return snap, export_formats.render(store, snap, fmt)
 

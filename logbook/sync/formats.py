@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from logbook import yamltext
 from logbook.store.models import title_of
+from logbook.sync import yamltext
 
 if TYPE_CHECKING:
-    from logbook.export import Snapshot
     from logbook.store import Store
     from logbook.store.papers import PaperView
+    from logbook.sync.export import Snapshot
 
 
 def _live(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -39,7 +39,7 @@ def render(store: Store, snap: Snapshot, fmt: str) -> dict[str, str]:
 
 
 def _paper_views(papers: list[dict[str, Any]]) -> list[PaperView]:
-    """Exported paper records as the ``PaperView`` that ``logbook.reading_list`` renders."""
+    """Exported paper records as the ``PaperView`` that ``logbook.sync.reading_list`` renders."""
     from logbook.store.papers import PaperView
     from logbook.store.tags import TagRef
     from logbook.store.types import parse_utc
@@ -67,7 +67,7 @@ def bibtex(snap: Snapshot) -> str:
     Uses the reading list's writer (its TeX escaping) and the stored citation keys, so that
     ``logbook reading-list --format bibtex`` and this export agree.
     """
-    from logbook import reading_list
+    from logbook.sync import reading_list
 
     return reading_list.to_bibtex(_paper_views(_papers_in_order(snap)))
 
@@ -87,7 +87,7 @@ def markdown(snap: Snapshot) -> str:
             lines.append(f"- {day} — {title_of(idea['text'])}" + (f" ({tags})" if tags else ""))
         lines.append("")
     lines += ["## Reading list", ""]
-    from logbook import reading_list
+    from logbook.sync import reading_list
 
     # The reading list's tag headings are one level below "Reading list".
     listing = reading_list.to_markdown(_paper_views(_papers_in_order(snap)))

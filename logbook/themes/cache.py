@@ -18,8 +18,8 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-# Bumped whenever what is cached changes shape (e.g. a field of themes._Corpus).
-VERSION = 4
+# Bumped whenever what is cached changes shape (e.g. a field of counting.PhraseStage).
+VERSION = 5
 
 # What loading a stale or corrupt cache file raises: no file or no access (OSError), a
 # truncated file (EOFError), a class or module that has since moved or gone (AttributeError,

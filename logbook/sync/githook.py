@@ -207,7 +207,7 @@ def install(
     python: str | None = None,
 ) -> HookStatus:
     """Install (or update) logbook's pre-commit hook in the repository holding ``repo``."""
-    from logbook.export_state import LAYOUT
+    from logbook.sync.state import LAYOUT
 
     if fmt not in LAYOUT:
         raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(LAYOUT)}")
@@ -275,7 +275,7 @@ def run(
     Without ``strict`` a logbook problem is returned in ``HookRun.error`` instead of raised,
     so that the commit goes on.
     """
-    from logbook.export_state import export_when_changed
+    from logbook.sync.state import export_when_changed
 
     opened: list[Store] = []
 

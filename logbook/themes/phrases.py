@@ -1,7 +1,7 @@
 """Text → key phrases: the words of a text, lemmatized simply, joined into 1–3 word phrases.
 
 ``phrases`` gives the candidate phrases of one text (the readable rule); ``count_phrases``
-finds the same phrases over a whole corpus at once, with numpy, for ``logbook.themes``.
+finds the same phrases over a whole corpus at once, with numpy, for ``logbook.themes.analysis``.
 It strips code, LaTeX, URLs, numbers and inline ``#tags``; splits phrases at punctuation and
 stop words (sklearn's English list and generic research words); treats hyphens as spaces;
 reduces plurals to the singular, so ``Scaling laws``, ``scaling-law`` and ``scaling law`` are

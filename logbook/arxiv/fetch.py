@@ -15,7 +15,7 @@ from logbook.arxiv_ids import ArxivId, find_arxiv_ids, id_problem, parse_arxiv_i
 from logbook.errors import UsageError
 
 if TYPE_CHECKING:
-    from logbook.arxiv_api import Progress
+    from logbook.arxiv.api import Progress
     from logbook.store import Store
 
 OUTCOMES = ("imported", "updated", "known", "not-found", "invalid")
@@ -131,7 +131,7 @@ def import_papers(
     ]
     saved = []
     if to_fetch:
-        from logbook.arxiv_api import TIMEOUT_SECONDS, fetch_papers
+        from logbook.arxiv.api import TIMEOUT_SECONDS, fetch_papers
 
         fetched = fetch_papers(
             to_fetch,

@@ -19,10 +19,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from logbook import jekyll
 from logbook.dates import now, parse_week
 from logbook.errors import ConfigError, NotFoundError, PublishError, UsageError
-from logbook.post_context import (
+from logbook.publish import jekyll
+from logbook.publish.context import (
     author_text,
     idea_context,
     idea_title,
@@ -304,7 +304,7 @@ def draft_week(
     env: Environment | None = None,
 ) -> Draft:
     """The post for a week: ``this``, ``last``, ``2020-W43`` or a date inside the week."""
-    from logbook.digest import gather_week
+    from logbook.publish.digest import gather_week
 
     moment = now(settings.tz)
     week = parse_week(spec, settings.tz, settings.week_start, reference=moment)
