@@ -12,9 +12,9 @@ import pytest
 from arxiv_server import ArxivServer, Entry, arxiv_server, closed_port_url, synthetic
 
 from logbook.arxiv.api import fetch_papers
+from logbook.arxiv.fetch import ids_in_document
 from logbook.arxiv_ids import ArxivId, parse_arxiv_id
 from logbook.errors import ArxivError
-from logbook.arxiv.fetch import ids_in_document
 
 __all__ = ["arxiv_server"]  # the local arXiv fixture, imported for pytest
 

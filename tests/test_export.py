@@ -18,9 +18,9 @@ from export_data import T0, add_idea, add_paper, full_store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from logbook.store import Store, open_store
 from logbook.sync import yamltext
 from logbook.sync.export import export_store
-from logbook.store import Store, open_store
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from export_data import add_idea
 
-from logbook.sync import githook
 from logbook.errors import HookError
 from logbook.store import Store
+from logbook.sync import githook
 
 pytestmark = pytest.mark.slow  # every commit starts a Python process for the hook
 

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from logbook.sync.export import export_store
-from logbook.sync.folder_import import import_path
 from logbook.store import Store, open_store
 from logbook.store.models import Idea, Paper, Post, Revision
 from logbook.store.tags import tags_of
+from logbook.sync.export import export_store
+from logbook.sync.folder_import import import_path
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -12,8 +12,8 @@ from pybtex.database import parse_string
 from pybtex.richtext import Text
 from test_papers import meta
 
-from logbook.sync.reading_list import authors_line, tex_text
 from logbook.store import Store
+from logbook.sync.reading_list import authors_line, tex_text
 
 TRICKY = [
     meta(),

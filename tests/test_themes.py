@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from logbook.errors import LogbookError, StoreError
 from logbook.ids import new_uid
-from logbook.themes.phrases import SKLEARN_STOP_WORDS, count_phrases, phrases, singular, theme_key
 from logbook.store import Store
 from logbook.store.models import Idea, Paper
 from logbook.store.tags import link_tags, tags_of
 from logbook.themes import ThemeSettings, apply_themes, find_themes, theme_detail
 from logbook.themes.counting import count_texts
+from logbook.themes.phrases import SKLEARN_STOP_WORDS, count_phrases, phrases, singular, theme_key
 
 START = datetime(2026, 8, 31, 9, 0, tzinfo=UTC)  # a Monday
 WEEKS = 10

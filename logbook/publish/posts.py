@@ -614,7 +614,7 @@ def _by_count(counts: Any) -> list[str]:
 
 def _tag_names(names: list[str]) -> list[str]:
     """Front matter tags: normalized like logbook tags, no repeats, at most ``MAX_TAGS``."""
-    from logbook.store.tags import normalize_tag
+    from logbook.tags import normalize_tag
 
     result: list[str] = []
     for name in names:

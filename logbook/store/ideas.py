@@ -14,8 +14,9 @@ from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
 from logbook.store.kinds import IDEA_STATUSES, one_of, title_of
 from logbook.store.revisions import keep_revision, revisions_of
-from logbook.store.tags import TagRef, inline_tags, link_tags, normalize_tag, tags_of, unlink_tags
+from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
 from logbook.store.types import format_utc, iso
+from logbook.tags import inline_tags, normalize_tag
 
 if TYPE_CHECKING:
     from logbook.store import Store

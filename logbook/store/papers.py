@@ -24,7 +24,8 @@ from logbook.ids import new_uid
 from logbook.store.kinds import READING_STATUSES, one_of, title_of
 from logbook.store.models import Idea, IdeaPaper, Paper, PaperTag, Tag
 from logbook.store.revisions import keep_revision, revisions_of
-from logbook.store.tags import TagRef, link_tags, normalize_tag, tags_of, unlink_tags
+from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
+from logbook.tags import normalize_tag
 
 if TYPE_CHECKING:
     from logbook.arxiv.api import PaperMeta

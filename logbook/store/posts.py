@@ -14,7 +14,8 @@ from logbook.ids import new_uid
 from logbook.store.kinds import POST_KINDS, one_of
 from logbook.store.models import Post, Revision
 from logbook.store.revisions import keep_revision
-from logbook.store.tags import TagRef, link_tags, normalize_tag, tags_of, unlink_tags
+from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
+from logbook.tags import normalize_tag
 
 if TYPE_CHECKING:
     from logbook.store import Store

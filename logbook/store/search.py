@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from logbook.errors import UsageError
 from logbook.store.kinds import ENTRY_KINDS, one_of
-from logbook.store.tags import normalize_tag
 from logbook.store.types import format_utc, iso
+from logbook.tags import normalize_tag
 
 if TYPE_CHECKING:
     from logbook.store import Store

@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlmodel import Session
 
-from logbook.errors import UsageError
-
-# "#tag" inline, but not inside a word, a URL fragment ("/#x") or an escaped "\#".
-INLINE_TAG = re.compile(r"(?<![\w&#/\\])#([^\W\d_][\w\-./]*|\d+[^\W\d][\w\-./]*)", re.UNICODE)
-
 # link table and its entry column, per entry kind
 LINKS = {"idea": ("idea_tag", "idea_id"), "paper": ("paper_tag", "paper_id"), "post": ("post_tag", "post_id")}  # fmt: skip
-
-
-def normalize_tag(name: str) -> str:
-    """The stored form of a tag: lower case, NFC, no leading '#', spaces as '-'."""
-    cleaned = unicodedata.normalize("NFC", name).strip().lstrip("#").strip().lower()
-    cleaned = re.sub(r"\s+", "-", cleaned).strip("-./")
-    if not cleaned or not re.fullmatch(r"[\w\-./+]+", cleaned):
-        raise UsageError(f"{name!r} is not a tag: use letters, digits, '-', '_', '.' or '/'")
-    return cleaned
-
-
-def inline_tags(body: str) -> list[str]:
-    """The ``#tags`` written in a text, normalized, in order of first appearance."""
-    seen: dict[str, None] = {}
-    for match in INLINE_TAG.finditer(body):
-        seen[normalize_tag(match.group(1))] = None
-    return list(seen)
 
 
 def tag_ids(session: Session, names: Iterable[str], kind: str = "user") -> list[int]:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from logbook.store.tags import INLINE_TAG
+from logbook.tags import INLINE_TAG
 
 # ---------------------------------------------------------------------------------------------
 # Words
