@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -31,13 +32,61 @@ def test_every_connection_uses_wal_foreign_keys_and_a_busy_timeout(store):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
-def test_the_migrated_schema_matches_the_models(store):
+def _affinity(declared: str) -> str:
+    # SQLite's type affinity rules: what a declared type means for stored values.
+    upper = declared.upper()
+    if "INT" in upper:
+        return "INTEGER"
+    if any(word in upper for word in ("CHAR", "CLOB", "TEXT")):
+        return "TEXT"
+    if any(word in upper for word in ("REAL", "FLOA", "DOUB")):
+        return "REAL"
+    return "BLOB" if not upper else "NUMERIC"
+
+
+def _shape(db: sqlite3.Connection, table: str) -> dict[str, object]:
+    """What a table guarantees: column types, NOT NULL, keys, UNIQUE, CHECK and indexes."""
+    columns = {
+        name: (_affinity(kind), bool(notnull) or bool(pk), pk)
+        for _, name, kind, notnull, _default, pk in db.execute(f"PRAGMA table_info({table})")
+    }
+    unique, indexes = set(), set()
+    for _, name, is_unique, origin, _partial in db.execute(f"PRAGMA index_list({table})"):
+        cols = tuple(row[2] for row in db.execute(f"PRAGMA index_info({name})"))
+        if origin == "pk":
+            continue
+        (unique if is_unique else indexes).add(cols)
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    checks = {
+        re.sub(r"\s+", "", body).replace('"', "'").lower()
+        for body in re.findall(r"CHECK\s*\(([^()]*\([^()]*\)[^()]*)\)", sql, flags=re.I)
+    }
+    foreign = {
+        (row[3], row[2], row[4], row[6])  # column, table, its column, on delete
+        for row in db.execute(f"PRAGMA foreign_key_list({table})")
+    }
+    return {
+        "columns": columns,
+        "unique": unique,
+        "indexes": indexes,
+        "checks": checks,
+        "fk": foreign,
+    }
+
+
+def test_the_migrated_schema_matches_the_models(store, tmp_path):
+    """The models declare what the migrations create: types, NOT NULL, UNIQUE, CHECK, indexes."""
+    import sqlalchemy
+
     import logbook.store.models  # noqa: F401  (registers the tables)
 
-    db = sqlite3.connect(store.path)
+    declared_path = tmp_path / "declared.db"
+    engine = sqlalchemy.create_engine(f"sqlite:///{declared_path}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    migrated, declared = sqlite3.connect(store.path), sqlite3.connect(declared_path)
     for table in SQLModel.metadata.sorted_tables:
-        columns = {row[1] for row in db.execute(f"PRAGMA table_info({table.name})")}
-        assert columns == set(table.columns.keys()), table.name
+        assert _shape(migrated, table.name) == _shape(declared, table.name), table.name
 
 
 def test_a_version_1_store_is_migrated_and_keeps_its_ideas(tmp_path):
@@ -194,3 +243,29 @@ def test_store_folder_that_cannot_be_created_is_one_clear_line(tmp_path, cli):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot create the folder")
     assert Path(blocker).read_text() == "x"
+
+
+def test_migrations_are_applied_by_name_not_by_position(tmp_path, monkeypatch):
+    """A store that missed a migration in the middle still gets it, and only it."""
+    path = tmp_path / "gap.db"
+    everything = list(migrations.MIGRATIONS)
+    monkeypatch.setattr(migrations, "MIGRATIONS", [m for m in everything if m is not everything[2]])
+    open_store(path).close()
+    monkeypatch.setattr(migrations, "MIGRATIONS", everything)
+    db = sqlite3.connect(path, isolation_level=None)
+    assert migrations.migrate(db) == [everything[2].__name__]
+    names = {row[0] for row in db.execute("SELECT name FROM migration")}
+    assert names == {m.__name__ for m in everything}
+    assert migrations.migrate(db) == []
+
+
+def test_a_store_with_a_migration_this_logbook_does_not_know_is_refused(tmp_path):
+    path = tmp_path / "branch.db"
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO migration (name, applied_at) VALUES ('m999_from_the_future', '')")
+    db.execute("PRAGMA user_version = 0")  # the fast path must not hide it
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer logbook"):
+        open_store(path)

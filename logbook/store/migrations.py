@@ -1,8 +1,8 @@
 """The schema's history: numbered migrations, each applied once in its own transaction.
 
-Never edit a migration that has shipped; add the next one. Each is recorded by name in the
-``migration`` table, and ``PRAGMA user_version`` holds how many have run so that opening an
-up-to-date store costs one read.
+Never edit a migration that has shipped; add the next one. Each is applied by name: the
+``migration`` table records the names that ran, and ``PRAGMA user_version`` holds how many
+have run so that opening an up-to-date store costs one read.
 """
 
 from __future__ import annotations
@@ -268,45 +268,69 @@ def _refuse_foreign_database(db: sqlite3.Connection) -> None:
         raise StoreError("this SQLite database is not a logbook store; give another --db")
 
 
+def _applied(db: sqlite3.Connection) -> set[str] | None:
+    """The names recorded in the migration table, or None when there is no such table."""
+    exists = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migration'"
+    ).fetchone()
+    if not exists:
+        return None
+    return {row[0] for row in db.execute("SELECT name FROM migration")}
+
+
+def _newer(current: int) -> StoreError:
+    return StoreError(
+        f"this store was written by a newer logbook (schema {current}, this logbook knows "
+        f"{len(MIGRATIONS)}); upgrade logbook to open it"
+    )
+
+
 def migrate(db: sqlite3.Connection, upto: int | None = None) -> list[str]:
-    """Bring the store up to date (or up to migration number ``upto``); return what ran.
+    """Bring the store up to date (or up to the first ``upto`` migrations); return what ran.
+
+    Migrations are applied by recorded name, as llm does: each one whose name is not in the
+    ``migration`` table runs, in order, so a store never depends on positions (a branch that
+    added its own migration, or one skipped by an old bug, is still brought up to date).
+    ``PRAGMA user_version`` holds how many known migrations have run: the one-read fast path.
 
     ``db`` must be in autocommit mode (``isolation_level = None``): each migration runs in
     its own ``BEGIN IMMEDIATE`` transaction, DDL included, so a failure leaves no half schema
     behind and two processes opening a new store do not both migrate it.
     """
-    target = len(MIGRATIONS) if upto is None else upto
+    wanted = MIGRATIONS if upto is None else MIGRATIONS[:upto]
     current = schema_version(db)
     if current > len(MIGRATIONS):
-        raise StoreError(
-            f"this store was written by a newer logbook (schema {current}, this logbook knows "
-            f"{len(MIGRATIONS)}); upgrade logbook to open it"
-        )
-    applied: list[str] = []
-    while current < target:
+        raise _newer(current)
+    if current >= len(wanted) and upto is None:
+        return []
+    ran: list[str] = []
+    while True:
         db.execute("BEGIN IMMEDIATE")
         try:
-            # Another process may have migrated while we waited for the lock.
-            current = schema_version(db)
-            if current >= target:
-                db.execute("COMMIT")
-                break
-            if current == 0:
+            # Read inside the lock: another process may have migrated while we waited.
+            applied = _applied(db)
+            if applied is None:
                 _refuse_foreign_database(db)
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS migration (name TEXT PRIMARY KEY, applied_at TEXT)"
                 )
-            step = MIGRATIONS[current]
+                applied = set()
+            known = {step.__name__ for step in MIGRATIONS}
+            if applied - known:
+                raise _newer(len(applied))
+            pending = [step for step in wanted if step.__name__ not in applied]
+            if not pending:
+                db.execute("COMMIT")
+                return ran
+            step = pending[0]
             step(db)
             db.execute(
                 "INSERT INTO migration (name, applied_at) VALUES (?, ?)",
                 (step.__name__, format_utc(datetime.now(UTC))),
             )
-            db.execute(f"PRAGMA user_version = {current + 1}")
+            db.execute(f"PRAGMA user_version = {len(applied) + 1}")
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        applied.append(step.__name__)
-        current += 1
-    return applied
+        ran.append(step.__name__)

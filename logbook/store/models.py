@@ -8,7 +8,7 @@ store. Removal is soft: ``archived_at`` hides an entry until it is restored.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from logbook.store.kinds import (  # noqa: F401  (re-exported: models is where people look)
@@ -22,12 +22,19 @@ from logbook.store.kinds import (  # noqa: F401  (re-exported: models is where p
 from logbook.store.types import JSONList, UTCDateTime
 
 
+def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
+    # The same CHECK the migrations create, so the schema test can compare them.
+    return CheckConstraint(f"{column} IN ({', '.join(repr(v) for v in values)})")
+
+
 def _time(nullable: bool = False, index: bool = False) -> Any:
     return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
 
 class Idea(SQLModel, table=True):
     """A thought in markdown; its first line is its title."""
+
+    __table_args__ = (_one_of("status", IDEA_STATUSES),)
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
@@ -45,6 +52,8 @@ class Idea(SQLModel, table=True):
 
 class Paper(SQLModel, table=True):
     """An arXiv paper on the reading list, with the metadata arXiv gave for it."""
+
+    __table_args__ = (_one_of("status", READING_STATUSES),)
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
@@ -77,7 +86,7 @@ class Paper(SQLModel, table=True):
 class Post(SQLModel, table=True):
     """A Jekyll post logbook wrote: for an ISO week, a paper or an idea."""
 
-    __table_args__ = (UniqueConstraint("kind", "source"),)
+    __table_args__ = (UniqueConstraint("kind", "source"), _one_of("kind", POST_KINDS))
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
@@ -97,7 +106,7 @@ class Post(SQLModel, table=True):
 class Tag(SQLModel, table=True):
     """A normalized tag. A user tag and an auto theme of the same name are two rows."""
 
-    __table_args__ = (UniqueConstraint("name", "kind"),)
+    __table_args__ = (UniqueConstraint("name", "kind"), _one_of("kind", TAG_KINDS))
 
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -106,6 +115,7 @@ class Tag(SQLModel, table=True):
 
 class IdeaTag(SQLModel, table=True):
     __tablename__ = "idea_tag"
+    __table_args__ = (Index("ix_idea_tag_tag", "tag_id"),)
 
     idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
     tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
@@ -113,6 +123,7 @@ class IdeaTag(SQLModel, table=True):
 
 class PaperTag(SQLModel, table=True):
     __tablename__ = "paper_tag"
+    __table_args__ = (Index("ix_paper_tag_tag", "tag_id"),)
 
     paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
     tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
@@ -120,6 +131,7 @@ class PaperTag(SQLModel, table=True):
 
 class PostTag(SQLModel, table=True):
     __tablename__ = "post_tag"
+    __table_args__ = (Index("ix_post_tag_tag", "tag_id"),)
 
     post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
     tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
@@ -127,6 +139,7 @@ class PostTag(SQLModel, table=True):
 
 class IdeaPaper(SQLModel, table=True):
     __tablename__ = "idea_paper"
+    __table_args__ = (Index("ix_idea_paper_paper", "paper_id"),)
 
     idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
     paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
