@@ -221,6 +221,8 @@ def test_rm_hides_restore_brings_back_purge_deletes(cli, papers, store):
     assert cli("paper", "show", "1", "--json").json()["archived"] is True
     cli("paper", "restore", "1")
     assert [p["id"] for p in cli("paper", "list", "--json").json()] == [1, 2, 3]
+    again = cli("paper", "restore", "1", ok=False)  # the same rule as ideas and posts
+    assert again.exit_code == 2 and "was not removed" in again.stderr
     cli("paper", "rm", "1", "--purge")
     assert cli("paper", "show", "1", ok=False).exit_code == 1
     with store.read() as session:

@@ -672,3 +672,22 @@ def test_an_idea_post_with_its_own_title_keeps_the_ideas_first_line(cli, tmp_pat
     assert "**Kernel view of attention**" in post
     plain = cli("publish", "--idea", "1", "--stdout").stdout
     assert "**Kernel view of attention**" not in plain
+
+
+def test_post_rm_forgets_the_record_keeps_the_file_and_restore_brings_it_back(
+    cli, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    cli("idea", "add", "A thought worth a post")
+    cli("publish", "--idea", "1", "--site", str(site))
+    post = cli("post", "list", "--json").json()[0]
+    removed = cli("post", "rm", str(post["id"]), "--json").json()
+    assert removed["path"] == post["path"]
+    assert (site / post["path"]).exists()
+    assert cli("post", "list", "--json").json() == []
+    assert cli("post", "restore", str(post["id"])).exit_code == 0
+    assert [p["id"] for p in cli("post", "list", "--json").json()] == [post["id"]]
+    again = cli("post", "restore", str(post["id"]), ok=False)
+    assert again.exit_code == 2
+    assert "was not removed" in again.stderr

@@ -131,3 +131,34 @@ def show(
         ],
         post.body,
     )
+
+
+PostNumber = Annotated[int, typer.Argument(help="The post's number (see 'post list').")]
+
+
+@posts_app.command("rm")
+def rm(
+    number: PostNumber,
+    purge: Annotated[
+        bool, typer.Option("--purge", help="Delete the record for good, with revisions.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Forget a post logbook wrote; the file in _posts/ stays. Example: logbook post rm 3"""
+    post = state.store().posts.remove(number, purge=purge)
+    if as_json:
+        out.print_json(post.to_dict(body=False))
+        return
+    out.info(f"{'Purged' if purge else 'Removed'} post #{post.id}: {post.path} (the file stays)")
+    if not purge:
+        out.info(f"(undo with: logbook post restore {post.id})")
+
+
+@posts_app.command("restore")
+def restore(number: PostNumber, as_json: JsonOption = False) -> None:
+    """Bring back a removed post record. Example: logbook post restore 3"""
+    post = state.store().posts.restore(number)
+    if as_json:
+        out.print_json(post.to_dict(body=False))
+        return
+    out.info(f"Restored post #{post.id}: {post.path}")

@@ -13,6 +13,7 @@ from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
 from logbook.store.kinds import IDEA_STATUSES, one_of, title_of
+from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
 from logbook.store.types import format_utc, iso
@@ -295,25 +296,14 @@ class Ideas:
         with self.store.write() as session:
             idea = _load(session, number)
             view = self._view(session, idea)
-            if purge:
-                session.execute(
-                    text("DELETE FROM revision WHERE entry_uid = :uid"), {"uid": idea.uid}
-                )
-                session.delete(idea)
-            elif idea.archived_at is None:
-                idea.archived_at = now(UTC)
-                session.add(idea)
+            remove_entry(session, idea, purge=purge)
             return view
 
     def restore(self, number: int) -> IdeaView:
         """Bring back an archived idea."""
         with self.store.write() as session:
             idea = _load(session, number)
-            if idea.archived_at is None:
-                raise UsageError(f"idea #{number} was not removed; nothing to restore")
-            idea.archived_at = None
-            session.add(idea)
-            session.flush()
+            restore_entry(session, idea, f"idea #{number}")
             return self._view(session, idea)
 
     def _view(self, session: Session, idea: Idea) -> IdeaView:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -23,6 +23,7 @@ from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
 from logbook.store.kinds import READING_STATUSES, one_of, title_of
 from logbook.store.models import Idea, IdeaPaper, Paper, PaperTag, Tag
+from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
 from logbook.tags import normalize_tag
@@ -380,23 +381,14 @@ class Papers:
         with self.store.write() as session:
             paper = _load(session, ref)
             view = self._views(session, [paper])[0]
-            if purge:
-                session.execute(
-                    text("DELETE FROM revision WHERE entry_uid = :uid"), {"uid": paper.uid}
-                )
-                session.delete(paper)
-            elif paper.archived_at is None:
-                paper.archived_at = now(UTC)
-                session.add(paper)
+            remove_entry(session, paper, purge=purge)
             return view
 
     def restore(self, ref: str | int) -> PaperView:
         """Bring back an archived paper."""
         with self.store.write() as session:
             paper = _load(session, ref)
-            paper.archived_at = None
-            session.add(paper)
-            session.flush()
+            restore_entry(session, paper, f"paper {paper.arxiv_id}")
             return self._views(session, [paper])[0]
 
     # -- views ------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from logbook.dates import now
 from logbook.errors import NotFoundError
 from logbook.ids import new_uid
 from logbook.store.kinds import POST_KINDS, one_of
-from logbook.store.models import Post, Revision
+from logbook.store.models import Post
+from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision
 from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
 from logbook.tags import normalize_tag
@@ -133,24 +134,14 @@ class Posts:
         with self.store.write() as session:
             post = _load(session, number)
             view = _view(session, post)
-            if purge:
-                for revision in session.exec(
-                    select(Revision).where(Revision.entry_uid == post.uid)
-                ):
-                    session.delete(revision)
-                session.delete(post)
-            elif post.archived_at is None:
-                post.archived_at = now(UTC)
-                session.add(post)
+            remove_entry(session, post, purge=purge)
             return view
 
     def restore(self, number: int) -> PostView:
         """Bring back a removed post record."""
         with self.store.write() as session:
             post = _load(session, number)
-            post.archived_at = None
-            session.add(post)
-            session.flush()
+            restore_entry(session, post, f"post #{number}")
             return _view(session, post)
 
 
