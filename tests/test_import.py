@@ -411,3 +411,19 @@ def test_a_store_conflict_is_skipped_in_words_not_sql(store: Store, tmp_path: Pa
     message = report.problems[0].message
     assert "constraint" not in message and "UNIQUE" not in message and "post." not in message
     assert "another post" in message
+
+
+def test_an_imported_tag_is_normalized_so_list_by_tag_finds_it(
+    cli, store: Store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    store.ideas.add("Kernel regimes of wide nets")
+    export_store(store, tmp_path / "out")
+    (file,) = (tmp_path / "out" / "ideas").glob("*.yaml")
+    text = file.read_text()
+    file.write_text(text.replace("tags: {}", "tags:\n  user:\n  - Deep Learning"))
+    assert "Deep Learning" in file.read_text()
+    fresh = tmp_path / "fresh.db"
+    cli("--db", str(fresh), "import", str(tmp_path / "out"))
+    found = cli("--db", str(fresh), "idea", "list", "--tag", "deep learning", "--json").json()
+    assert [i["title"] for i in found] == ["Kernel regimes of wide nets"]
+    assert found[0]["tags"] == ["deep-learning"]

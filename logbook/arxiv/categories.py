@@ -182,11 +182,6 @@ def canonical_code(code: str) -> str:
     return _BY_LOWER.get(code.strip().lower(), code.strip())
 
 
-def category_name(code: str) -> str | None:
-    """The name of an arXiv category (``cs.LG`` → ``Machine Learning``), any case, or None."""
-    return NAMES.get(canonical_code(code))
-
-
 def category_label(code: str) -> str:
     """How a category is shown: ``Machine Learning (cs.LG)``, or the code when unknown."""
     canonical = canonical_code(code)

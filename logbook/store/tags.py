@@ -1,4 +1,4 @@
-"""Tag names: how they are written inline, normalized, and linked to entries."""
+"""Tags linked to entries: created on first use, normalized on the way in, read back by kind."""
 
 from __future__ import annotations
 
@@ -8,14 +8,21 @@ from typing import NamedTuple
 from sqlalchemy import text
 from sqlmodel import Session
 
+from logbook.tags import normalize_tag
+
 # link table and its entry column, per entry kind
 LINKS = {"idea": ("idea_tag", "idea_id"), "paper": ("paper_tag", "paper_id"), "post": ("post_tag", "post_id")}  # fmt: skip
 
 
 def tag_ids(session: Session, names: Iterable[str], kind: str = "user") -> list[int]:
-    """The ids of tags ``names`` of ``kind``, creating the missing ones."""
+    """The ids of tags ``names`` of ``kind``, creating the missing ones.
+
+    Names are normalized here, whoever calls (a command, an import, arXiv's categories), so
+    ``Deep Learning`` from an imported file is the tag ``deep-learning`` that
+    ``--tag "deep learning"`` finds.
+    """
     ids = []
-    for name in names:
+    for name in map(normalize_tag, names):
         session.execute(
             text("INSERT INTO tag (name, kind) VALUES (:name, :kind) ON CONFLICT DO NOTHING"),
             {"name": name, "kind": kind},
@@ -48,7 +55,7 @@ def unlink_tags(
 ) -> None:
     """Detach tags of ``kind`` from an entry; tags it does not have are ignored."""
     table, column = LINKS[entry_kind]
-    for name in names:
+    for name in map(normalize_tag, names):
         session.execute(
             text(
                 f"DELETE FROM {table} WHERE {column} = :entry AND tag_id IN "
