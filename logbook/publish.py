@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from logbook import jekyll
 from logbook.dates import now, parse_week
 from logbook.errors import ConfigError, NotFoundError, PublishError, UsageError
+from logbook.html_safety import front_matter_value
 from logbook.post_context import (
     author_text,
     idea_context,
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 
 CATEGORIES = {"week": ["research-log"], "paper": ["papers"], "idea": ["ideas"]}
 MAX_TAGS = 10
+# Front matter that Jekyll reads and no theme prints as text (a layout name, the date).
+_NOT_PRINTED = {"layout", "date"}
 
 
 @dataclass(frozen=True)
@@ -456,6 +459,11 @@ def _place(
         fields["author"] = settings.author
     categories = CATEGORIES[kind]
     fields.update({"tags": request.tags, "categories": categories, "excerpt": request.excerpt})
+    # Themes print these values outside the markdown, some as they are: none may be markup.
+    fields = {
+        key: value if key in _NOT_PRINTED else front_matter_value(value, is_html=key == "excerpt")
+        for key, value in fields.items()
+    }
     body = request.body.strip("\n") + "\n"
     text = jekyll.front_matter(fields) + "\n" + body
     return Draft(
