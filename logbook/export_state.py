@@ -119,9 +119,7 @@ def read_store(db_path: Path) -> tuple[str, int] | None:
     except sqlite3.Error:
         return None
     try:
-        rows = dict(
-            db.execute("SELECT key, value FROM meta WHERE key IN ('changes', 'store_id')")
-        )
+        rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('changes', 'store_id')"))
     except sqlite3.Error:
         return None
     finally:
