@@ -35,7 +35,9 @@ def check_export_folder(top: Path, subdir: str, fmt: str) -> Path:
     root = root_of(out, fmt)
     foreign = foreign_files(root)
     if foreign:
-        shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+        shown = ", ".join(f"{subdir.rstrip('/')}/{name}" for name in foreign[:3]) + (
+            ", …" if len(foreign) > 3 else ""
+        )
         raise HookError(
             f"{subdir} holds files logbook did not write ({shown}); "
             "give the export a folder of its own (e.g. --dir _logbook)"
