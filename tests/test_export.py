@@ -335,4 +335,4 @@ def test_cli_export_defaults_to_the_project_folder(cli, tmp_path: Path, monkeypa
     cli("idea", "add", "Project idea")
     monkeypatch.chdir(blog / "drafts")
     cli("export")
-    assert len(list((blog / "logbook/ideas").glob("*.yaml"))) == 1
+    assert len(list((blog / "_logbook/ideas").glob("*.yaml"))) == 1

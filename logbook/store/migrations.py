@@ -7,6 +7,7 @@ up-to-date store costs one read.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -245,11 +246,21 @@ def m004_change_counter(db: sqlite3.Connection) -> None:
             )
 
 
+def m005_store_id(db: sqlite3.Connection) -> None:
+    # A random identity per store file: the export's up-to-date check keys on it, so a store
+    # replaced by another one (recreated, restored) whose change counter happens to match is
+    # still seen as a different store. A copy of the file keeps it, which is right: same data.
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('store_id', ?)", (secrets.randbits(62) | 1 << 62,)
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
     m003_search_index,
     m004_change_counter,
+    m005_store_id,
 ]
 
 
