@@ -66,6 +66,6 @@ def local(moment: datetime | None, *, seconds: bool = False) -> str:
         return ""
     from logbook.cli.state import state
 
-    return moment.astimezone(state.config().tz).strftime(
-        "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
-    )
+    shown = moment.astimezone(state.config().tz)
+    # %Y does not pad years before 1000 (a store from before dates were bounded may hold one)
+    return f"{shown.year:04d}" + shown.strftime("-%m-%d %H:%M:%S" if seconds else "-%m-%d %H:%M")
