@@ -143,8 +143,8 @@ def to_meta(entry: Any) -> PaperMeta | None:
 def date_problem(meta: PaperMeta) -> str | None:
     """Why the dates arXiv gave a paper cannot be stored, or ``None`` when they can."""
     for name, moment in (("published", meta.published), ("updated", meta.updated)):
-        problem = moment and range_problem(moment)
-        if problem:
+        problem = range_problem(moment) if moment else None
+        if moment and problem:
             return f"arXiv gives it the {name} date {moment.date().isoformat()}, which {problem}"
     return None
 

@@ -94,17 +94,24 @@ def range_problem(moment: datetime, *, reference: datetime | None = None) -> str
     return None
 
 
-def parse_when(text: str, tz: tzinfo, *, reference: datetime | None = None) -> datetime:
+def parse_when(
+    text: str, tz: tzinfo, *, reference: datetime | None = None, clamp_future: bool = False
+) -> datetime:
     """A moment from what a user types.
 
     Accepts ``now``, ``today``, ``yesterday``, ``N days ago``, ``last monday`` (the most
     recent Monday before today), ``this friday``, an ISO date (midnight) or an ISO datetime
     (local time unless it has an offset), between 1900-01-01 and tomorrow (see
     ``range_problem``). Raises ``UsageError`` otherwise.
+
+    Filters pass ``clamp_future``: a later moment is read as the end of tomorrow, which
+    selects the same entries (none is dated later) and keeps ``--until 9999-12-31`` working.
     """
     current = reference or now(tz)
     moment = _read_when(text, tz, current)
     problem = range_problem(moment, reference=current)
+    if problem and clamp_future and moment > current:
+        return datetime.combine(current.date() + timedelta(days=2), time(), tzinfo=tz)
     if problem:
         raise UsageError(f"the date {text.strip()!r} {problem}")
     return moment
@@ -185,24 +192,30 @@ def parse_week(
         return week_of(current, tz, week_start)
     if word == "last":
         return week_of(current - timedelta(days=7), tz, week_start)
-    if match := _ISO_WEEK.match(word):
+    try:
+        week = _named_week(spec, tz, week_start, current)
+    except OverflowError:  # a week at the edge of the calendar, e.g. 9999-W52
+        raise UsageError(f"the week {spec.strip()!r} is out of range ({RANGE})") from None
+    # A week that has not begun is the caller's to refuse; what may be stored of a week is
+    # its start, so only that is held to the range.
+    problem = range_problem(min(week.start, current), reference=current)
+    if problem:
+        raise UsageError(f"the week {spec.strip()!r} {problem}")
+    return week
+
+
+def _named_week(spec: str, tz: tzinfo, week_start: str, current: datetime) -> Week:
+    if match := _ISO_WEEK.match(spec.strip()):
         year, number = int(match.group(1)), int(match.group(2))
         try:
             thursday = date.fromisocalendar(year, number, 4)
         except ValueError:
             raise UsageError(f"{spec!r} is not a week of {year}") from None
-        middle = datetime.combine(thursday, time(12), tzinfo=tz)
-        problem = range_problem(middle, reference=current)
-        if problem:
-            raise UsageError(f"the week {spec.strip()!r} {problem}")
-        return week_of(middle, tz, week_start)
+        return week_of(datetime.combine(thursday, time(12), tzinfo=tz), tz, week_start)
     try:
         moment = _read_when(spec, tz, current)
     except UsageError:
         raise UsageError(
             f"cannot read the week {spec!r}: use this, last, YYYY-Www or a date in the week"
         ) from None
-    problem = range_problem(moment, reference=current)
-    if problem:
-        raise UsageError(f"the week {spec.strip()!r} {problem}")
     return week_of(moment, tz, week_start)

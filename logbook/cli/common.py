@@ -50,14 +50,17 @@ def edit_text(initial: str, *, what: str = "idea") -> str:
     return text
 
 
-def when(value: str | None) -> datetime | None:
-    """A date option read in the configured time zone."""
+def when(value: str | None, *, stored: bool = False) -> datetime | None:
+    """A date option read in the configured time zone.
+
+    A filter (``stored=False``) may name a moment after tomorrow; a date to store may not.
+    """
     if value is None:
         return None
     from logbook.cli.state import state
     from logbook.dates import parse_when
 
-    return parse_when(value, state.config().tz)
+    return parse_when(value, state.config().tz, clamp_future=not stored)
 
 
 def local(moment: datetime | None, *, seconds: bool = False) -> str:
