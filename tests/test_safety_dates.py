@@ -208,3 +208,18 @@ def test_a_malformed_arxiv_date_is_reported_and_the_rest_of_the_batch_imported(
     assert sorted(report["known"]) == ["1706.03762", "1801.00862", "2103.00001"]
     [item] = [i for i in report["items"] if i["outcome"] == "invalid"]
     assert "arXiv sent a date it cannot read" in item["message"]
+
+
+def test_the_year_migration_covers_every_timestamp_column():
+    from sqlmodel import SQLModel
+
+    import logbook.store.models  # noqa: F401  (registers the tables)
+    from logbook.store.types import UTCDateTime
+
+    timestamps = {
+        (table.name, column.name)
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, UTCDateTime)
+    }
+    assert timestamps <= set(migrations._TIMESTAMP_COLUMNS)
