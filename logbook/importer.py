@@ -23,12 +23,13 @@ from sqlalchemy import exc as sa_exc
 
 from logbook import yamltext
 from logbook.arxiv_ids import parse_arxiv_id
+from logbook.dates import range_problem
 from logbook.errors import ExportError
 from logbook.export import BUNDLE_KEY, FOLDERS, KINDS, REVISED_FIELD, TABLES
 from logbook.export_state import STATE_NAME
 from logbook.store.models import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG_KINDS
 from logbook.store.tags import link_tags
-from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc
+from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc, read_iso
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -168,15 +169,22 @@ def _time(value: Any, name: str) -> datetime:
     if isinstance(value, datetime):  # an unquoted timestamp typed by hand
         if value.tzinfo is None:
             raise Malformed(f"{name} has no time zone")
-        return value
+        return _in_range(value, name, value.isoformat())
     if not isinstance(value, str):
         raise Malformed(f"{name} must be a date and time, not {value!r}")
     try:
-        moment = parse_utc(value)
+        moment = read_iso(value)
     except ValueError:
         raise Malformed(f"{name} is not an ISO date and time: {value!r}") from None
-    if datetime.fromisoformat(value).tzinfo is None:
+    if moment.tzinfo is None:
         raise Malformed(f"{name} has no time zone: {value!r}")
+    return _in_range(moment, name, value)
+
+
+def _in_range(moment: datetime, name: str, value: Any) -> datetime:
+    problem = range_problem(moment)
+    if problem:
+        raise Malformed(f"{name} {value!s} {problem}")
     return moment
 
 

@@ -223,7 +223,8 @@ ENTRY = st.fixed_dictionaries(
         "revisions": st.lists(TEXT, max_size=3),
         "status": st.sampled_from(["open", "exploring", "done", "dropped"]),
         "archived": st.booleans(),
-        "minutes": st.integers(0, 10**6),
+        # into the past: import refuses dates after tomorrow (issue 9, finding 1)
+        "minutes": st.integers(-(10**6), 0),
     }
 )
 

@@ -50,14 +50,17 @@ def edit_text(initial: str, *, what: str = "idea") -> str:
     return text
 
 
-def when(value: str | None) -> datetime | None:
-    """A date option read in the configured time zone."""
+def when(value: str | None, *, stored: bool = False) -> datetime | None:
+    """A date option read in the configured time zone.
+
+    A filter (``stored=False``) may name a moment after tomorrow; a date to store may not.
+    """
     if value is None:
         return None
     from logbook.cli.state import state
     from logbook.dates import parse_when
 
-    return parse_when(value, state.config().tz)
+    return parse_when(value, state.config().tz, clamp_future=not stored)
 
 
 def local(moment: datetime | None, *, seconds: bool = False) -> str:
@@ -66,6 +69,6 @@ def local(moment: datetime | None, *, seconds: bool = False) -> str:
         return ""
     from logbook.cli.state import state
 
-    return moment.astimezone(state.config().tz).strftime(
-        "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
-    )
+    shown = moment.astimezone(state.config().tz)
+    # %Y does not pad years before 1000 (a store from before dates were bounded may hold one)
+    return f"{shown.year:04d}" + shown.strftime("-%m-%d %H:%M:%S" if seconds else "-%m-%d %H:%M")

@@ -45,7 +45,7 @@ def add(
     # Read the config before writing: a broken config must stop the command, not fail it
     # after the idea is saved.
     auto_apply = state.config().get("themes.auto_apply")
-    created_at = when(date)
+    created_at = when(date, stored=True)
     body = read_text(text)
     idea = state.store().ideas.add(body, tags=tag or [], papers=paper or [], created_at=created_at)
     _created(idea, "Added", as_json)

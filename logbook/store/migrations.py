@@ -255,12 +255,38 @@ def m005_store_id(db: sqlite3.Connection) -> None:
     )
 
 
+# Every timestamp column up to m004, as (table, column).
+_TIMESTAMP_COLUMNS = (
+    ("idea", "created_at"), ("idea", "updated_at"), ("idea", "archived_at"),
+    ("revision", "written_at"), ("revision", "replaced_at"),
+    ("paper", "published"), ("paper", "updated"), ("paper", "read_at"),
+    ("paper", "created_at"), ("paper", "updated_at"), ("paper", "archived_at"),
+    ("post", "published_at"), ("post", "created_at"), ("post", "updated_at"),
+    ("post", "archived_at"), ("migration", "applied_at"),
+)  # fmt: skip
+
+
+def m006_four_digit_years(db: sqlite3.Connection) -> None:
+    # Before the fix, strftime wrote year 999 as "999-01-01T…", which fromisoformat refuses
+    # and which sorts after every real date. Pad such years to four digits, in SQL so that
+    # this migration does not depend on how later code formats timestamps.
+    for table, column in _TIMESTAMP_COLUMNS:
+        for digits in (1, 2, 3):
+            pattern = "[0-9]" * digits + "-*"
+            db.execute(
+                f"UPDATE {table} SET {column} = substr('000', 1, {4 - digits}) || {column} "
+                f"WHERE {column} GLOB ?",
+                (pattern,),
+            )
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
     m003_search_index,
     m004_change_counter,
     m005_store_id,
+    m006_four_digit_years,
 ]
 
 
