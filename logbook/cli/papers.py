@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from logbook.cli import output as out
-from logbook.cli.common import JsonOption, edit_text, local, read_text, when
+from logbook.cli.common import JsonOption, LimitOption, edit_text, local, read_text, when
 from logbook.cli.state import state
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ def list_(
         list[str] | None, typer.Option("--category", "-c", help="Only in this arXiv category.")
     ] = None,
     since: Annotated[str | None, typer.Option(help="Added on or after this date.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Only the newest N.")] = None,
+    limit: LimitOption = None,
     archived: Annotated[bool, typer.Option(help="List removed papers instead.")] = False,
     as_json: JsonOption = False,
 ) -> None:

@@ -98,7 +98,7 @@ class Store:
         kinds: list[str] | None = None,
         tags: list[str] | None = None,
         since: object = None,
-        limit: int = 20,
+        limit: int | None = 20,
     ) -> list[Hit]:
         """Full-text search over ideas, papers and posts, best match first."""
         from logbook.store.search import search

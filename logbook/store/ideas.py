@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
+from logbook.numbers import MAX_NUMBER, is_number, number_in_range
 from logbook.store.kinds import IDEA_STATUSES, one_of, title_of
 from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, inline_tags, link_tags, normalize_tag, tags_of, unlink_tags
@@ -368,7 +369,8 @@ def _within(column: Any, since: datetime | None, until: datetime | None) -> Any:
 def _load(session: Session, number: int, *, archived: bool = True) -> Idea:
     from logbook.store.models import Idea
 
-    idea = session.get(Idea, number)
+    # A number SQLite cannot hold names no idea; asking SQLite would overflow.
+    idea = session.get(Idea, number) if 0 < number <= MAX_NUMBER else None
     if idea is None or (not archived and idea.archived_at is not None):
         raise NotFoundError(f"no idea #{number}")
     return idea
@@ -380,8 +382,10 @@ def _paper_ref(session: Session, ref: str) -> dict[str, Any]:
     # A removed paper is not offered for new links; restore it first.
     query = "SELECT id, arxiv_id, title FROM paper WHERE archived_at IS NULL AND "
     row = None
-    if ref.isdigit():
-        row = session.execute(text(query + "id = :id"), {"id": int(ref)}).first()
+    if is_number(ref):
+        number = number_in_range(ref)
+        if number is not None:
+            row = session.execute(text(query + "id = :id"), {"id": number}).first()
     else:
         from logbook.arxiv_ids import parse_arxiv_id
 

@@ -55,17 +55,21 @@ def search(
     kinds: list[str] | None = None,
     tags: list[str] | None = None,
     since: datetime | None = None,
-    limit: int = 20,
+    limit: int | None = 20,
 ) -> list[Hit]:
     """Entries matching the FTS5 ``query``, best first; archived entries are left out.
 
-    Titles weigh more than bodies. ``since`` keeps entries created at or after it.
+    Titles weigh more than bodies. ``since`` keeps entries created at or after it;
+    ``limit=None`` gives every match.
     """
     if not query.strip():
         raise UsageError("search needs a query")
     selected = list(dict.fromkeys(one_of(k, ENTRY_KINDS, "a kind") for k in kinds or []))
     selected = selected or list(ENTRY_KINDS)
-    params: dict[str, Any] = {"query": query, "limit": limit}
+    if limit is not None and limit < 1:
+        raise UsageError("a search limit is a positive number (or None for every match)")
+    # LIMIT -1 is SQLite's "no limit".
+    params: dict[str, Any] = {"query": query, "limit": -1 if limit is None else limit}
     if since is not None:
         params["since"] = format_utc(since)
     for n, name in enumerate(tags or []):
