@@ -144,6 +144,7 @@ def open_store(path: Path, *, create: bool = True, upto: int | None = None) -> S
     except sqlite3.Error as error:
         raise store_error(path, error) from error
     try:
+        migrations.refuse_foreign_file(db)
         configure_connection(db)
         migrations.migrate(db, upto)
     except sqlite3.Error as error:
