@@ -13,7 +13,7 @@ from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
 from logbook.numbers import MAX_NUMBER, is_number, number_in_range
-from logbook.store.kinds import IDEA_STATUSES, one_of, title_of
+from logbook.store.kinds import IDEA_STATUSES, check_size, one_of, title_of
 from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, inline_tags, link_tags, normalize_tag, tags_of, unlink_tags
 from logbook.store.types import format_utc, iso
@@ -106,6 +106,7 @@ class Ideas:
         body = body.strip("\n")
         if not body.strip():
             raise UsageError("an idea needs some text")
+        check_size(body, "the idea")
         names = list(dict.fromkeys([*inline_tags(body), *(normalize_tag(t) for t in tags or [])]))
         moment = now(UTC)
         created = created_at or moment
@@ -231,6 +232,7 @@ class Ideas:
         body = body.strip("\n")
         if not body.strip():
             raise UsageError("an idea needs some text; use 'idea rm' to remove it")
+        check_size(body, "the idea")
         with self.store.write() as session:
             idea = _load(session, number)
             if idea.text != body:

@@ -22,7 +22,7 @@ from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
 from logbook.numbers import is_number, number_in_range
-from logbook.store.kinds import READING_STATUSES, one_of, title_of
+from logbook.store.kinds import READING_STATUSES, check_size, one_of, title_of
 from logbook.store.models import Idea, IdeaPaper, Paper, PaperTag, Tag
 from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, link_tags, normalize_tag, tags_of, unlink_tags
@@ -350,6 +350,7 @@ class Papers:
         with self.store.write() as session:
             paper = _load(session, ref)
             new = body if replace or not paper.notes.strip() else f"{paper.notes}\n\n{body}"
+            check_size(new, "the notes")
             if new != paper.notes:
                 moment = keep_revision(
                     session, "paper", paper.uid, "notes", paper.notes, paper.updated_at
