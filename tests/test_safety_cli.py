@@ -126,6 +126,8 @@ def test_an_argument_that_is_not_utf8_is_one_usage_line(tmp_path):
         ("idea", "list", "--limit", "-5"),
         ("search", "x", "--limit", "-1"),
         ("paper", "list", "--limit", "-1"),
+        ("themes", "--top", "-1"),
+        ("themes", "apply", "--top", "99999999999999999999"),
     ],
 )
 def test_numbers_out_of_range_are_one_usage_line(cli, store, args):
