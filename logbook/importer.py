@@ -24,9 +24,10 @@ from sqlalchemy import exc as sa_exc
 from logbook import yamltext
 from logbook.arxiv_ids import parse_arxiv_id
 from logbook.dates import range_problem
-from logbook.errors import ExportError
+from logbook.errors import ExportError, UsageError
 from logbook.export import BUNDLE_KEY, FOLDERS, KINDS, REVISED_FIELD, TABLES
 from logbook.export_state import STATE_NAME
+from logbook.store.kinds import check_size
 from logbook.store.models import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG_KINDS
 from logbook.store.tags import link_tags
 from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc, read_iso
@@ -238,6 +239,12 @@ def check_entry(kind: str, where: str, record: Any) -> Entry:
             columns[name] = []
         else:
             raise Malformed(f"{name} is missing")
+    for name in ("text", "notes", "body"):
+        if isinstance(columns.get(name), str):
+            try:
+                check_size(columns[name], name)
+            except UsageError as error:
+                raise Malformed(str(error)) from None
     statuses = _STATUSES[kind]
     if statuses and columns["status"] not in statuses:
         raise Malformed(f"status {columns['status']!r} is not one of {', '.join(statuses)}")

@@ -412,3 +412,20 @@ def test_a_store_conflict_is_skipped_in_words_not_sql(store: Store, tmp_path: Pa
     message = report.problems[0].message
     assert "constraint" not in message and "UNIQUE" not in message and "post." not in message
     assert "another post" in message
+
+
+def test_an_entry_over_the_size_limit_is_a_reported_problem(store: Store, tmp_path: Path) -> None:
+    from logbook.store.kinds import MAX_TEXT_BYTES
+
+    (tmp_path / "out/ideas").mkdir(parents=True)
+    (tmp_path / "out/ideas/huge.yaml").write_text(
+        "uid: 0190a1b2-0000-7000-8000-000000000001\n"
+        f"text: {'x' * (MAX_TEXT_BYTES + 1)}\n"
+        "created_at: '2026-01-01T00:00:00+00:00'\nupdated_at: '2026-01-01T00:00:00+00:00'\n"
+    )
+    report = import_path(store, tmp_path / "out")
+    assert [(Path(p.path).name, p.message) for p in report.problems] == [
+        ("huge.yaml", "text is 1.0 MB; an entry holds at most 1 MB of text "
+                      "(keep large material in a file and link to it)")
+    ]  # fmt: skip
+    assert store.ideas.find() == []

@@ -98,7 +98,7 @@ class Store:
         kinds: list[str] | None = None,
         tags: list[str] | None = None,
         since: object = None,
-        limit: int = 20,
+        limit: int | None = 20,
     ) -> list[Hit]:
         """Full-text search over ideas, papers and posts, best match first."""
         from logbook.store.search import search
@@ -144,6 +144,7 @@ def open_store(path: Path, *, create: bool = True, upto: int | None = None) -> S
     except sqlite3.Error as error:
         raise store_error(path, error) from error
     try:
+        migrations.refuse_foreign_file(db)
         configure_connection(db)
         migrations.migrate(db, upto)
     except sqlite3.Error as error:

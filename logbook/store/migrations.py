@@ -305,6 +305,17 @@ def _refuse_foreign_database(db: sqlite3.Connection) -> None:
         raise StoreError("this SQLite database is not a logbook store; give another --db")
 
 
+def refuse_foreign_file(db: sqlite3.Connection) -> None:
+    """Refuse an SQLite file that logbook did not make, reading only.
+
+    This runs before any pragma that writes (WAL above all), so a file given by mistake is
+    left exactly as it was. A logbook store is empty (new) or has the ``migration`` table.
+    """
+    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if (names - {"migration"} or schema_version(db)) and "migration" not in names:
+        raise StoreError("this SQLite database is not a logbook store; give another --db")
+
+
 def migrate(db: sqlite3.Connection, upto: int | None = None) -> list[str]:
     """Bring the store up to date (or up to migration number ``upto``); return what ran.
 
