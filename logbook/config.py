@@ -109,7 +109,9 @@ KEYS: dict[str, Key] = {
         Key("arxiv.delay_seconds", _as_float, 3.0, "seconds between two arXiv requests"),
         Key("themes.min_entries", _as_int, 3, "entries a phrase needs to be a theme"),
         Key("themes.auto_apply", _as_bool, False, "tag entries with themes after add/import"),
-        Key("export.dir", _as_str, "logbook", "folder of the text export inside the blog repo"),
+        # "_logbook": Jekyll does not publish a folder whose name starts with "_" (unless it is
+        # a collection or listed in include:), so the whole logbook is not put on the website.
+        Key("export.dir", _as_str, "_logbook", "folder of the text export inside the blog repo"),
     )
 }
 

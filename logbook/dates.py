@@ -18,6 +18,9 @@ DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sun
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 _LAST_DAY = re.compile(r"^(last|this)\s+(" + "|".join(DAYS) + r")$", re.IGNORECASE)
 _DAYS_AGO = re.compile(r"^(\d+)\s+days?\s+ago$", re.IGNORECASE)
+# Older dates are typos (0202 for 2020) or junk; a research logbook has nothing before 1900.
+EARLIEST = date(1900, 1, 1)
+RANGE = "dates run from 1900-01-01 to tomorrow"
 
 
 def zone(name: str | None) -> tzinfo:
@@ -70,14 +73,51 @@ def now(tz: tzinfo) -> datetime:
     return datetime.now(tz)
 
 
-def parse_when(text: str, tz: tzinfo, *, reference: datetime | None = None) -> datetime:
+def range_problem(moment: datetime, *, reference: datetime | None = None) -> str | None:
+    """Why ``moment`` is not a date logbook keeps, or ``None`` when it is one.
+
+    Every date that enters the store (typed, imported, from arXiv) must fall between
+    ``EARLIEST`` and tomorrow, both read in the moment's own time zone: the answer is a
+    phrase to follow the value, e.g. ``"is before 1900-01-01 (dates run from …)"``.
+    """
+    day = moment.date()
+    if day < EARLIEST:
+        return f"is before {EARLIEST.isoformat()} ({RANGE})"
+    current = reference or now(UTC)
+    try:
+        today = current.astimezone(moment.tzinfo).date() if moment.tzinfo else current.date()
+        tomorrow = today + timedelta(days=1)
+    except OverflowError:  # a clock frozen at the end of time: nothing is later
+        return None
+    if day > tomorrow:
+        return f"is after tomorrow, {tomorrow.isoformat()} ({RANGE})"
+    return None
+
+
+def parse_when(
+    text: str, tz: tzinfo, *, reference: datetime | None = None, clamp_future: bool = False
+) -> datetime:
     """A moment from what a user types.
 
     Accepts ``now``, ``today``, ``yesterday``, ``N days ago``, ``last monday`` (the most
     recent Monday before today), ``this friday``, an ISO date (midnight) or an ISO datetime
-    (local time unless it has an offset). Raises ``UsageError`` otherwise.
+    (local time unless it has an offset), between 1900-01-01 and tomorrow (see
+    ``range_problem``). Raises ``UsageError`` otherwise.
+
+    Filters pass ``clamp_future``: a later moment is read as the end of tomorrow, which
+    selects the same entries (none is dated later) and keeps ``--until 9999-12-31`` working.
     """
     current = reference or now(tz)
+    moment = _read_when(text, tz, current)
+    problem = range_problem(moment, reference=current)
+    if problem and clamp_future and moment > current:
+        return datetime.combine(current.date() + timedelta(days=2), time(), tzinfo=tz)
+    if problem:
+        raise UsageError(f"the date {text.strip()!r} {problem}")
+    return moment
+
+
+def _read_when(text: str, tz: tzinfo, current: datetime) -> datetime:
     word = text.strip().lower()
     midnight = datetime.combine(current.date(), time(), tzinfo=tz)
     if word == "now":
@@ -87,7 +127,10 @@ def parse_when(text: str, tz: tzinfo, *, reference: datetime | None = None) -> d
     if word == "yesterday":
         return midnight - timedelta(days=1)
     if match := _DAYS_AGO.match(word):
-        return midnight - timedelta(days=int(match.group(1)))
+        try:
+            return midnight - timedelta(days=int(match.group(1)))
+        except (OverflowError, ValueError):  # before year 1, or too many digits for int()
+            raise UsageError(f"the date {text.strip()!r} is before 1900-01-01 ({RANGE})") from None
     if match := _LAST_DAY.match(word):
         target = DAYS.index(match.group(2).lower())
         back = (current.weekday() - target) % 7
@@ -149,7 +192,20 @@ def parse_week(
         return week_of(current, tz, week_start)
     if word == "last":
         return week_of(current - timedelta(days=7), tz, week_start)
-    if match := _ISO_WEEK.match(word):
+    try:
+        week = _named_week(spec, tz, week_start, current)
+    except OverflowError:  # a week at the edge of the calendar, e.g. 9999-W52
+        raise UsageError(f"the week {spec.strip()!r} is out of range ({RANGE})") from None
+    # A week that has not begun is the caller's to refuse; what may be stored of a week is
+    # its start, so only that is held to the range.
+    problem = range_problem(min(week.start, current), reference=current)
+    if problem:
+        raise UsageError(f"the week {spec.strip()!r} {problem}")
+    return week
+
+
+def _named_week(spec: str, tz: tzinfo, week_start: str, current: datetime) -> Week:
+    if match := _ISO_WEEK.match(spec.strip()):
         year, number = int(match.group(1)), int(match.group(2))
         try:
             thursday = date.fromisocalendar(year, number, 4)
@@ -157,8 +213,9 @@ def parse_week(
             raise UsageError(f"{spec!r} is not a week of {year}") from None
         return week_of(datetime.combine(thursday, time(12), tzinfo=tz), tz, week_start)
     try:
-        return week_of(parse_when(spec, tz, reference=current), tz, week_start)
+        moment = _read_when(spec, tz, current)
     except UsageError:
         raise UsageError(
             f"cannot read the week {spec!r}: use this, last, YYYY-Www or a date in the week"
         ) from None
+    return week_of(moment, tz, week_start)

@@ -43,3 +43,20 @@ def _mode_for(path: Path) -> int:
         _umask = os.umask(0o022)  # reading the umask means setting it; put it back at once
         os.umask(_umask)
     return 0o666 & ~_umask
+
+
+class OutsideRootError(ValueError):
+    """A path that would land outside the folder it belongs in."""
+
+
+def inside(root: Path, relative: str) -> Path:
+    """``root / relative``, checked to resolve (symlinks followed) inside ``root``.
+
+    Every file an export writes or removes goes through here: a name made from stored data
+    (``../x``) or a symlink planted in the folder must not send a write elsewhere.
+    """
+    base = root.resolve()
+    target = (base / relative).resolve()
+    if relative.startswith("/") or not target.is_relative_to(base) or target == base:
+        raise OutsideRootError(f"{relative!r} is not inside {root}")
+    return base / relative

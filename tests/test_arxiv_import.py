@@ -447,3 +447,20 @@ def test_import_applies_themes_when_auto_apply_is_on(cli, arxiv_server, monkeypa
     cli("paper", "import", "2401.00002", "2401.00003")
     papers = cli("paper", "list", "--json").json()
     assert all("scaling-law" in p["auto_tags"] for p in papers), papers[0]["auto_tags"]
+
+
+def test_from_file_imports_every_id_form_and_reports_skipped_lines(
+    cli, arxiv_server, tmp_path: Path
+):
+    arxiv_server.add(Entry(**{**vars(synthetic(1)), "arxiv_id": "hep-th/9711200"}))
+    arxiv_server.add(Entry(**{**vars(synthetic(2)), "arxiv_id": "math/0309136"}))
+    listing = tmp_path / "list.txt"
+    listing.write_text(
+        "hep-th/9711200\n- math.GT/0309136, on knots\n\nMaldacena, see above\n1706.03762\n",
+        encoding="utf-8",
+    )
+    run = cli("paper", "import", "--from-file", str(listing), "--json")
+    assert run.json()["imported"] == ["hep-th/9711200", "math/0309136", "1706.03762"]
+    assert run.stderr.strip().splitlines() == [
+        f"Skipped line 4 of {listing} (no arXiv id in it): 'Maldacena, see above'"
+    ]

@@ -78,7 +78,10 @@ def test_unexpected_errors_say_it_is_probably_a_bug(cli, monkeypatch):
             "Error: give --week or --since/--until, not both",
         ),
         (("idea", "list", "--limit", "-3"), "Error: Invalid value for '--limit'"),
-        (("idea", "add", "x", "--date", "2999-01-01"), "Error: 2999-01-01 is in the future"),
+        (
+            ("idea", "add", "x", "--date", "2999-01-01"),
+            "Error: the date '2999-01-01' is after tomorrow",
+        ),
     ],
 )
 def test_contradictory_or_impossible_options_are_usage_errors(cli, args, message):

@@ -51,13 +51,13 @@ def test_commit_carries_the_changed_export_file(blog: Path, store: Store) -> Non
     idea = store.ideas.add("First idea #hooks")
     githook.install(blog, db=store.path)
     commit(blog, "post1.md")
-    assert f"logbook/ideas/{idea.uid}.yaml" in files_in_last_commit(blog)
-    assert "logbook/.gitignore" in files_in_last_commit(blog)
+    assert f"_logbook/ideas/{idea.uid}.yaml" in files_in_last_commit(blog)
+    assert "_logbook/.gitignore" in files_in_last_commit(blog)
 
     store.ideas.edit(idea.id, "First idea, edited")
     commit(blog, "post2.md")
-    assert files_in_last_commit(blog) == [f"logbook/ideas/{idea.uid}.yaml", "post2.md"]
-    assert "edited" in git(blog, "show", f"HEAD:logbook/ideas/{idea.uid}.yaml").stdout
+    assert files_in_last_commit(blog) == [f"_logbook/ideas/{idea.uid}.yaml", "post2.md"]
+    assert "edited" in git(blog, "show", f"HEAD:_logbook/ideas/{idea.uid}.yaml").stdout
     assert git(blog, "status", "--porcelain").stdout == ""  # the state file is ignored
 
 
@@ -93,7 +93,7 @@ def test_an_existing_hook_still_runs_and_uninstall_restores_it(
     assert status.installed and status.chained is not None
     commit(blog, "one.md")
     assert log.read_text() == "existing hook ran\n"
-    assert any(f.startswith("logbook/ideas/") for f in files_in_last_commit(blog))
+    assert any(f.startswith("_logbook/ideas/") for f in files_in_last_commit(blog))
 
     githook.uninstall(blog)
     assert hook.read_text() == existing
@@ -117,7 +117,7 @@ def test_core_hooks_path_is_honoured(blog: Path, store: Store) -> None:
     assert status.hook == blog / ".githooks/pre-commit"
     assert not (blog / ".git/hooks/pre-commit").exists()
     commit(blog, "one.md")
-    assert any(f.startswith("logbook/ideas/") for f in files_in_last_commit(blog))
+    assert any(f.startswith("_logbook/ideas/") for f in files_in_last_commit(blog))
 
 
 def test_a_broken_store_does_not_block_the_commit(blog: Path, store: Store) -> None:

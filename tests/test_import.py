@@ -223,7 +223,8 @@ ENTRY = st.fixed_dictionaries(
         "revisions": st.lists(TEXT, max_size=3),
         "status": st.sampled_from(["open", "exploring", "done", "dropped"]),
         "archived": st.booleans(),
-        "minutes": st.integers(0, 10**6),
+        # into the past: import refuses dates after tomorrow (issue 9, finding 1)
+        "minutes": st.integers(-(10**6), 0),
     }
 )
 
@@ -401,9 +402,9 @@ def test_a_cite_key_taken_in_the_store_gives_the_incoming_paper_a_fresh_one(
 
 
 def test_a_store_conflict_is_skipped_in_words_not_sql(store: Store, tmp_path: Path) -> None:
-    add_post(store, uid="local-post")
+    add_post(store)
     other = open_store(tmp_path / "other.db")
-    add_post(other, uid="other-post")  # same kind and source, another uid
+    add_post(other)  # same kind and source, another uid
     export_store(other, tmp_path / "other")
     other.close()
     report = import_path(store, tmp_path / "other")
@@ -427,3 +428,20 @@ def test_an_imported_tag_is_normalized_so_list_by_tag_finds_it(
     found = cli("--db", str(fresh), "idea", "list", "--tag", "deep learning", "--json").json()
     assert [i["title"] for i in found] == ["Kernel regimes of wide nets"]
     assert found[0]["tags"] == ["deep-learning"]
+
+
+def test_an_entry_over_the_size_limit_is_a_reported_problem(store: Store, tmp_path: Path) -> None:
+    from logbook.store.kinds import MAX_TEXT_BYTES
+
+    (tmp_path / "out/ideas").mkdir(parents=True)
+    (tmp_path / "out/ideas/huge.yaml").write_text(
+        "uid: 0190a1b2-0000-7000-8000-000000000001\n"
+        f"text: {'x' * (MAX_TEXT_BYTES + 1)}\n"
+        "created_at: '2026-01-01T00:00:00+00:00'\nupdated_at: '2026-01-01T00:00:00+00:00'\n"
+    )
+    report = import_path(store, tmp_path / "out")
+    assert [(Path(p.path).name, p.message) for p in report.problems] == [
+        ("huge.yaml", "text is 1.0 MB; an entry holds at most 1 MB of text "
+                      "(keep large material in a file and link to it)")
+    ]  # fmt: skip
+    assert store.ideas.find() == []

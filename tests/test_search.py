@@ -79,3 +79,52 @@ def test_no_match_says_so_on_stderr(cli):
     result = cli("search", "zebra")
     assert result.stdout == ""
     assert result.stderr.strip() == "no matches"
+
+
+def test_snippet_work_is_bounded_however_many_matches_an_entry_holds():
+    from logbook.store.snippets import (
+        MARK_START,
+        SCAN_CHARS,
+        WINDOW_CHARS,
+        SnippetWork,
+        make_snippet,
+        query_terms,
+    )
+
+    huge = "intro words first\n" + "alpha beta " * 1_000_000  # 11 MB, a million matches
+    work = SnippetWork()
+    snippet = make_snippet(huge, query_terms("alpha"), work=work)
+    assert snippet.count(MARK_START) >= 4
+    assert work.scanned <= SCAN_CHARS
+    assert work.words <= WINDOW_CHARS  # words looked at: from the window only
+
+
+def test_snippet_finds_a_match_far_into_an_entry():
+    from logbook.store.snippets import make_snippet, query_terms
+
+    text = "filler " * 100_000 + "the rare Résumé word"
+    snippet = make_snippet(text, query_terms('"resume"'))
+    assert snippet.startswith("…filler") and snippet.endswith("the rare \x02Résumé\x03 word")
+
+
+def test_an_entry_of_the_largest_size_is_searched_with_a_snippet(cli):
+    from logbook.store.kinds import MAX_TEXT_BYTES
+
+    body = "Big notes\n" + "kernel trick " * ((MAX_TEXT_BYTES - 20) // 13)
+    cli("idea", "add", "-", input=body)
+    hit = cli("search", "kernel", "--json").json()[0]
+    assert hit["snippet"].startswith("Big notes\n[kernel] trick [kernel]")
+
+
+def test_text_over_the_size_limit_is_one_clear_line(cli):
+    from logbook.store.kinds import MAX_TEXT_BYTES
+
+    too_big = "x" * (MAX_TEXT_BYTES + 1)
+    cli("idea", "add", "small")
+    for args in (("idea", "add", "-"), ("idea", "edit", "1", "--text", "-")):
+        result = cli(*args, input=too_big, ok=False)
+        assert result.exit_code == 2
+        lines = result.stderr.strip().splitlines()
+        assert lines == ["Error: the idea is 1.0 MB; an entry holds at most 1 MB of text "
+                         "(keep large material in a file and link to it)"]  # fmt: skip
+    assert [i["text"] for i in cli("idea", "list", "--json").json()] == ["small"]

@@ -269,3 +269,22 @@ def test_a_store_with_a_migration_this_logbook_does_not_know_is_refused(tmp_path
     db.close()
     with pytest.raises(StoreError, match="newer logbook"):
         open_store(path)
+
+
+@pytest.mark.parametrize("schema", ["CREATE TABLE t (x)", "PRAGMA user_version = 3"])
+def test_a_foreign_sqlite_file_is_refused_before_anything_changes(cli, tmp_path, schema):
+    other = tmp_path / "other.db"
+    db = sqlite3.connect(other)
+    db.execute(schema)
+    db.execute("CREATE TABLE IF NOT EXISTS kept (x)")
+    db.execute("INSERT INTO kept VALUES (1)")
+    db.commit()
+    db.close()
+    before = other.read_bytes()
+    result = cli("--db", str(other), "idea", "list", ok=False)
+    assert result.exit_code == 1
+    assert "not a logbook store" in result.stderr
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("other")) == ["other.db"]
+    db = sqlite3.connect(other)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"

@@ -11,7 +11,9 @@ and both are imported only when a fetch starts. What the export API does, and wh
   split a batch that got a 400 to find the id arXiv refused;
 * the client's ``requests`` session is ours, so every request has a timeout (the package
   sends none) and we can read the body of an error answer;
-* an id that does not exist comes back as an empty 200: "not found".
+* an id that does not exist comes back as an empty 200: "not found";
+* a date the package cannot read fails its whole page, so such a batch is split like a 400
+  until the entry is found; that paper, and one dated outside logbook's range, is rejected.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from logbook.arxiv_ids import ArxivId, parse_arxiv_id
+from logbook.dates import range_problem
 from logbook.errors import ArxivError
 
 BATCH_SIZE = 100
@@ -137,6 +140,19 @@ def to_meta(entry: Any) -> PaperMeta | None:
     )
 
 
+def date_problem(meta: PaperMeta) -> str | None:
+    """Why the dates arXiv gave a paper cannot be stored, or ``None`` when they can."""
+    for name, moment in (("published", meta.published), ("updated", meta.updated)):
+        problem = range_problem(moment) if moment else None
+        if moment and problem:
+            return f"arXiv gives it the {name} date {moment.date().isoformat()}, which {problem}"
+    return None
+
+
+class _BadDate(Exception):
+    """The package could not read a date in arXiv's answer (it fails the whole page)."""
+
+
 class _BadRequest(Exception):
     """arXiv answered 400; ``culprit`` is the id its error entry names, if any."""
 
@@ -194,6 +210,14 @@ class _Fetcher:
         """Fetch one batch, splitting it when arXiv refuses it with a 400."""
         try:
             entries = self._request([str(i) for i in batch])
+        except _BadDate as bad:
+            if len(batch) == 1:
+                self.result.rejected[str(batch[0])] = f"arXiv sent a date it cannot read ({bad})"
+            else:
+                middle = len(batch) // 2
+                self.fetch(batch[:middle])
+                self.fetch(batch[middle:])
+            return
         except _BadRequest as bad:
             culprit = next(
                 (i for i in batch if bad.culprit and bad.culprit in (str(i), i.id)), None
@@ -213,9 +237,18 @@ class _Fetcher:
         wanted = {i.id: i for i in batch}
         for entry in entries:
             meta = to_meta(entry)
-            if meta is not None and meta.arxiv_id in wanted:
+            if meta is None or meta.arxiv_id not in wanted:
+                continue
+            problem = date_problem(meta)
+            if problem:
+                self.result.rejected[str(wanted[meta.arxiv_id])] = problem
+            else:
                 self.result.papers[meta.arxiv_id] = meta
-        self.result.not_found.extend(str(i) for i in batch if i.id not in self.result.papers)
+        self.result.not_found.extend(
+            str(i)
+            for i in batch
+            if i.id not in self.result.papers and str(i) not in self.result.rejected
+        )
 
     def _request(self, id_list: list[str]) -> list[Any]:
         import arxiv
@@ -239,6 +272,10 @@ class _Fetcher:
                 reason = f"HTTP {error.status}"
             except arxiv.UnexpectedEmptyPageError:
                 reason = "an empty page"
+            except (ValueError, OverflowError) as error:
+                # Raised by the package's feed parser (datetime.fromisoformat on a
+                # <published> or <updated>): retrying would read the same text again.
+                raise _BadDate(str(error)) from None
             except requests.exceptions.Timeout:
                 reason = f"no answer within {self.timeout:g} s"
             except requests.exceptions.ConnectionError as error:

@@ -7,11 +7,18 @@ write everything in one transaction, so a failed fetch leaves the store as it wa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from logbook.arxiv_ids import ArxivId, find_arxiv_ids, id_problem, parse_arxiv_id
+from logbook.arxiv_ids import (
+    FIND_IN_TEXT,
+    ArxivId,
+    find_arxiv_ids,
+    id_problem,
+    parse_arxiv_id,
+)
 from logbook.errors import UsageError
 
 if TYPE_CHECKING:
@@ -175,14 +182,55 @@ def _versionless(requested: str) -> str:
     return parsed.id if parsed else requested
 
 
-def ids_in_document(content: str, *, markdown: bool) -> list[str]:
+@dataclass
+class FoundIds:
+    """The arXiv ids in a file, and the lines of a plain-text file that held none."""
+
+    ids: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line number, line)
+
+
+# A word that may be an id in any form parse_arxiv_id reads (an old-style hep-th/9711200
+# too, which the running-text pattern leaves out), with its list bullet or punctuation.
+_WORD = re.compile(r"[^\s,;]+")
+_EDGES = ".,;:!?\"'*_`"
+
+
+def _ids_in_line(line: str) -> list[str]:
+    found = [(m.start(), m.group(0)) for m in FIND_IN_TEXT.finditer(line)]
+    for word in _WORD.finditer(line):
+        candidate = word.group(0).strip(_EDGES)
+        if candidate and parse_arxiv_id(candidate) is not None:
+            found.append((word.start(), candidate))
+    return [ref for _start, ref in sorted(found)]
+
+
+def _unique(found: list[str]) -> list[str]:
+    unique: dict[str, str] = {}
+    for ref in found:
+        parsed = parse_arxiv_id(ref)
+        unique.setdefault(parsed.id if parsed else ref, ref)
+    return list(unique.values())
+
+
+def find_ids(content: str, *, markdown: bool) -> FoundIds:
     """The arXiv ids and links in a file, in order, without repeats.
 
     Markdown is walked with markdown-it-py: link targets (inline, reference-style and
-    autolinks) and ids written in the text; code is skipped. Plain text is searched as is.
+    autolinks) and ids written in the text; code is skipped. Plain text is read line by
+    line: a line that is an id in any form counts, and a non-blank line with no id is
+    listed in ``skipped`` so that the caller can say so.
     """
     if not markdown:
-        return list(dict.fromkeys(find_arxiv_ids(content)))
+        result = FoundIds()
+        for number, line in enumerate(content.splitlines(), 1):
+            in_line = _ids_in_line(line)
+            if in_line:
+                result.ids.extend(in_line)
+            elif line.strip():
+                result.skipped.append((number, line.strip()))
+        result.ids = _unique(result.ids)
+        return result
     from markdown_it import MarkdownIt
 
     found: list[str] = []
@@ -195,14 +243,15 @@ def ids_in_document(content: str, *, markdown: bool) -> list[str]:
                 else:
                     found.extend(find_arxiv_ids(href))
             elif child.type == "text":
-                found.extend(find_arxiv_ids(child.content))
+                found.extend(_ids_in_line(child.content))
         if token.type == "html_block":
             found.extend(find_arxiv_ids(token.content))
-    unique: dict[str, str] = {}
-    for ref in found:
-        parsed = parse_arxiv_id(ref)
-        unique.setdefault(parsed.id if parsed else ref, ref)
-    return list(unique.values())
+    return FoundIds(_unique(found))
+
+
+def ids_in_document(content: str, *, markdown: bool) -> list[str]:
+    """The arXiv ids and links in a file, in order, without repeats (see ``find_ids``)."""
+    return find_ids(content, markdown=markdown).ids
 
 
 def looks_like_markdown(name: str, content: str) -> bool:

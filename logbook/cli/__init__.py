@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import io
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from logbook import __version__
+from logbook.cli.common import decode_arg
 from logbook.cli.state import state
 from logbook.errors import LogbookError
 
@@ -35,6 +39,18 @@ class LogbookGroup(TyperGroup):
     else; ``--debug`` shows the traceback.
     """
 
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; a reader that went away leaves as ``_ReaderGone``.
+
+        Typer's own handler would turn EPIPE into exit 1 before ``main`` below sees it.
+        """
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.errno == errno.EPIPE:
+                raise _ReaderGone() from error
+            raise
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
@@ -45,57 +61,118 @@ class LogbookGroup(TyperGroup):
     ) -> Any:
         click = _click_module()
 
+        _guard_stdio()
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv
+        message: str | None = None
+        state.kept_text = None
         try:
+            for n, arg in enumerate(argv, 1):
+                decode_arg(arg, f"argument {n} of the command line")
             code = super().main(argv, prog_name or "logbook", complete_var, False, **extra)
+            # Flush here, not at exit, so that a reader that went away is seen below.
+            sys.stdout.flush()
+        except _ReaderGone:
+            # The reader went away (`logbook idea list | head -1`): that is how a pipe
+            # ends, not a failure, as for `git log | head`.
+            _silence_stdout()
+            code = 0
         except click.exceptions.NoArgsIsHelpError as error:
             sys.stdout.write((error.ctx.get_help() if error.ctx else "") + "\n")
             code = 0 if not argv else 2
         except click.exceptions.UsageError as error:
             hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
-            sys.stderr.write(f"Error: {error.format_message()}{hint}\n")
-            code = 2
+            message, code = f"Error: {error.format_message()}{hint}", 2
         except click.exceptions.ClickException as error:
-            sys.stderr.write(f"Error: {error.format_message()}\n")
-            code = error.exit_code
+            message, code = f"Error: {error.format_message()}", error.exit_code
         except typer.Abort:
-            sys.stderr.write("Aborted.\n")
-            code = 1
+            message, code = "Aborted.", 1
         except LogbookError as error:
             if debug:
                 raise
-            sys.stderr.write(f"Error: {error}\n")
-            code = error.exit_code
+            message, code = f"Error: {error}", error.exit_code
         except KeyboardInterrupt:
-            sys.stderr.write("Interrupted.\n")
-            code = 130
-        except BrokenPipeError:
-            code = 1
+            message, code = "Interrupted.", 130
         except OSError as error:
-            # The file system said no (permissions, a folder where a file should be, a
-            # missing program): the user can act on that, it is not a bug.
-            if debug:
+            if error.errno == errno.EPIPE:  # the final flush found the reader gone
+                _silence_stdout()
+                code = 0
+            elif debug:
                 raise
-            # os.replace names the temp file first and the target second: show the target.
-            path = error.filename2 or error.filename
-            where = f": {path}" if path else ""
-            sys.stderr.write(f"Error: {error.strerror or error}{where}\n")
-            code = 1
+            else:
+                # The file system said no (permissions, a folder where a file should be, a
+                # missing program): the user can act on that, it is not a bug.
+                # os.replace names the temp file first and the target second: show the target.
+                path = error.filename2 or error.filename
+                where = f": {path}" if path else ""
+                message, code = f"Error: {error.strerror or error}{where}", 1
         except Exception as error:
             if debug:
                 raise
-            sys.stderr.write(
-                f"Error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} "
-                "(this is probably a bug in logbook; run with --debug to see where)\n"
+            first = str(error).splitlines()[0] if str(error) else ""
+            message = (
+                f"Error: {type(error).__name__}: {first} "
+                "(this is probably a bug in logbook; run with --debug to see where)"
             )
             code = 1
         finally:
             if state._store is not None:
                 state._store.close()
+        kept, state.kept_text = state.kept_text, None
+        if kept is not None and not code:
+            kept.unlink(missing_ok=True)
+        elif kept is not None:
+            note = f"your text is kept in {kept}"
+            message = f"{message} ({note})" if message else f"({note})"
+        if message is not None:
+            sys.stderr.write(message + "\n")
         if standalone_mode:
             sys.exit(code or 0)
         return code
+
+
+class _ReaderGone(Exception):
+    """The program reading logbook's output closed the pipe."""
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stands in for stdout when the shell closed it (``logbook idea list >&-``)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "cannot write the output: stdout is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _guard_stdio() -> None:
+    # A closed fd 0-2 would be handed to the next file logbook opens, and an editor or git
+    # started later would write into it: hold those numbers with /dev/null instead.
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+        if name == "stdout":
+            sys.stdout = _ClosedStdout()
+        elif name == "stderr":
+            sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout once more at exit; with the reader gone that would print
+    # "Exception ignored … BrokenPipeError". Point fd 1 at /dev/null first.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (tests capture stdout): nothing will flush it at exit
 
 
 def _new_app() -> typer.Typer:
@@ -236,8 +313,6 @@ def __getattr__(name: str) -> typer.Typer:
 
 def main() -> None:
     """Entry point of the ``logbook`` console script."""
-    import os
-
     if "_LOGBOOK_COMPLETE" in os.environ:
         build_app()()  # completion needs every command
     else:

@@ -29,7 +29,8 @@ def export(
 ) -> None:
     """Export the store as plain text, one YAML file per entry by default.
 
-    Only files whose bytes change are rewritten; files of removed entries are deleted.
+    Only files whose bytes change are rewritten; the files this store wrote for entries it
+    no longer has are deleted, and no other file.
     Example: logbook export --out logbook
     """
     from logbook.config import resolve_db_path
@@ -41,7 +42,12 @@ def export(
     )
     if as_json:
         out.print_json(report.to_dict())
-    elif report.skipped:
+        return
+    for warning in report.warnings:
+        out.info(f"Warning: {warning}")
+    if report.not_in_store:
+        out.info(out.not_in_store_line(report.not_in_store, folder))
+    if report.skipped:
         out.info(f"{folder} is up to date (the store did not change since the last export)")
     else:
         out.info(

@@ -113,16 +113,22 @@ def run(
     from logbook.config import resolve_db_path
     from logbook.sync.githook import run as run_hook
 
+    folder = subdir or state.config().get("export.dir")
     result = run_hook(
         repo,
         db=resolve_db_path(state.db_flag),
-        subdir=subdir or state.config().get("export.dir"),
+        subdir=folder,
         fmt=fmt,
         strict=strict,
     )
     if as_json:
         out.print_json(result.to_dict())
-    elif result.error:
+        return
+    for warning in result.warnings:
+        out.info(f"logbook: warning: {warning}")
+    if result.not_in_store:
+        out.info("logbook: " + out.not_in_store_line(result.not_in_store, Path(folder)))
+    if result.error:
         out.info(f"logbook: no export ({result.error}); the commit goes on")
     elif not result.skipped:
         out.info(

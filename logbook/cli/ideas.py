@@ -8,13 +8,26 @@ from typing import Annotated
 import typer
 
 from logbook.cli import output as out
-from logbook.cli.common import JsonOption, edit_text, local, read_text, when
+from logbook.cli.common import (
+    JsonOption,
+    LimitOption,
+    edit_text,
+    local,
+    number_parser,
+    read_text,
+    when,
+)
 from logbook.cli.state import state
 from logbook.errors import UsageError
 
 app = typer.Typer(help="Log ideas and follow them over time.", no_args_is_help=True)
 
-NumberArg = Annotated[int, typer.Argument(help="The idea's number (see 'idea list').")]
+NumberArg = Annotated[
+    int,
+    typer.Argument(
+        parser=number_parser("the idea number"), help="The idea's number (see 'idea list')."
+    ),
+]
 
 
 def _created(idea: object, verb: str, as_json: bool) -> None:
@@ -45,7 +58,7 @@ def add(
     # Read the config before writing: a broken config must stop the command, not fail it
     # after the idea is saved.
     auto_apply = state.config().get("themes.auto_apply")
-    created_at = when(date)
+    created_at = when(date, stored=True)
     body = read_text(text)
     idea = state.store().ideas.add(body, tags=tag or [], papers=paper or [], created_at=created_at)
     _created(idea, "Added", as_json)
@@ -68,9 +81,7 @@ def list_(
     week: Annotated[
         str | None, typer.Option(help="Created in this week: this, last, 2020-W43, a date.")
     ] = None,
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=1, help="Only the newest N.")
-    ] = None,
+    limit: LimitOption = None,
     archived: Annotated[bool, typer.Option(help="List removed ideas instead.")] = False,
     as_json: JsonOption = False,
 ) -> None:

@@ -10,6 +10,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -107,3 +108,12 @@ def _plain(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_plain(v) for v in value)
     return safe(str(value)).replace("\t", " ").replace("\n", " ")
+
+
+def not_in_store_line(count: int, folder: Path) -> str:
+    """The one line saying that the export holds entries of another store, and what to do."""
+    entries = "1 entry" if count == 1 else f"{count} entries"
+    verb = "is" if count == 1 else "are"
+    return (
+        f"{entries} in the export {verb} not in this store: `logbook import {folder}` merges them"
+    )

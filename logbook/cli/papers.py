@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from logbook.cli import output as out
-from logbook.cli.common import JsonOption, edit_text, local, read_text, when
+from logbook.cli.common import JsonOption, LimitOption, edit_text, local, read_text, when
 from logbook.cli.state import state
 
 if TYPE_CHECKING:
@@ -90,22 +90,32 @@ def import_(
 
 
 def _ids_from_file(name: str) -> list[str]:
-    from logbook.arxiv.fetch import ids_in_document, looks_like_markdown
+    from logbook.arxiv.fetch import find_ids, looks_like_markdown
+    from logbook.cli.common import decode_text, read_stdin
     from logbook.errors import UsageError
 
+    where = "stdin" if name == "-" else name
     if name == "-":
-        content = sys.stdin.read()
+        content = read_stdin()
     else:
         try:
-            content = Path(name).expanduser().read_text(encoding="utf-8")
+            content = decode_text(Path(name).expanduser().read_bytes(), name)
         except FileNotFoundError:
             raise UsageError(f"no file {name}") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(f"cannot read {name}: {error}") from None
-    found = ids_in_document(content, markdown=looks_like_markdown(name, content))
-    if not found:
-        raise UsageError(f"no arXiv ids or links in {'stdin' if name == '-' else name}")
-    return found
+        except OSError as error:
+            raise UsageError(f"cannot read {name}: {error.strerror or error}") from None
+    found = find_ids(content, markdown=looks_like_markdown(name, content))
+    if not found.ids:
+        raise UsageError(f"no arXiv ids or links in {where}")
+    for number, line in found.skipped[:_SKIPPED_SHOWN]:
+        out.info(f"Skipped line {number} of {where} (no arXiv id in it): {line[:80]!r}")
+    if len(found.skipped) > _SKIPPED_SHOWN:
+        out.info(f"… and {len(found.skipped) - _SKIPPED_SHOWN} more lines with no arXiv id")
+    return found.ids
+
+
+# Enough skipped lines to see what went wrong, not a screenful per stray line.
+_SKIPPED_SHOWN = 10
 
 
 class _ProgressBar:
@@ -164,7 +174,7 @@ def list_(
         list[str] | None, typer.Option("--category", "-c", help="Only in this arXiv category.")
     ] = None,
     since: Annotated[str | None, typer.Option(help="Added on or after this date.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Only the newest N.")] = None,
+    limit: LimitOption = None,
     archived: Annotated[bool, typer.Option(help="List removed papers instead.")] = False,
     as_json: JsonOption = False,
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from logbook.cli import output as out
-from logbook.cli.common import JsonOption, local
+from logbook.cli.common import JsonOption, local, number_parser
 from logbook.cli.state import state
 
 posts_app = typer.Typer(help="Posts logbook wrote to the Jekyll site.", no_args_is_help=True)
@@ -28,7 +28,12 @@ def publish(
     paper: Annotated[
         str | None, typer.Option("--paper", "-p", help="Publish one paper (number or arXiv id).")
     ] = None,
-    idea: Annotated[int | None, typer.Option("--idea", "-i", help="Publish one idea.")] = None,
+    idea: Annotated[
+        int | None,
+        typer.Option(
+            "--idea", "-i", parser=number_parser("the idea number"), help="Publish one idea."
+        ),
+    ] = None,
     site: Annotated[
         str | None, typer.Option("--site", help="The Jekyll site (default: config site).")
     ] = None,
@@ -110,7 +115,12 @@ def list_(
 
 @posts_app.command("show")
 def show(
-    number: Annotated[int, typer.Argument(help="The post's number (see 'post list').")],
+    number: Annotated[
+        int,
+        typer.Argument(
+            parser=number_parser("the post number"), help="The post's number (see 'post list')."
+        ),
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Show one post: where it is and the markdown logbook wrote. Example: logbook post show 3"""

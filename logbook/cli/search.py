@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from logbook.cli import output as out
-from logbook.cli.common import JsonOption, local, when
+from logbook.cli.common import JsonOption, LimitOption, local, when
 from logbook.cli.state import state
 
 
@@ -20,7 +20,7 @@ def search(
         list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")
     ] = None,
     since: Annotated[str | None, typer.Option(help="Created on or after this date.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="At most N results.")] = 20,
+    limit: LimitOption = 20,
     as_json: JsonOption = False,
 ) -> None:
     """Search everything, best match first. Example: logbook search "scaling law*" --kind paper"""

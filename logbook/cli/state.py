@@ -19,6 +19,11 @@ class State:
     debug: bool = False
     _store: Store | None = None
     _config: Config | None = None
+    kept_text: Path | None = None
+
+    def keep_text(self, path: Path) -> None:
+        """Keep ``path`` (text the user typed) unless the command succeeds."""
+        self.kept_text = path
 
     def store(self) -> Store:
         """The store for this run, opened (and migrated) on first use."""

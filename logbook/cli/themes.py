@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from logbook.cli import output as out
-from logbook.cli.common import JsonOption, when
+from logbook.cli.common import JsonOption, number_parser, when
 from logbook.cli.state import state
 
 if TYPE_CHECKING:
@@ -49,7 +49,10 @@ def themes(
     since: SinceOption = None,
     until: UntilOption = None,
     kind: KindOption = None,
-    top: Annotated[int, typer.Option("--top", "-n", help="Show the first N themes.")] = 20,
+    top: Annotated[
+        int,
+        typer.Option("--top", "-n", parser=number_parser("--top"), help="Show the first N themes."),
+    ] = 20,
     as_json: JsonOption = False,
 ) -> None:
     """Themes that recur across your entries: tags, arXiv categories and key phrases.
@@ -139,7 +142,12 @@ def show(
 
 @app.command("apply")
 def apply(
-    top: Annotated[int, typer.Option("--top", "-n", help="Apply the N best phrase themes.")] = 50,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top", "-n", parser=number_parser("--top"), help="Apply the N best phrase themes."
+        ),
+    ] = 50,
     as_json: JsonOption = False,
 ) -> None:
     """Tag entries with the phrase themes they contain (auto tags). Example: logbook themes apply"""

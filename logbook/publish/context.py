@@ -1,8 +1,8 @@
 """Template values for posts: the digest's data turned into Jekyll-safe markdown.
 
 Every text value a template receives went through ``jekyll.markdown_text`` (the user's own
-markdown) or ``jekyll.plain_text`` (text from arXiv), so a template prints values as they are
-and cannot forget to escape.
+markdown) or ``jekyll.plain_text`` (text from arXiv), and every link through ``_url`` (http(s)
+only), so a template prints values as they are and cannot forget to escape.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from logbook.dates import Week
 from logbook.errors import ConfigError
 from logbook.publish import jekyll
+from logbook.publish.html_safety import safe_url
 
 if TYPE_CHECKING:
     from logbook.publish.digest import WeekDigest
@@ -111,7 +112,7 @@ def idea_context(idea: IdeaView, settings: Settings) -> dict[str, Any]:
                 "id": p["id"],
                 "arxiv_id": p["arxiv_id"],
                 "title": jekyll.plain_text(p["title"], math=settings.math),
-                "link": f"https://arxiv.org/abs/{p['arxiv_id']}",
+                "link": _url(f"https://arxiv.org/abs/{p['arxiv_id']}"),
             }
             for p in idea.papers
         ],
@@ -138,7 +139,7 @@ def paper_context(paper: PaperView, settings: Settings) -> dict[str, Any]:
         "title": plain(paper.title),
         "authors": plain(", ".join(authors)),
         "authors_short": plain(", ".join(short)),
-        "link": paper.abs_url,
+        "link": _url(paper.abs_url),
         "pdf_url": _url(paper.pdf_url),
         "abstract": jekyll.plain_text(paper.abstract, math=settings.math, paragraphs=True),
         "notes": jekyll.markdown_text(paper.notes, math=settings.math),
@@ -146,7 +147,7 @@ def paper_context(paper: PaperView, settings: Settings) -> dict[str, Any]:
         "primary_category": plain(paper.primary_category),
         "published": day(paper.published),
         "doi": plain(paper.doi),
-        "doi_link": f"https://doi.org/{_url(paper.doi)}" if paper.doi else "",
+        "doi_link": _url(f"https://doi.org/{paper.doi}") if paper.doi else "",
         "journal_ref": plain(paper.journal_ref),
         "comment": plain(paper.comment),
         "status": paper.status,
@@ -177,7 +178,8 @@ def author_text(settings: Settings) -> str:
 
 
 def _url(url: str | None) -> str:
-    """A URL safe inside ``(…)`` of a markdown link and inert for Liquid."""
-    if not url:
-        return ""
-    return jekyll.liquid_literal(re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group()):02X}", url))
+    """An ``http(s)://`` URL safe inside ``(…)`` of a markdown link and inert for Liquid.
+
+    Any other scheme (``javascript:``, ``data:``) gives "": the templates then print no link.
+    """
+    return jekyll.liquid_literal(safe_url(url))

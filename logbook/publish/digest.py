@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
 from logbook.dates import DAYS, Week
-from logbook.store.models import Idea, IdeaTag, Paper, PaperTag, Tag
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -133,8 +130,7 @@ def week_themes(
             in_week.setdefault(ref.name, set()).add(entry)
             if ref.kind == "category" or ref.name not in kinds:
                 kinds[ref.name] = ref.kind
-    with store.read() as session:
-        history = _tag_history(session, list(in_week), digest.week.end)
+    history = store.tag_history(list(in_week), digest.week.end)
     themes = []
     for name, members in in_week.items():
         moments = history.get(name, [])
@@ -156,21 +152,3 @@ def _weeks(moments: list[datetime], tz: tzinfo, week_start: str) -> int:
     first = DAYS.index(week_start)
     days = {m.astimezone(tz).date() for m in moments}
     return len({d - timedelta(days=(d.weekday() - first) % 7) for d in days})
-
-
-def _tag_history(session: Session, names: list[str], end: datetime) -> dict[str, list[datetime]]:
-    """For each tag name: when every entry carrying it (not archived) was created, up to ``end``."""
-    found: dict[str, list[datetime]] = {}
-    for model, link, column in ((Idea, IdeaTag, IdeaTag.idea_id), (Paper, PaperTag, PaperTag.paper_id)):  # fmt: skip
-        for start in range(0, len(names), 500):
-            rows = session.exec(
-                select(Tag.name, model.id, model.created_at)
-                .join(link, col(link.tag_id) == Tag.id)
-                .join(model, col(model.id) == column)
-                .where(col(Tag.name).in_(names[start : start + 500]))
-                .where(col(model.archived_at).is_(None), col(model.created_at) < end)
-                .distinct()
-            )
-            for name, _, created in rows:
-                found.setdefault(name, []).append(created)
-    return found

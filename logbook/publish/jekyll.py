@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from logbook.errors import PublishError
+from logbook.publish.html_safety import neutralise_markup
 
 POSTS_DIR = "_posts"
 SLUG_MAX = 60
@@ -245,15 +246,39 @@ def markdown_text(text: str, *, math: str = "mathjax") -> str:
     """The user's own markdown (an idea, notes), ready for a Jekyll post.
 
     With ``math="mathjax"``, ``$…$`` outside code becomes kramdown's ``$$…$$``; ``plain``
-    leaves it. Then Liquid is neutralised.
+    leaves it. Raw HTML and links that are not http(s), mailto or relative are shown as text
+    (``html_safety.neutralise_markup``). Then Liquid is neutralised.
     """
+    return liquid_literal(markdown_source(text, math=math))
+
+
+def markdown_source(text: str, *, math: str = "mathjax") -> str:
+    """``markdown_text`` before Liquid is neutralised: the markdown kramdown will read."""
     text = text.strip("\n")
-    if math == "mathjax" and "$" in text:
-        text = "".join(
-            piece if is_code else _MATH_RE.sub(lambda m: _kramdown_math(m.group(0)), piece)
-            for piece, is_code in _prose_and_code(text)
-        )
-    return liquid_literal(text)
+    return "".join(
+        piece if is_code else _prose(piece, math) for piece, is_code in _prose_and_code(text)
+    )
+
+
+_DISPLAY_MATH_RE = re.compile(r"\$\$(?:\\[^$]|[^$\\])+?\$\$")
+
+
+def _prose(prose: str, math: str) -> str:
+    """Prose of the user's markdown: math made kramdown's, raw HTML and bad links made text.
+
+    Math spans are left alone (kramdown escapes its own math); in ``plain`` mode only
+    ``$$…$$`` is math to kramdown, so ``$a<b>c$`` there is escaped like any prose.
+    """
+    spans = _MATH_RE if math == "mathjax" else _DISPLAY_MATH_RE
+    if "$" not in prose:
+        return neutralise_markup(prose)
+    pieces, last = [], 0
+    for match in spans.finditer(prose):
+        pieces.append(neutralise_markup(prose[last : match.start()]))
+        pieces.append(_kramdown_math(match.group(0)))
+        last = match.end()
+    pieces.append(neutralise_markup(prose[last:]))
+    return "".join(pieces)
 
 
 # Characters kramdown would read as markup in plain text: emphasis, code, links, HTML,

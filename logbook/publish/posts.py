@@ -31,6 +31,7 @@ from logbook.publish.context import (
     week_summary,
     week_title,
 )
+from logbook.publish.html_safety import front_matter_value
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 
 CATEGORIES = {"week": ["research-log"], "paper": ["papers"], "idea": ["ideas"]}
 MAX_TAGS = 10
+# Front matter that Jekyll reads and no theme prints as text (a layout name, the date).
+_NOT_PRINTED = {"layout", "date"}
 
 
 @dataclass(frozen=True)
@@ -456,6 +459,11 @@ def _place(
         fields["author"] = settings.author
     categories = CATEGORIES[kind]
     fields.update({"tags": request.tags, "categories": categories, "excerpt": request.excerpt})
+    # Themes print these values outside the markdown, some as they are: none may be markup.
+    fields = {
+        key: value if key in _NOT_PRINTED else front_matter_value(value, is_html=key == "excerpt")
+        for key, value in fields.items()
+    }
     body = request.body.strip("\n") + "\n"
     text = jekyll.front_matter(fields) + "\n" + body
     return Draft(

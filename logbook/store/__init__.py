@@ -15,26 +15,29 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exc as sa_exc
-from sqlalchemy import text
-from sqlmodel import Session
-
 from logbook.errors import LogbookError, StoreError
 from logbook.store import migrations
-from logbook.store.engine import WRITE_OPTION, busy_timeout, configure_connection, make_engine
+from logbook.store.pragmas import busy_timeout, configure_connection
 
+# SQLAlchemy and SQLModel are imported when a store is first opened, not with this package:
+# the git hook's no-change check (``logbook.store.meta``) and ``--help`` must not pay for them.
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from logbook.store.corpus import AutoTagChange, Corpus
     from logbook.store.ideas import Ideas
     from logbook.store.papers import Papers
     from logbook.store.posts import Posts
     from logbook.store.search import Hit
+    from logbook.store.snapshot import Snapshot
 
 
 class Store:
     """An open logbook store. Use ``open_store`` to get one."""
 
     def __init__(self, path: Path) -> None:
+        from logbook.store.engine import WRITE_OPTION, make_engine
+
         self.path = path
         self.engine = make_engine(path)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
@@ -42,6 +45,8 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session in one read transaction: a consistent snapshot."""
+        from sqlmodel import Session
+
         with (
             self._translate(),
             Session(self.engine, expire_on_commit=False) as session,
@@ -56,6 +61,8 @@ class Store:
         It begins with ``BEGIN IMMEDIATE`` so that concurrent writers wait for each other
         (up to the busy timeout) instead of failing half-way.
         """
+        from sqlmodel import Session
+
         with (
             self._translate(),
             Session(self._write_engine, expire_on_commit=False) as session,
@@ -70,6 +77,8 @@ class Store:
 
     @contextmanager
     def _translate(self) -> Iterator[None]:
+        from sqlalchemy import exc as sa_exc
+
         try:
             yield
         except LogbookError:
@@ -105,7 +114,7 @@ class Store:
         kinds: list[str] | None = None,
         tags: list[str] | None = None,
         since: object = None,
-        limit: int = 20,
+        limit: int | None = 20,
     ) -> list[Hit]:
         """Full-text search over ideas, papers and posts, best match first."""
         from logbook.store.search import search
@@ -120,8 +129,22 @@ class Store:
     @staticmethod
     def _changes(session: Session) -> int:
         """The change counter, read inside ``session``'s transaction."""
+        from sqlalchemy import text
+
         row = session.execute(text("SELECT value FROM meta WHERE key = 'changes'")).one()
         return int(row[0])
+
+    def tag_history(self, names: list[str], end: datetime) -> dict[str, list[datetime]]:
+        """For each tag name: when each entry carrying it (not archived) was created, to ``end``."""
+        from logbook.store.tag_history import tag_history
+
+        return tag_history(self, names, end)
+
+    def snapshot(self) -> Snapshot:
+        """Every entry with its tags, links and revisions, as export records (one read)."""
+        from logbook.store.snapshot import snapshot
+
+        return snapshot(self)
 
     def corpus(
         self, kinds: Sequence[str], since: datetime | None, until: datetime | None
@@ -172,6 +195,7 @@ def open_store(path: Path, *, create: bool = True, upto: int | None = None) -> S
     except sqlite3.Error as error:
         raise store_error(path, error) from error
     try:
+        migrations.refuse_foreign_file(db)
         configure_connection(db)
         migrations.migrate(db, upto)
     except sqlite3.Error as error:

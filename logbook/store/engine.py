@@ -7,7 +7,6 @@ so that two processes writing at once queue on the lock instead of failing.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,15 +14,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
+from logbook.store.pragmas import busy_timeout, configure_connection
+
 WRITE_OPTION = "logbook_write"
-
-
-def busy_timeout() -> float:
-    """Seconds a writer waits for another process's lock: ``LOGBOOK_BUSY_TIMEOUT`` or 15."""
-    try:
-        return max(0.0, float(os.environ.get("LOGBOOK_BUSY_TIMEOUT", "15")))
-    except ValueError:
-        return 15.0
 
 
 def make_engine(path: Path) -> Engine:
@@ -48,14 +41,3 @@ def make_engine(path: Path) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
-
-
-def configure_connection(db: sqlite3.Connection) -> None:
-    """Apply logbook's pragmas to a raw sqlite3 connection."""
-    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
-    db.execute("PRAGMA foreign_keys = ON")
-    mode = db.execute("PRAGMA journal_mode").fetchone()[0]
-    if mode != "wal":
-        db.execute("PRAGMA journal_mode = WAL")
-    # WAL is safe with NORMAL: a crash can lose the last transaction, never corrupt the file.
-    db.execute("PRAGMA synchronous = NORMAL")

@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select
 from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
-from logbook.store.kinds import IDEA_STATUSES, one_of, title_of
+from logbook.numbers import MAX_NUMBER, is_number, number_in_range
+from logbook.store.kinds import IDEA_STATUSES, check_size, one_of, title_of
 from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
@@ -107,6 +108,7 @@ class Ideas:
         body = body.strip("\n")
         if not body.strip():
             raise UsageError("an idea needs some text")
+        check_size(body, "the idea")
         names = list(dict.fromkeys([*inline_tags(body), *(normalize_tag(t) for t in tags or [])]))
         moment = now(UTC)
         created = created_at or moment
@@ -232,6 +234,7 @@ class Ideas:
         body = body.strip("\n")
         if not body.strip():
             raise UsageError("an idea needs some text; use 'idea rm' to remove it")
+        check_size(body, "the idea")
         with self.store.write() as session:
             idea = _load(session, number)
             if idea.text != body:
@@ -359,7 +362,8 @@ def _within(column: Any, since: datetime | None, until: datetime | None) -> Any:
 def _load(session: Session, number: int, *, archived: bool = True) -> Idea:
     from logbook.store.models import Idea
 
-    idea = session.get(Idea, number)
+    # A number SQLite cannot hold names no idea; asking SQLite would overflow.
+    idea = session.get(Idea, number) if 0 < number <= MAX_NUMBER else None
     if idea is None or (not archived and idea.archived_at is not None):
         raise NotFoundError(f"no idea #{number}")
     return idea
@@ -371,8 +375,10 @@ def _paper_ref(session: Session, ref: str) -> dict[str, Any]:
     # A removed paper is not offered for new links; restore it first.
     query = "SELECT id, arxiv_id, title FROM paper WHERE archived_at IS NULL AND "
     row = None
-    if ref.isdigit():
-        row = session.execute(text(query + "id = :id"), {"id": int(ref)}).first()
+    if is_number(ref):
+        number = number_in_range(ref)
+        if number is not None:
+            row = session.execute(text(query + "id = :id"), {"id": number}).first()
     else:
         from logbook.arxiv_ids import parse_arxiv_id
 

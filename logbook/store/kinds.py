@@ -35,3 +35,22 @@ def title_of(text: str) -> str:
             # "# Heading" is a heading; "#tag first" is a tag, not a heading mark.
             return re.sub(r"^#{1,6}\s+", "", line)
     return ""
+
+
+# The largest text one entry (an idea, a paper's notes) may hold. Search and the themes
+# look at every entry's text; one unbounded entry would slow every later command.
+MAX_TEXT_BYTES = 1_000_000
+
+
+def check_size(text: str, what: str) -> str:
+    """``text`` if it fits in ``MAX_TEXT_BYTES`` as UTF-8; a one-line ``UsageError`` otherwise."""
+    # Four bytes per character at most: short texts need no encoding to be measured.
+    if len(text) * 4 > MAX_TEXT_BYTES:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > MAX_TEXT_BYTES:
+            raise UsageError(
+                f"{what} is {size / 1e6:.1f} MB; an entry holds at most "
+                f"{MAX_TEXT_BYTES / 1e6:g} MB of text (keep large material in a file and "
+                "link to it)"
+            )
+    return text

@@ -7,12 +7,13 @@ have run so that opening an up-to-date store costs one read.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from logbook.errors import StoreError
-from logbook.store.types import format_utc
+from logbook.store.timestamps import format_utc
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -245,11 +246,47 @@ def m004_change_counter(db: sqlite3.Connection) -> None:
             )
 
 
+def m005_store_id(db: sqlite3.Connection) -> None:
+    # A random identity per store file: the export's up-to-date check keys on it, so a store
+    # replaced by another one (recreated, restored) whose change counter happens to match is
+    # still seen as a different store. A copy of the file keeps it, which is right: same data.
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('store_id', ?)", (secrets.randbits(62) | 1 << 62,)
+    )
+
+
+# Every timestamp column up to m004, as (table, column).
+_TIMESTAMP_COLUMNS = (
+    ("idea", "created_at"), ("idea", "updated_at"), ("idea", "archived_at"),
+    ("revision", "written_at"), ("revision", "replaced_at"),
+    ("paper", "published"), ("paper", "updated"), ("paper", "read_at"),
+    ("paper", "created_at"), ("paper", "updated_at"), ("paper", "archived_at"),
+    ("post", "published_at"), ("post", "created_at"), ("post", "updated_at"),
+    ("post", "archived_at"), ("migration", "applied_at"),
+)  # fmt: skip
+
+
+def m006_four_digit_years(db: sqlite3.Connection) -> None:
+    # Before the fix, strftime wrote year 999 as "999-01-01T…", which fromisoformat refuses
+    # and which sorts after every real date. Pad such years to four digits, in SQL so that
+    # this migration does not depend on how later code formats timestamps.
+    for table, column in _TIMESTAMP_COLUMNS:
+        for digits in (1, 2, 3):
+            pattern = "[0-9]" * digits + "-*"
+            db.execute(
+                f"UPDATE {table} SET {column} = substr('000', 1, {4 - digits}) || {column} "
+                f"WHERE {column} GLOB ?",
+                (pattern,),
+            )
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
     m003_search_index,
     m004_change_counter,
+    m005_store_id,
+    m006_four_digit_years,
 ]
 
 
@@ -283,6 +320,17 @@ def _newer(current: int) -> StoreError:
         f"this store was written by a newer logbook (schema {current}, this logbook knows "
         f"{len(MIGRATIONS)}); upgrade logbook to open it"
     )
+
+
+def refuse_foreign_file(db: sqlite3.Connection) -> None:
+    """Refuse an SQLite file that logbook did not make, reading only.
+
+    This runs before any pragma that writes (WAL above all), so a file given by mistake is
+    left exactly as it was. A logbook store is empty (new) or has the ``migration`` table.
+    """
+    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if (names - {"migration"} or schema_version(db)) and "migration" not in names:
+        raise StoreError("this SQLite database is not a logbook store; give another --db")
 
 
 def migrate(db: sqlite3.Connection, upto: int | None = None) -> list[str]:

@@ -21,7 +21,8 @@ from logbook.arxiv_ids import parse_arxiv_id
 from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
-from logbook.store.kinds import READING_STATUSES, one_of, title_of
+from logbook.numbers import is_number, number_in_range
+from logbook.store.kinds import READING_STATUSES, check_size, one_of, title_of
 from logbook.store.models import Idea, IdeaPaper, Paper, PaperTag, Tag
 from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, revisions_of
@@ -351,6 +352,7 @@ class Papers:
         with self.store.write() as session:
             paper = _load(session, ref)
             new = body if replace or not paper.notes.strip() else f"{paper.notes}\n\n{body}"
+            check_size(new, "the notes")
             if new != paper.notes:
                 moment = keep_revision(
                     session, "paper", paper.uid, "notes", paper.notes, paper.updated_at
@@ -513,8 +515,9 @@ def _load(session: Session, ref: str | int, *, archived: bool = True) -> Paper:
     ``archived=False`` treats a removed paper as missing.
     """
     text_ref = str(ref).strip().lstrip("#")
-    if text_ref.isdigit():
-        paper = session.get(Paper, int(text_ref))
+    if is_number(text_ref):
+        number = number_in_range(text_ref)
+        paper = session.get(Paper, number) if number is not None else None
         if paper is None or (not archived and paper.archived_at is not None):
             raise NotFoundError(f"no paper #{text_ref}")
         return paper

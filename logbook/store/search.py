@@ -11,14 +11,13 @@ from sqlalchemy import text
 
 from logbook.errors import UsageError
 from logbook.store.kinds import ENTRY_KINDS, one_of
+from logbook.store.snippets import MARK_END, MARK_START, make_snippet, query_terms
 from logbook.store.types import format_utc, iso
 from logbook.tags import normalize_tag
 
 if TYPE_CHECKING:
     from logbook.store import Store
 
-# Marks around matched words in snippets; the CLI turns them into highlighting.
-MARK_START, MARK_END = "\x02", "\x03"
 _KIND_CODE = {"idea": 1, "paper": 2, "post": 3}
 _TABLE = {"idea": "idea", "paper": "paper", "post": "post"}
 
@@ -55,17 +54,21 @@ def search(
     kinds: list[str] | None = None,
     tags: list[str] | None = None,
     since: datetime | None = None,
-    limit: int = 20,
+    limit: int | None = 20,
 ) -> list[Hit]:
     """Entries matching the FTS5 ``query``, best first; archived entries are left out.
 
-    Titles weigh more than bodies. ``since`` keeps entries created at or after it.
+    Titles weigh more than bodies. ``since`` keeps entries created at or after it;
+    ``limit=None`` gives every match.
     """
     if not query.strip():
         raise UsageError("search needs a query")
     selected = list(dict.fromkeys(one_of(k, ENTRY_KINDS, "a kind") for k in kinds or []))
     selected = selected or list(ENTRY_KINDS)
-    params: dict[str, Any] = {"query": query, "limit": limit}
+    if limit is not None and limit < 1:
+        raise UsageError("a search limit is a positive number (or None for every match)")
+    # LIMIT -1 is SQLite's "no limit".
+    params: dict[str, Any] = {"query": query, "limit": -1 if limit is None else limit}
     if since is not None:
         params["since"] = format_utc(since)
     for n, name in enumerate(tags or []):
@@ -95,10 +98,9 @@ def search(
         + " UNION ALL ".join(branches)
         + " ORDER BY score LIMIT :limit"
     )
-    snippet_sql = (
-        "SELECT rowid, title, snippet(search_index, 2, char(2), char(3), '…', 12) "
-        "FROM search_index WHERE search_index MATCH :query AND rowid IN ({rowids})"
-    )
+    # Snippets are made in Python from a bounded window (see logbook.store.snippets):
+    # FTS5's snippet() costs the square of the matches in one entry.
+    snippet_sql = "SELECT rowid, title, body FROM search_index WHERE rowid IN ({rowids})"
     with store.read() as session:
         try:
             ranked = session.execute(text(ranked_sql), params).all()
@@ -106,9 +108,7 @@ def search(
             texts = (
                 {
                     row[0]: (row[1], row[2])
-                    for row in session.execute(
-                        text(snippet_sql.format(rowids=rowids)), {"query": query}
-                    )
+                    for row in session.execute(text(snippet_sql.format(rowids=rowids)))
                 }
                 if ranked
                 else {}
@@ -124,12 +124,13 @@ def search(
             ) from None
     from logbook.store.types import parse_utc
 
+    terms = query_terms(query)
     return [
         Hit(
             kind=kind,
             id=entry_id,
             title=texts[rid][0] or "",
-            snippet=texts[rid][1] or "",
+            snippet=make_snippet(texts[rid][1] or "", terms),
             score=float(score),
             created_at=parse_utc(created) if created else None,
             ref=ref,

@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import Text, TypeDecorator
 
-# Fixed width and always UTC, so that text order is time order and range queries can use
-# the indexes on these columns.
-_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
-
-
-def format_utc(moment: datetime) -> str:
-    """The stored form of an aware datetime: fixed-width ISO 8601 in UTC."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetimes are not stored; attach a time zone first")
-    return moment.astimezone(UTC).strftime(_FORMAT)
-
-
-def parse_utc(text: str) -> datetime:
-    """Read a stored timestamp back as an aware datetime in UTC."""
-    return datetime.fromisoformat(text).astimezone(UTC)
+# re-exported: the stored form is part of what the column types mean
+from logbook.store.timestamps import format_utc as format_utc
+from logbook.store.timestamps import iso as iso
+from logbook.store.timestamps import parse_utc as parse_utc
+from logbook.store.timestamps import read_iso as read_iso
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -50,8 +40,3 @@ class JSONList(TypeDecorator[list[Any]]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> list[Any] | None:
         return None if value is None else json.loads(value)
-
-
-def iso(moment: datetime | None) -> str | None:
-    """A moment as ISO 8601 in UTC, the form every ``to_dict()`` uses in JSON output."""
-    return None if moment is None else moment.astimezone(UTC).isoformat()

@@ -22,12 +22,15 @@ from sqlalchemy import Table, select, text
 from sqlalchemy import exc as sa_exc
 
 from logbook.arxiv_ids import parse_arxiv_id
-from logbook.errors import ExportError
+from logbook.dates import range_problem
+from logbook.errors import ExportError, UsageError
+from logbook.store.kinds import check_size
 from logbook.store.models import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG_KINDS
+from logbook.store.snapshot import KINDS, REVISED_FIELD, TABLES
 from logbook.store.tags import link_tags
-from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc
+from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc, read_iso
 from logbook.sync import yamltext
-from logbook.sync.export import BUNDLE_KEY, FOLDERS, KINDS, REVISED_FIELD, TABLES
+from logbook.sync.export import BUNDLE_KEY, FOLDERS
 from logbook.sync.state import STATE_NAME
 
 if TYPE_CHECKING:
@@ -168,15 +171,22 @@ def _time(value: Any, name: str) -> datetime:
     if isinstance(value, datetime):  # an unquoted timestamp typed by hand
         if value.tzinfo is None:
             raise Malformed(f"{name} has no time zone")
-        return value
+        return _in_range(value, name, value.isoformat())
     if not isinstance(value, str):
         raise Malformed(f"{name} must be a date and time, not {value!r}")
     try:
-        moment = parse_utc(value)
+        moment = read_iso(value)
     except ValueError:
         raise Malformed(f"{name} is not an ISO date and time: {value!r}") from None
-    if datetime.fromisoformat(value).tzinfo is None:
+    if moment.tzinfo is None:
         raise Malformed(f"{name} has no time zone: {value!r}")
+    return _in_range(moment, name, value)
+
+
+def _in_range(moment: datetime, name: str, value: Any) -> datetime:
+    problem = range_problem(moment)
+    if problem:
+        raise Malformed(f"{name} {value!s} {problem}")
     return moment
 
 
@@ -230,6 +240,12 @@ def check_entry(kind: str, where: str, record: Any) -> Entry:
             columns[name] = []
         else:
             raise Malformed(f"{name} is missing")
+    for name in ("text", "notes", "body"):
+        if isinstance(columns.get(name), str):
+            try:
+                check_size(columns[name], name)
+            except UsageError as error:
+                raise Malformed(str(error)) from None
     statuses = _STATUSES[kind]
     if statuses and columns["status"] not in statuses:
         raise Malformed(f"status {columns['status']!r} is not one of {', '.join(statuses)}")

@@ -16,7 +16,7 @@ from logbook.sync import yamltext
 if TYPE_CHECKING:
     from logbook.store import Store
     from logbook.store.papers import PaperView
-    from logbook.sync.export import Snapshot
+    from logbook.store.snapshot import Snapshot
 
 
 def _live(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

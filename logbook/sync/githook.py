@@ -8,7 +8,8 @@ installed it and of the store, so it works from a virtualenv and from GUI git cl
 On a commit the script runs ``python -P -m logbook.hook_entry STORE SUBDIR FORMAT``: when the
 store has not changed since the last export (one read of its change counter) it stops there,
 having imported only the standard library; otherwise it runs ``logbook --db STORE hook run --dir
-SUBDIR``, which exports into SUBDIR and ``git add``s that folder. A logbook problem
+SUBDIR``, which exports into SUBDIR (a folder logbook owns: not the repository's top, no
+files of the user's) and stages exactly the files it wrote and removed. A logbook problem
 never blocks a commit unless the hook was installed with ``--strict``: the script prints why
 and exits 0, even when Python or logbook itself is gone.
 """
@@ -21,11 +22,12 @@ import shlex
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from logbook.errors import HookError, UsageError
+from logbook.sync.export_folder import check_export_folder, check_not_published
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -51,7 +53,7 @@ if [ ! -x "$python" ]; then
 fi
 # 'python -m logbook.hook_entry' answers "nothing changed" without loading the CLI, else runs
 # 'logbook --db … hook run …'. -P: the work tree is the current folder and may hold a folder
-# named "logbook" (the export), which must not shadow the logbook package.
+# named "logbook" (an older export), which must not shadow the logbook package.
 "$python" -P -m logbook.hook_entry {db} {subdir} {fmt}{strict_flag}
 code=$?
 if [ "$code" -ne 0 ] && [ "$strict" != 1 ]; then
@@ -118,6 +120,8 @@ class HookRun:
     removed: int = 0
     staged: bool = False
     error: str | None = None  # why the export did not happen (the commit went on)
+    not_in_store: int = 0  # entry files of another store, left alone
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,13 +130,19 @@ class HookRun:
             "removed": self.removed,
             "staged": self.staged,
             "error": self.error,
+            "not_in_store": self.not_in_store,
+            "warnings": self.warnings,
         }
 
 
-def _git(repo: Path, *args: str) -> str:
+def _git(repo: Path, *args: str, stdin: str | None = None) -> str:
     try:
         result = subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
+            ["git", "-C", str(repo), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            input=stdin,
         )
     except FileNotFoundError:
         raise HookError("git is not installed (or not on PATH)") from None
@@ -157,6 +167,25 @@ def find_repo(repo: Path) -> tuple[Path, Path]:
     if not hooks.is_absolute():
         hooks = Path(top) / hooks
     return Path(top), hooks
+
+
+def _stage(top: Path, root: Path, written: list[str], removed: list[str]) -> None:
+    """Stage exactly the files the export wrote and removed, by literal path."""
+    base = root.resolve().relative_to(top.resolve())
+    prefix = "" if base == Path(".") else f"{base.as_posix()}/"
+    added = [prefix + name for name in written]
+    if (root / ".gitignore").is_file():
+        added.append(prefix + ".gitignore")  # ignores the state file; written the first time
+    # --literal-pathspecs: a name is a path, never a glob; NUL-separated on stdin: no limit.
+    if added:
+        _git(top, "--literal-pathspecs", "add", "--pathspec-from-file=-", "--pathspec-file-nul",
+             stdin="\0".join(added))  # fmt: skip
+    if removed:
+        _git(
+            top, "--literal-pathspecs", "rm", "--cached", "--quiet", "--ignore-unmatch",
+            "--pathspec-from-file=-", "--pathspec-file-nul",
+            stdin="\0".join(prefix + name for name in removed),
+        )  # fmt: skip
 
 
 def read_settings(hook: Path) -> HookSettings | None:
@@ -201,7 +230,7 @@ def install(
     repo: Path,
     *,
     db: Path,
-    subdir: str = "logbook",
+    subdir: str = "_logbook",
     fmt: str = "yaml",
     strict: bool = False,
     python: str | None = None,
@@ -212,8 +241,9 @@ def install(
     if fmt not in LAYOUT:
         raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(LAYOUT)}")
     top, hooks = find_repo(repo)
-    if Path(subdir).is_absolute() or ".." in Path(subdir).parts:
-        raise HookError(f"the export folder must be inside the repository: {subdir}")
+    root = check_export_folder(top, subdir, fmt)
+    # Checked here, not on every commit: a hook installed before this check keeps exporting.
+    check_not_published(top, root)
     hook = hooks / HOOK_NAME
     chained = hooks / CHAINED_NAME
     settings = HookSettings(
@@ -268,7 +298,7 @@ def status(repo: Path) -> HookStatus:
 
 
 def run(
-    repo: Path, *, db: Path, subdir: str = "logbook", fmt: str = "yaml", strict: bool = False
+    repo: Path, *, db: Path, subdir: str = "_logbook", fmt: str = "yaml", strict: bool = False
 ) -> HookRun:
     """Export into ``repo/subdir`` when the store changed, and stage what changed.
 
@@ -286,16 +316,23 @@ def run(
         return opened[0]
 
     try:
+        top, _hooks = find_repo(repo)
+        root = check_export_folder(top, subdir, fmt)
         try:
-            report = export_when_changed(db, repo / subdir, fmt, open_store)
+            report = export_when_changed(db, top / subdir, fmt, open_store)
         finally:
             for store in opened:
                 store.close()
         if report.skipped:
             return HookRun(skipped=True)
-        # Stage the whole export folder: what changed now, and its .gitignore the first time.
-        _git(repo, "add", "--all", "--", subdir)
-        return HookRun(written=len(report.written), removed=len(report.removed), staged=True)
+        _stage(top, root, report.written, report.removed)
+        return HookRun(
+            written=len(report.written),
+            removed=len(report.removed),
+            staged=True,
+            not_in_store=report.not_in_store,
+            warnings=report.warnings,
+        )
     except Exception as error:
         if strict:
             if isinstance(error, HookError):

@@ -4,22 +4,26 @@ The git hook runs on every commit and must cost almost nothing when the store ha
 changed. Every write to the store bumps a counter (``meta.changes``); after an export we
 record that counter and a fingerprint (names, sizes, modification times) of the files
 written, in a small state file next to them that git ignores. Same counter, same files:
-nothing to do. Only the standard library is imported here, so this check runs before
-SQLAlchemy is loaded.
+nothing to do. The counter is read by ``logbook.store.meta`` with sqlite3 alone, so this
+check runs before SQLAlchemy is loaded.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
-import sqlite3
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from logbook.errors import UsageError
-from logbook.fileio import write_atomic
+from logbook.fileio import inside, write_atomic
+from logbook.store.meta import peek_stamp
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,6 +53,9 @@ class ExportReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: bool = False  # the store had not changed since the last export
+    # Entry files in the folder this store never wrote (another machine's store): left alone.
+    not_in_store: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form."""
@@ -59,6 +66,8 @@ class ExportReport:
             "removed": self.removed,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
+            "not_in_store": self.not_in_store,
+            "warnings": self.warnings,
         }
 
 
@@ -101,23 +110,6 @@ def root_of(out: Path, fmt: str) -> Path:
     return out if folder == "." else out / folder
 
 
-def read_changes(db_path: Path) -> int | None:
-    """The store's change counter, or ``None`` when it cannot be read cheaply."""
-    if not db_path.is_file():
-        return None
-    try:
-        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5.0)
-    except sqlite3.Error:
-        return None
-    try:
-        row = db.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone()
-    except sqlite3.Error:
-        return None
-    finally:
-        db.close()
-    return int(row[0]) if row else None
-
-
 def fingerprint(root: Path, paths: tuple[str, ...]) -> str:
     """A digest of the names, sizes and modification times of the files under ``paths``."""
     digest = hashlib.sha256()
@@ -143,7 +135,7 @@ def fingerprint(root: Path, paths: tuple[str, ...]) -> str:
 
 
 def _state_file(root: Path) -> Path:
-    return root / STATE_NAME
+    return inside(root, STATE_NAME)
 
 
 def _read(root: Path) -> dict[str, dict[str, object]]:
@@ -155,27 +147,61 @@ def _read(root: Path) -> dict[str, dict[str, object]]:
 
 
 def up_to_date(db_path: Path, out: Path, fmt: str) -> bool:
-    """Whether the ``fmt`` export in ``out`` was made from the store as it is now."""
+    """Whether the ``fmt`` export in ``out`` was made from the store as it is now.
+
+    Keyed on the store's random identity as well as its path and counter: a store file
+    replaced by another store starts its counter again and must not look "up to date".
+    """
     root = root_of(out, fmt)
     recorded = _read(root).get(fmt)
-    if not isinstance(recorded, dict):
+    if not isinstance(recorded, dict) or "store_id" not in recorded:
         return False
     if recorded.get("store") != str(db_path.resolve()):
         return False
-    changes = read_changes(db_path)
-    if changes is None or recorded.get("changes") != changes:
+    found = peek_stamp(db_path)
+    if found is None or [recorded.get("store_id"), recorded.get("changes")] != [
+        found.store_id,
+        found.changes,
+    ]:
         return False
-    return recorded.get("files") == fingerprint(root, LAYOUT[fmt][1])
+    return recorded.get("fingerprint") == fingerprint(root, LAYOUT[fmt][1])
 
 
-def record(db_path: Path, out: Path, fmt: str, changes: int) -> None:
+def owned_files(root: Path, fmt: str, db_path: Path, store_id: str) -> set[str]:
+    """The files of ``root`` that this store's ``fmt`` export wrote (and may remove).
+
+    A state written before logbook listed its files is trusted only while the folder is as
+    that export left it (same store path, same fingerprint): then every entry file there
+    was written by this store. Anything else is another store's, or the user's.
+    """
+    recorded = _read(root).get(fmt)
+    if not isinstance(recorded, dict):
+        return set()
+    if "store_id" in recorded:
+        owned = recorded.get("owned")
+        if recorded["store_id"] != store_id or not isinstance(owned, list):
+            return set()
+        return {name for name in owned if isinstance(name, str)}
+    layout = LAYOUT[fmt][1]
+    if recorded.get("store") != str(db_path.resolve()):
+        return set()
+    if recorded.get("files") != fingerprint(root, layout):
+        return set()
+    return {name for name in logbook_files(root) if name.partition("/")[0] in layout}
+
+
+def record(
+    db_path: Path, out: Path, fmt: str, store_id: str, changes: int, owned: Iterable[str]
+) -> None:
     """Remember that ``out`` holds the ``fmt`` export of the store at ``changes``."""
     root = root_of(out, fmt)
     data = _read(root)
     data[fmt] = {
+        "store_id": store_id,
         "store": str(db_path.resolve()),
         "changes": changes,
-        "files": fingerprint(root, LAYOUT[fmt][1]),
+        "fingerprint": fingerprint(root, LAYOUT[fmt][1]),
+        "owned": sorted(owned),
     }
     root.mkdir(parents=True, exist_ok=True)
     state = json.dumps(data, indent=1, sort_keys=True) + "\n"
@@ -183,9 +209,67 @@ def record(db_path: Path, out: Path, fmt: str, changes: int) -> None:
     ignore_in_git(root, STATE_NAME)
 
 
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_ARXIV = r"(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?_\d{7})"
+# The names an export writes, by any store: what may be in a folder logbook owns.
+_EXPORT_NAME = re.compile(
+    rf"(?:(?:ideas|posts)/{_UUID}\.yaml|papers/{_ARXIV}\.yaml"
+    r"|logbook\.json|papers\.bib|logbook\.md|papers\.yml|ideas\.yml|themes\.yml"
+    rf"|\.gitignore|{re.escape(STATE_NAME)})"
+)
+# write_atomic's temp files: ".<name>.<random>.tmp" next to the file.
+TEMP_NAME = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]{8}\.tmp")
+
+
+def is_uuid(text: str) -> bool:
+    """Whether ``text`` is a UUID in its canonical lowercase form (an entry's uid)."""
+    return re.fullmatch(_UUID, text) is not None
+
+
+def _walk(root: Path) -> list[str]:
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        base = os.path.relpath(folder, root)
+        for name in sorted(files):
+            found.append(name if base == "." else f"{base}/{name}".replace(os.sep, "/"))
+    return found
+
+
+def logbook_files(root: Path) -> list[str]:
+    """The files under ``root`` named as an export names them (by any store)."""
+    return [name for name in _walk(root) if _EXPORT_NAME.fullmatch(name)]
+
+
+def foreign_files(root: Path) -> list[str]:
+    """The files under ``root`` that no logbook export writes (the user's, or another tool's)."""
+    if not root.is_dir():
+        return []
+    return [
+        name
+        for name in _walk(root)
+        if not _EXPORT_NAME.fullmatch(name) and not TEMP_NAME.fullmatch(name.rpartition("/")[2])
+    ]
+
+
+@contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder ``root`` while an export writes into it.
+
+    With it, a temp file of our naming found in the folder belongs to no running export:
+    it was left by one that was killed, and can go.
+    """
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def ignore_in_git(root: Path, name: str) -> None:
     """Add ``/name`` to ``root/.gitignore`` unless it is there (never rewrites other lines)."""
-    ignore = root / ".gitignore"
+    ignore = inside(root, ".gitignore")  # a planted symlink must not send the line elsewhere
     line = f"/{name}"
     try:
         current = ignore.read_text(encoding="utf-8")
