@@ -56,7 +56,7 @@ def publish(
 
     Example: logbook publish --week last --site ~/blog
     """
-    from logbook.publish import posts as lib
+    from logbook import publish as lib
 
     if spec is not None or week:
         week_spec: str | None = spec or "this"

@@ -1,1 +1,101 @@
-"""publish"""
+"""Posts for a Jekyll site: a week's ideas and papers, one paper, or one idea.
+
+    publish()             choose what to draft and how (write, dry run, stdout)
+    drafts.draft_*        gather (digest), escape (jekyll, context), render (templates)
+    write.write_post      check the file, write it atomically, record it
+
+A draft is the whole file in memory; nothing touches the site until ``write_post``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from logbook.errors import PublishError, UsageError
+from logbook.publish.drafts import Draft, draft_idea, draft_paper, draft_week
+from logbook.publish.settings import Settings
+from logbook.publish.write import PublishResult, write_post
+
+if TYPE_CHECKING:
+    from logbook.store import Store
+
+__all__ = [
+    "MODES",
+    "Draft",
+    "PublishResult",
+    "Settings",
+    "draft_idea",
+    "draft_paper",
+    "draft_week",
+    "publish",
+    "resolve_site",
+    "write_post",
+]
+
+MODES = ("write", "dry-run", "stdout")
+
+
+def publish(
+    store: Store,
+    settings: Settings,
+    *,
+    week: str | None = None,
+    paper: str | None = None,
+    idea: int | None = None,
+    site: str | Path | None = None,
+    title: str | None = None,
+    mode: str = "write",
+    force: bool = False,
+) -> PublishResult:
+    """Draft the post for a week (``week``: a spec, the default ``this``), a paper or an idea.
+
+    ``mode`` ``write`` writes it into the site and records it (``write_post``); ``dry-run``
+    runs the same checks and writes nothing (with no site given or configured, it only
+    drafts); ``stdout`` only drafts. The site is ``site``, else config ``site``, else the
+    folder holding ``.logbook/`` (``resolve_site``).
+    """
+    if mode not in MODES:
+        raise UsageError(f"{mode!r} is not a publish mode; use one of {', '.join(MODES)}")
+    if sum(value is not None for value in (week, paper, idea)) > 1:
+        raise UsageError("publish one thing at a time: --week [SPEC], --paper or --idea")
+    if paper is not None:
+        draft = draft_paper(store, settings, paper, title=title)
+    elif idea is not None:
+        draft = draft_idea(store, settings, idea, title=title)
+    else:
+        draft = draft_week(store, settings, week or "this", title=title)
+    dry_run = mode == "dry-run"
+    if mode == "stdout" or (dry_run and site is None and settings.site is None):
+        # Nothing to check against: the post and its place in a site are the answer.
+        return PublishResult(draft, None, None, dry_run=dry_run)
+    folder = resolve_site(site, settings.site, settings.site_source)
+    return write_post(store, draft, folder, force=force, dry_run=dry_run)
+
+
+def resolve_site(
+    flag: str | Path | None, configured: str | None, configured_in: str | None = None
+) -> Path:
+    """The Jekyll site: ``--site``, config ``site``, else the folder holding ``.logbook/``.
+
+    A relative ``site`` set in a project's ``.logbook/config.yaml`` is read from the project
+    folder (the blog repository), wherever the command runs.
+    """
+    from logbook.config import PROJECT_DIR, find_project_dir
+
+    if flag:
+        site = Path(flag).expanduser()
+    elif configured:
+        site = Path(configured).expanduser()
+        source = Path(configured_in) if configured_in else None
+        if not site.is_absolute() and source is not None and source.parent.name == PROJECT_DIR:
+            site = source.parent.parent / site
+    else:
+        project = find_project_dir()
+        if project is None:
+            raise PublishError(
+                "no Jekyll site: pass --site PATH or set one with 'logbook config set site PATH'"
+            )
+        site = project.parent
+    if not site.is_dir():
+        raise PublishError(f"the site folder {site} does not exist")
+    return site

@@ -18,7 +18,7 @@ from logbook.publish.html_safety import safe_url
 
 if TYPE_CHECKING:
     from logbook.publish.digest import WeekDigest
-    from logbook.publish.posts import Settings
+    from logbook.publish.settings import Settings
     from logbook.store.ideas import IdeaView
     from logbook.store.papers import PaperView
 

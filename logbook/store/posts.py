@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -129,6 +131,12 @@ class Posts:
         with self.store.read() as session:
             return _view(session, _load(session, number))
 
+    @contextmanager
+    def publishing(self, kind: str, source: str) -> Iterator[Publishing]:
+        """A write transaction for publishing the post (kind, source): see ``Publishing``."""
+        with self.store._write() as session:
+            yield Publishing(session, kind, source)
+
     def remove(self, number: int, *, purge: bool = False) -> PostView:
         """Forget a post (archived, restorable; ``purge`` deletes the record). The file stays."""
         with self.store.write() as session:
@@ -145,7 +153,28 @@ class Posts:
             return _view(session, post)
 
 
-# Session-level: for a caller that decides inside its own write transaction (publish.write_post).
+class Publishing:
+    """One publish, inside one write transaction: the post's record as it is now, the paths
+    recorded for every post, and ``record`` to save the new version. Publishes run one after
+    the other (``BEGIN IMMEDIATE``); what the caller does inside (writing the file) happens
+    before the commit, and an exception rolls the record back."""
+
+    def __init__(self, session: Session, kind: str, source: str) -> None:
+        self._session = session
+        self.kind = check_kind(kind)
+        self.source = source
+        self.existing = post_by_source(session, self.kind, source)
+
+    def recorded_paths(self) -> dict[str, tuple[str, str]]:
+        """Every recorded path → the (kind, source) of its post."""
+        return recorded_paths(self._session)
+
+    def record(self, **fields: Any) -> PostView:
+        """Record the post with ``fields`` (see ``record_post``)."""
+        return record_post(self._session, kind=self.kind, source=self.source, **fields)
+
+
+# Session-level helpers of ``Publishing``.
 
 
 def post_by_source(session: Session, kind: str, source: str) -> PostView | None:
