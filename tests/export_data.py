@@ -28,7 +28,7 @@ def add_idea(
     archived: bool = False,
 ) -> Idea:
     """An idea with tags of any kind, links to papers (by number) and earlier texts."""
-    with store.write() as session:
+    with store._write() as session:
         idea = Idea(
             uid=uid or new_uid(),
             text=text,
@@ -85,7 +85,7 @@ def add_paper(store: Store, arxiv_id: str, title: str = "A paper", **fields: Any
     }
     values.update(fields)
     tags = values.pop("tags", {})
-    with store.write() as session:
+    with store._write() as session:
         paper = Paper(**values)
         session.add(paper)
         session.flush()
@@ -111,7 +111,7 @@ def add_post(store: Store, source: str = "2026-W47", **fields: Any) -> Post:
         "updated_at": T0,
     }
     values.update(fields)
-    with store.write() as session:
+    with store._write() as session:
         post = Post(**values)
         session.add(post)
         session.flush()

@@ -49,7 +49,7 @@ def add_paper(
 ) -> int:
     """Insert a paper as the arXiv import would have left it (no network)."""
     categories = categories or ["cs.LG"]
-    with store.write() as session:
+    with store._write() as session:
         paper = Paper(
             uid=new_uid(),
             arxiv_id=arxiv_id,

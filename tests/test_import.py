@@ -41,7 +41,7 @@ def test_rebuilt_store_keeps_uids_numbers_and_search(store: Store, tmp_path: Pat
     export_store(store, tmp_path / "out")
     rebuilt = open_store(tmp_path / "rebuilt.db")
     import_path(rebuilt, tmp_path / "out")
-    with store.read() as a, rebuilt.read() as b:
+    with store._read() as a, rebuilt._read() as b:
         assert [(i.id, i.uid) for i in a.exec(select(Idea))] == [
             (i.id, i.uid) for i in b.exec(select(Idea))
         ]
@@ -65,12 +65,12 @@ def test_merge_of_two_diverged_stores_keeps_both_texts(store: Store, tmp_path: P
     laptop = open_store(tmp_path / "laptop.db")
     import_path(laptop, tmp_path / "base")
     # Both machines edit the same idea; the laptop's edit is later.
-    with store.write() as session:
+    with store._write() as session:
         row = session.get(Idea, idea.id)
         assert row is not None
         row.text, row.updated_at = "Desktop version", T0 + timedelta(hours=1)
         session.add(row)
-    with laptop.write() as session:
+    with laptop._write() as session:
         row = session.exec(select(Idea).where(Idea.uid == idea.uid)).one()
         row.text, row.updated_at = "Laptop version", T0 + timedelta(hours=2)
         session.add(row)
@@ -80,7 +80,7 @@ def test_merge_of_two_diverged_stores_keeps_both_texts(store: Store, tmp_path: P
     report = import_path(store, tmp_path / "laptop")
 
     assert report.updated["idea"] == 1 and report.added["idea"] == 1
-    with store.read() as session:
+    with store._read() as session:
         merged = session.exec(select(Idea).where(Idea.uid == idea.uid)).one()
         kept = [
             r.value for r in session.exec(select(Revision).where(Revision.entry_uid == idea.uid))
@@ -90,7 +90,7 @@ def test_merge_of_two_diverged_stores_keeps_both_texts(store: Store, tmp_path: P
     # Merging the other way round ends with the same texts.
     export_store(store, tmp_path / "desktop")
     import_path(laptop, tmp_path / "desktop")
-    with laptop.read() as session:
+    with laptop._read() as session:
         other = session.exec(select(Idea).where(Idea.uid == idea.uid)).one()
         kept = [
             r.value for r in session.exec(select(Revision).where(Revision.entry_uid == idea.uid))
@@ -114,7 +114,7 @@ def test_merge_unites_tags_and_matches_papers_by_arxiv_id(store: Store, tmp_path
     add_paper(other, "1706.03762", tags={"user": ["theirs"]}, cite_key="other-key")
     export_store(other, tmp_path / "other")
     import_path(store, tmp_path / "other")
-    with store.read() as session:
+    with store._read() as session:
         assert len(list(session.exec(select(Paper)))) == 1
     export_store(store, tmp_path / "merged")
     text = (tmp_path / "merged/papers/1706.03762.yaml").read_text()
@@ -142,7 +142,7 @@ def test_malformed_files_are_reported_and_the_rest_imported(store: Store, tmp_pa
     assert "line" in problems["broken.yaml"]
     assert "someday" in problems["wrong.yaml"]
     assert report.added == {"idea": 3, "paper": 2, "post": 1}
-    with store.read() as session:
+    with store._read() as session:
         uids = {i.uid for i in session.exec(select(Idea))}
     assert "x1" not in uids and "x2" not in uids  # nothing half-written
     source.close()
@@ -157,7 +157,7 @@ def test_a_conflicting_entry_is_rolled_back_alone(store: Store, tmp_path: Path) 
     report = import_path(store, tmp_path / "other")
     assert [Path(p.path).stem for p in report.problems] == [clash.uid]
     assert report.added["post"] == 1
-    with store.read() as session:
+    with store._read() as session:
         sources = {p.source: p.slug for p in session.exec(select(Post))}
     assert sources == {"2026-W47": "week-2026-w47", "2026-W48": "week-2026-w48"}
     other.close()
@@ -295,7 +295,7 @@ def test_control_characters_survive_the_round_trip(store: Store, tmp_path: Path,
 
 
 def _revision_values(store: Store, uid: str) -> list[str]:
-    with store.read() as session:
+    with store._read() as session:
         rows = session.exec(select(Revision).where(Revision.entry_uid == uid))
         return sorted(r.value for r in rows)
 
@@ -371,7 +371,7 @@ def test_a_hand_edited_cite_key_that_clashes_is_replaced_not_skipped(
     report = import_path(rebuilt, tmp_path / "out")
 
     assert report.problems == [] and report.added["paper"] == 2
-    with rebuilt.read() as session:
+    with rebuilt._read() as session:
         keys = {p.arxiv_id: p.cite_key for p in session.exec(select(Paper))}
     assert keys["1801.00862"] == "preskill2018quantum"  # the untouched paper keeps its key
     assert keys["1706.03762"] not in (None, "preskill2018quantum")
@@ -393,7 +393,7 @@ def test_a_cite_key_taken_in_the_store_gives_the_incoming_paper_a_fresh_one(
 
     assert "Skipped" not in result.stderr and "UNIQUE" not in result.stderr
     assert "taken" in result.stderr and "2101.00002" in result.stderr
-    with store.read() as session:
+    with store._read() as session:
         papers = {p.arxiv_id: p for p in session.exec(select(Paper))}
         tags = tags_of(session, "paper", [papers["2101.00002"].id or 0])
     assert papers["2101.00001"].cite_key == "taken"

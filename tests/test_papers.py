@@ -225,7 +225,7 @@ def test_rm_hides_restore_brings_back_purge_deletes(cli, papers, store):
     assert again.exit_code == 2 and "was not removed" in again.stderr
     cli("paper", "rm", "1", "--purge")
     assert cli("paper", "show", "1", ok=False).exit_code == 1
-    with store.read() as session:
+    with store._read() as session:
         from sqlalchemy import text
 
         assert session.execute(text("SELECT count(*) FROM revision")).scalar() == 0

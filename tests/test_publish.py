@@ -615,7 +615,7 @@ def test_post_record_keeps_old_bodies_and_can_be_removed_and_restored(store):
     )
     assert again.id == first.id and again.body == "two"
     assert [t.name for t in again.tags] == ["y"]
-    with store.read() as session:
+    with store._read() as session:
         revisions = list(session.exec(select(Revision).where(Revision.entry_uid == first.uid)))
         assert [r.value for r in revisions] == ["one"]
     store.posts.remove(first.id)
@@ -635,7 +635,7 @@ def test_published_posts_are_found_by_search(week_store, cli, tmp_path):
 def test_week_themes_include_saved_phrase_themes_that_recur(week_store, cli):
     from logbook.store.tags import link_tags
 
-    with week_store.write() as session:  # as 'logbook themes apply' leaves them
+    with week_store._write() as session:  # as 'logbook themes apply' leaves them
         for idea_id in (1, 2, 4):
             link_tags(session, "idea", idea_id, ["random-feature"], kind="auto")
         link_tags(session, "idea", 3, ["once-only"], kind="auto")

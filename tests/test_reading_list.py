@@ -191,7 +191,7 @@ def test_empty_reading_list_says_so(cli):
 def test_papers_without_a_cite_key_get_one_that_then_stays(cli, listed, store):
     from sqlalchemy import text
 
-    with store.write() as session:
+    with store._write() as session:
         session.execute(text("UPDATE paper SET cite_key = NULL WHERE arxiv_id = '2302.03287'"))
     keys = list(parse_string(cli("reading-list", "-F", "bibtex").stdout, "bibtex").entries)
     assert "jalil2023chatgpt" in keys

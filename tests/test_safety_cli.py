@@ -153,7 +153,7 @@ def test_limit_zero_means_no_limit_for_every_list(cli, store):
 
 
 def _many_ideas(store, count: int = 3000) -> None:
-    with store.write() as session:
+    with store._write() as session:
         from sqlalchemy import text
 
         for n in range(count):

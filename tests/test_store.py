@@ -25,7 +25,7 @@ def test_a_new_store_has_every_migration_recorded(tmp_path):
 
 
 def test_every_connection_uses_wal_foreign_keys_and_a_busy_timeout(store):
-    with store.read() as session:
+    with store._read() as session:
         conn = session.connection()
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

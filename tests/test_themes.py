@@ -67,7 +67,7 @@ def build_corpus(store: Store, *, seed: int = 5) -> dict[str, list[int]]:
     rng = random.Random(seed)
     names = list(PLANTED)
     planted: dict[str, list[int]] = {name: [] for name in names}
-    with store.write() as session:
+    with store._write() as session:
         for n in range(70):
             week, day = divmod(n, 7)
             moment = START + timedelta(weeks=week, days=day, hours=n % 5)
@@ -210,7 +210,7 @@ def test_themes_merge_tags_categories_and_phrases(corpus: Store) -> None:
 
 
 def test_a_phrase_that_is_a_user_tag_counts_with_the_tag(corpus: Store) -> None:
-    with corpus.write() as session:
+    with corpus._write() as session:
         ideas = session.exec(Idea.__table__.select().limit(2)).all()  # type: ignore[attr-defined]
         for row in ideas:
             link_tags(session, "idea", row.id, ["grokking"])
@@ -266,7 +266,7 @@ def test_theme_detail_lists_entries_week_by_week(corpus: Store) -> None:
 
 
 def _tags(store: Store) -> dict[int, set[tuple[str, str]]]:
-    with store.read() as session:
+    with store._read() as session:
         ids = [row.id for row in session.exec(Idea.__table__.select()).all()]  # type: ignore[attr-defined]
         return {i: {(t.name, t.kind) for t in refs} for i, refs in tags_of(session, "idea", ids).items()}  # fmt: skip
 
@@ -294,7 +294,7 @@ def test_apply_removes_auto_tags_that_no_longer_apply(corpus: Store) -> None:
 
 
 def test_apply_never_touches_user_tags_of_the_same_name(corpus: Store) -> None:
-    with corpus.write() as session:
+    with corpus._write() as session:
         link_tags(session, "idea", 1, ["scaling-law"])
     apply_themes(corpus)
     apply_themes(corpus)

@@ -1,8 +1,18 @@
-"""The store: one SQLite file, opened, migrated and used through ``Store``.
+"""The store: the only package that holds SQL. ``open_store`` opens (and migrates) one.
 
-Callers never see SQLite: they call ``store.ideas``, ``store.papers``, ``store.posts`` and
-``store.search``; pragmas, FTS5 and upserts stay in this package, so another backend
-(PostgreSQL for a research group) can stand behind the same interface later.
+What logbook does with its data, and nothing else, is public here:
+
+- ``store.ideas``, ``store.papers``, ``store.posts``: one repository per entry kind (add,
+  find, edit, tag, remove/restore/purge, publishing a post in one transaction);
+- ``store.search(query)``: full-text search;
+- ``store.snapshot()``: every entry as export records; ``store.corpus(...)`` and
+  ``store.replace_auto_tags(...)``: what themes read and write; ``store.tag_history(...)``:
+  how tags spread over weeks; ``store.changes()``: the change counter;
+- ``logbook.store.meta.peek_stamp``: the store's identity and counter, without SQLAlchemy.
+
+Sessions and transactions (``_read``, ``_write``) are private to this package: pragmas,
+FTS5 and upserts stay here, so another backend (PostgreSQL for a research group) can stand
+behind the same interface.
 """
 
 from __future__ import annotations
@@ -43,7 +53,7 @@ class Store:
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def _read(self) -> Iterator[Session]:
         """A session in one read transaction: a consistent snapshot."""
         from sqlmodel import Session
 
@@ -55,7 +65,7 @@ class Store:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def _write(self) -> Iterator[Session]:
         """A session in one write transaction, committed on success, rolled back on error.
 
         It begins with ``BEGIN IMMEDIATE`` so that concurrent writers wait for each other
@@ -69,11 +79,6 @@ class Store:
             session.begin(),
         ):
             yield session
-
-    # The transaction primitives, private to the store package: the rest of logbook asks the
-    # store for named operations, so another backend can stand behind the same interface.
-    _read = read
-    _write = write
 
     @contextmanager
     def _translate(self) -> Iterator[None]:

@@ -121,7 +121,7 @@ class Ideas:
         uid = new_uid()
         # Plain statements, not the ORM: adding is the command people run most, and the
         # ORM's unit of work and mapper set-up would cost more than the whole insert.
-        with self.store.write() as session:
+        with self.store._write() as session:
             idea_id = session.execute(
                 text(
                     "INSERT INTO idea (uid, text, status, created_at, updated_at) "
@@ -164,7 +164,7 @@ class Ideas:
         ``archived=False`` treats a removed idea as missing; ``archived_papers=False`` leaves
         removed papers out of its linked papers.
         """
-        with self.store.read() as session:
+        with self.store._read() as session:
             idea = _load(session, number, archived=archived)
             view = self._views(session, [idea], archived_papers=archived_papers)[0]
             view.revisions = revisions_of(session, idea.uid)
@@ -220,7 +220,7 @@ class Ideas:
             query = query.order_by(col(Idea.created_at).desc(), col(Idea.id).desc()).limit(limit)
         else:
             query = query.order_by(col(Idea.created_at), col(Idea.id))
-        with self.store.read() as session:
+        with self.store._read() as session:
             ideas = list(session.exec(query))
             if limit is not None:
                 ideas.reverse()
@@ -235,7 +235,7 @@ class Ideas:
         if not body.strip():
             raise UsageError("an idea needs some text; use 'idea rm' to remove it")
         check_size(body, "the idea")
-        with self.store.write() as session:
+        with self.store._write() as session:
             idea = _load(session, number)
             if idea.text != body:
                 moment = keep_revision(
@@ -252,7 +252,7 @@ class Ideas:
     def set_status(self, number: int, status: str) -> IdeaView:
         """Move an idea to ``open``, ``exploring``, ``done`` or ``dropped``."""
         value = check_status(status)
-        with self.store.write() as session:
+        with self.store._write() as session:
             idea = _load(session, number)
             if idea.status != value:
                 idea.status = value
@@ -264,7 +264,7 @@ class Ideas:
     def tag(self, number: int, names: list[str], *, remove: bool = False) -> IdeaView:
         """Add (or with ``remove`` take away) user tags."""
         normalized = [normalize_tag(n) for n in names]
-        with self.store.write() as session:
+        with self.store._write() as session:
             idea = _load(session, number)
             assert idea.id is not None
             if remove:
@@ -278,7 +278,7 @@ class Ideas:
 
     def link_papers(self, number: int, papers: list[str], *, remove: bool = False) -> IdeaView:
         """Link an idea to papers (numbers or arXiv ids), or unlink them."""
-        with self.store.write() as session:
+        with self.store._write() as session:
             idea = _load(session, number)
             assert idea.id is not None
             for ref in papers:
@@ -296,7 +296,7 @@ class Ideas:
 
     def remove(self, number: int, *, purge: bool = False) -> IdeaView:
         """Archive an idea (hidden, restorable), or with ``purge`` delete it for good."""
-        with self.store.write() as session:
+        with self.store._write() as session:
             idea = _load(session, number)
             view = self._view(session, idea)
             remove_entry(session, idea, purge=purge)
@@ -304,7 +304,7 @@ class Ideas:
 
     def restore(self, number: int) -> IdeaView:
         """Bring back an archived idea."""
-        with self.store.write() as session:
+        with self.store._write() as session:
             idea = _load(session, number)
             restore_entry(session, idea, f"idea #{number}")
             return self._view(session, idea)

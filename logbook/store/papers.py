@@ -167,7 +167,7 @@ class Papers:
     def known(self, arxiv_ids: Sequence[str]) -> dict[str, Known]:
         """Which of ``arxiv_ids`` (versionless) are in the store already."""
         found: dict[str, Known] = {}
-        with self.store.read() as session:
+        with self.store._read() as session:
             for start in range(0, len(arxiv_ids), 500):
                 chunk = list(arxiv_ids[start : start + 500])
                 rows = session.exec(
@@ -189,7 +189,7 @@ class Papers:
         names = [normalize_tag(t) for t in tags]
         moment = now(UTC)
         saved = []
-        with self.store.write() as session:
+        with self.store._write() as session:
             for meta in metas:
                 paper = session.exec(select(Paper).where(Paper.arxiv_id == meta.arxiv_id)).first()
                 if paper is None:
@@ -220,7 +220,7 @@ class Papers:
     def unarchive(self, arxiv_ids: Sequence[str], *, tags: Sequence[str] = ()) -> None:
         """Bring back known papers imported again, and give them ``tags``."""
         names = [normalize_tag(t) for t in tags]
-        with self.store.write() as session:
+        with self.store._write() as session:
             for arxiv_id in arxiv_ids:
                 paper = session.exec(select(Paper).where(Paper.arxiv_id == arxiv_id)).first()
                 if paper is None or paper.id is None:
@@ -236,12 +236,12 @@ class Papers:
         ``save`` and ``logbook import`` give every new paper its key; this catches papers
         stored before they did.
         """
-        with self.store.read() as session:
+        with self.store._read() as session:
             missing = session.exec(select(Paper.id).where(col(Paper.cite_key).is_(None))).first()
         if missing is None:
             return 0
         count = 0
-        with self.store.write() as session:
+        with self.store._write() as session:
             for paper in session.exec(
                 select(Paper).where(col(Paper.cite_key).is_(None)).order_by(col(Paper.id))
             ):
@@ -258,7 +258,7 @@ class Papers:
 
         ``archived=False`` treats a removed paper as missing.
         """
-        with self.store.read() as session:
+        with self.store._read() as session:
             paper = _load(session, ref, archived=archived)
             view = self._views(session, [paper])[0]
             view.revisions = revisions_of(session, paper.uid)
@@ -301,7 +301,7 @@ class Papers:
             query = query.order_by(col(Paper.created_at).desc(), col(Paper.id).desc()).limit(limit)
         else:
             query = query.order_by(col(Paper.created_at), col(Paper.id))
-        with self.store.read() as session:
+        with self.store._read() as session:
             papers = list(session.execute(query))
             if limit is not None:
                 papers.reverse()
@@ -317,7 +317,7 @@ class Papers:
     def count(self, **filters: Any) -> int:
         """How many papers ``find`` with the same filters (and no ``limit``) would give."""
         query = sa_select(func.count()).select_from(Paper).where(*_filters(**filters))
-        with self.store.read() as session:
+        with self.store._read() as session:
             return int(session.execute(query).scalar_one())
 
     # -- the reader's changes ---------------------------------------------------------------
@@ -328,7 +328,7 @@ class Papers:
         ``read`` records when and which version; leaving ``read`` forgets both.
         """
         value = check_status(status)
-        with self.store.write() as session:
+        with self.store._write() as session:
             paper = _load(session, ref)
             if paper.status != value or (value == "read" and paper.read_at is None):
                 moment = now(UTC)
@@ -349,7 +349,7 @@ class Papers:
         body = body.strip("\n")
         if not body.strip() and not replace:
             raise UsageError("a note needs some text")
-        with self.store.write() as session:
+        with self.store._write() as session:
             paper = _load(session, ref)
             new = body if replace or not paper.notes.strip() else f"{paper.notes}\n\n{body}"
             check_size(new, "the notes")
@@ -366,7 +366,7 @@ class Papers:
     def tag(self, ref: str | int, names: Sequence[str], *, remove: bool = False) -> PaperView:
         """Add (or with ``remove`` take away) user tags."""
         normalized = [normalize_tag(n) for n in names]
-        with self.store.write() as session:
+        with self.store._write() as session:
             paper = _load(session, ref)
             assert paper.id is not None
             if remove:
@@ -380,7 +380,7 @@ class Papers:
 
     def remove(self, ref: str | int, *, purge: bool = False) -> PaperView:
         """Archive a paper (hidden, restorable), or with ``purge`` delete it for good."""
-        with self.store.write() as session:
+        with self.store._write() as session:
             paper = _load(session, ref)
             view = self._views(session, [paper])[0]
             remove_entry(session, paper, purge=purge)
@@ -388,7 +388,7 @@ class Papers:
 
     def restore(self, ref: str | int) -> PaperView:
         """Bring back an archived paper."""
-        with self.store.write() as session:
+        with self.store._write() as session:
             paper = _load(session, ref)
             restore_entry(session, paper, f"paper {paper.arxiv_id}")
             return self._views(session, [paper])[0]

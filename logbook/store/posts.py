@@ -78,12 +78,12 @@ class Posts:
 
     def lookup(self, kind: str, source: str) -> PostView | None:
         """The post for a week (``2020-W43``) or an entry (its uid), archived or not."""
-        with self.store.read() as session:
+        with self.store._read() as session:
             return post_by_source(session, kind, source)
 
     def paths(self) -> dict[str, tuple[str, str]]:
         """Every recorded path → the (kind, source) of its post."""
-        with self.store.read() as session:
+        with self.store._read() as session:
             return recorded_paths(session)
 
     def record(
@@ -100,7 +100,7 @@ class Posts:
         tags: list[str] | None = None,
     ) -> PostView:
         """Record a post by (kind, source) in a transaction of its own (see ``record_post``)."""
-        with self.store.write() as session:
+        with self.store._write() as session:
             return record_post(
                 session,
                 kind=kind,
@@ -122,13 +122,13 @@ class Posts:
         if kind is not None:
             query = query.where(Post.kind == check_kind(kind))
         query = query.order_by(col(Post.published_at).desc(), col(Post.id).desc())
-        with self.store.read() as session:
+        with self.store._read() as session:
             posts = list(session.exec(query))
             return _views(session, posts)
 
     def get(self, number: int) -> PostView:
         """The post numbered ``number``."""
-        with self.store.read() as session:
+        with self.store._read() as session:
             return _view(session, _load(session, number))
 
     @contextmanager
@@ -139,7 +139,7 @@ class Posts:
 
     def remove(self, number: int, *, purge: bool = False) -> PostView:
         """Forget a post (archived, restorable; ``purge`` deletes the record). The file stays."""
-        with self.store.write() as session:
+        with self.store._write() as session:
             post = _load(session, number)
             view = _view(session, post)
             remove_entry(session, post, purge=purge)
@@ -147,7 +147,7 @@ class Posts:
 
     def restore(self, number: int) -> PostView:
         """Bring back a removed post record."""
-        with self.store.write() as session:
+        with self.store._write() as session:
             post = _load(session, number)
             restore_entry(session, post, f"post #{number}")
             return _view(session, post)

@@ -101,7 +101,7 @@ def search(
     # Snippets are made in Python from a bounded window (see logbook.store.snippets):
     # FTS5's snippet() costs the square of the matches in one entry.
     snippet_sql = "SELECT rowid, title, body FROM search_index WHERE rowid IN ({rowids})"
-    with store.read() as session:
+    with store._read() as session:
         try:
             ranked = session.execute(text(ranked_sql), params).all()
             rowids = ",".join(str(int(row[0])) for row in ranked)

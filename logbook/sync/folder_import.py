@@ -561,7 +561,7 @@ def import_path(store: Store, path: Path) -> ImportSummary:
     # A paper that holds its own natural cite key goes first, so that when a hand-edited
     # file claims the same key, the edited paper is the one given a fresh key.
     entries.sort(key=lambda e: (order[e.kind], e.kind == "paper" and not _owns_its_key(e)))
-    with store.write() as session:
+    with store._write() as session:
         merger = _Merger(session, report)
         for entry in entries:
             merger.write(entry)
