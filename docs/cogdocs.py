@@ -125,9 +125,7 @@ def schema_sql() -> str:
         finally:
             db.close()
     statements = sorted(
-        (_KIND_ORDER[kind], name, _tidy(sql))
-        for kind, name, sql in rows
-        if name not in shadow
+        (_KIND_ORDER[kind], name, _tidy(sql)) for kind, name, sql in rows if name not in shadow
     )
     return "\n\n".join(f"{sql};" for _, _, sql in statements)
 

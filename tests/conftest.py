@@ -1,9 +1,10 @@
-"""Fixtures shared by every test: an isolated home, a real store, and the CLI."""
+"""Fixtures shared by every test: an isolated home, a real store, the CLI, real programs."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from logbook.store import Store, open_store
+
+# pytester runs a small test session inside a test (tests/test_safety_ci.py).
+pytest_plugins = ["pytester"]
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +41,30 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+@pytest.fixture
+def require_tool() -> Callable[[str], str]:
+    """Ask for a real program a test needs (``require_tool("jekyll")``); returns its path.
+
+    Without it the test is skipped on a developer's machine, but fails when ``CI=true``:
+    CI installs every real part, so a missing one there means the suite stopped testing
+    what it claims to, and a skip would hide that.
+    """
+
+    def require(name: str) -> str:
+        found = shutil.which(name)
+        if found is None:
+            if _under_ci():
+                pytest.fail(f"{name} is not installed, and CI=true needs it", pytrace=False)
+            pytest.skip(f"{name} is not installed")
+        return found
+
+    return require
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import html
 import json
 import os
 import re
-import shutil
 import stat
 import subprocess
 from datetime import timedelta
@@ -293,8 +292,8 @@ def test_yaml_writer_round_trips_anything_the_export_holds(document: dict) -> No
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("jekyll") is None, reason="jekyll is not installed")
-def test_jekyll_loops_over_the_exported_data(store: Store, tmp_path: Path) -> None:
+def test_jekyll_loops_over_the_exported_data(store: Store, tmp_path: Path, require_tool) -> None:
+    require_tool("jekyll")
     full_store(store)
     add_paper(store, "2101.00001", "Liquid {{ x }} and {% raw %} in a title", cite_key="liq")
     site = tmp_path / "site"
