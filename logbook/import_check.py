@@ -94,8 +94,11 @@ def _parse(path: Path) -> Any:
         where = f"line {mark.line + 1}: " if mark else ""
         problem = getattr(error, "problem", None) or "not valid YAML"
         raise Malformed(f"not valid YAML: {where}{problem}") from None
-    except _VALUE_ERRORS as error:  # e.g. an unquoted date that is no day: 2026-02-30
-        raise Malformed(f"not valid YAML: {error}") from None
+    except Exception as error:
+        # PyYAML's constructors raise what they meet on the way (ValueError for the date
+        # 2026-02-30, AttributeError for ``!!timestamp x``): on a file from anywhere, any
+        # failure to parse it is that file's problem.
+        raise Malformed(f"not valid YAML: {type(error).__name__}: {error}") from None
 
 
 def _kind_of(path: Path, record: dict[str, Any]) -> str:
