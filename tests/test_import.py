@@ -401,9 +401,9 @@ def test_a_cite_key_taken_in_the_store_gives_the_incoming_paper_a_fresh_one(
 
 
 def test_a_store_conflict_is_skipped_in_words_not_sql(store: Store, tmp_path: Path) -> None:
-    add_post(store, uid="local-post")
+    add_post(store)
     other = open_store(tmp_path / "other.db")
-    add_post(other, uid="other-post")  # same kind and source, another uid
+    add_post(other)  # same kind and source, another uid
     export_store(other, tmp_path / "other")
     other.close()
     report = import_path(store, tmp_path / "other")
