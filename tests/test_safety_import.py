@@ -388,3 +388,31 @@ def test_no_import_folder_breaks_import_or_a_later_command(files: list[tuple[str
         after = {p for p in Path(work).rglob("*") if not p.name.startswith("logbook.db")}
         outside = {p for p in after - before if root / "export" not in p.parents}
         assert outside <= {root / "export"}
+
+
+def test_a_store_holding_an_unsafe_link_or_cite_key_from_before_is_repaired(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Values an earlier logbook let in go when the store is opened: no live link, no
+    BibTeX injection, and the paper keeps a fresh cite key."""
+    import sqlite3
+
+    from logbook.store import open_store
+
+    path = tmp_path / "old.db"
+    open_store(path, upto=6).close()
+    db = sqlite3.connect(path)
+    db.execute(
+        "INSERT INTO paper (uid, arxiv_id, version, title, authors, abstract, categories, "
+        "pdf_url, withdrawn, cite_key, status, notes, created_at, updated_at) VALUES "
+        "('0190a1b2-0000-7000-8000-0000000000dd', '1706.03762', 1, 'Attention Is All You Need', "
+        "'[\"Ashish Vaswani\"]', '', '[]', 'javascript:alert(1)', 0, ?, 'to-read', '', "
+        "'2020-01-01T00:00:00.000000+00:00', '2020-01-01T00:00:00.000000+00:00')",
+        ("x}\n@misc{evil,",),
+    )
+    db.commit()
+    db.close()
+    bib = cli("--db", str(path), "reading-list", "--format", "bibtex").stdout
+    assert "evil" not in bib and "javascript" not in bib
+    assert bib.count("@") == 1
+    shown = cli("--db", str(path), "paper", "show", "1706.03762", "--json").json()
+    assert shown["pdf_url"].startswith("https://arxiv.org/pdf/")
+    assert shown["cite_key"] == "vaswaniattention"
