@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: an isolated home, a real store, and the CLI."""
+"""Fixtures shared by every test: an isolated home, a real store, the CLI, real programs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from logbook.store import Store, open_store
+
+# pytester runs a small test session inside a test (tests/test_safety_ci.py).
+pytest_plugins = ["pytester"]
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +41,30 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+@pytest.fixture
+def require_tool() -> Callable[[str], str]:
+    """Ask for a real program a test needs (``require_tool("jekyll")``); returns its path.
+
+    Without it the test is skipped on a developer's machine, but fails when ``CI=true``:
+    CI installs every real part, so a missing one there means the suite stopped testing
+    what it claims to, and a skip would hide that.
+    """
+
+    def require(name: str) -> str:
+        found = shutil.which(name)
+        if found is None:
+            if _under_ci():
+                pytest.fail(f"{name} is not installed, and CI=true needs it", pytrace=False)
+            pytest.skip(f"{name} is not installed")
+        return found
+
+    return require
 
 
 @pytest.fixture
@@ -78,15 +105,6 @@ def cli() -> Callable[..., Run]:
 
 
 @pytest.fixture
-def jekyll() -> str:
-    """The ``jekyll`` program: a test that needs it is skipped without it, but fails in CI.
-
-    CI installs Jekyll (.ci/run sets ``CI=true``): there a missing one is a broken setup, and
-    a skip would let the build tests pass without ever running.
-    """
-    found = shutil.which("jekyll")
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("jekyll is not installed, and CI=true: the site build tests must run")
-        pytest.skip("jekyll is not installed")
-    return found
+def jekyll(require_tool: Callable[[str], str]) -> str:
+    """The ``jekyll`` program (``require_tool``: skipped without it, failed when CI=true)."""
+    return require_tool("jekyll")

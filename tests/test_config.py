@@ -110,7 +110,8 @@ def test_store_location_order(tmp_path, monkeypatch):
     assert user.name == "logbook.db" and str(tmp_path / "home") in str(user)
 
 
-def test_init_in_a_git_repo_keeps_the_database_out_of_git(cli, tmp_path, monkeypatch):
+def test_init_in_a_git_repo_keeps_the_database_out_of_git(cli, tmp_path, monkeypatch, require_tool):
+    require_tool("git")
     blog = tmp_path / "blog"
     blog.mkdir()
     subprocess.run(["git", "init", "-q", str(blog)], check=True)

@@ -16,6 +16,11 @@ from logbook.sync import githook
 pytestmark = pytest.mark.slow  # every commit starts a Python process for the hook
 
 
+@pytest.fixture(autouse=True)
+def _git(require_tool) -> None:
+    require_tool("git")
+
+
 def git(repo: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
     if ok and result.returncode != 0:

@@ -7,6 +7,7 @@ have run so that opening an up-to-date store costs one read.
 
 from __future__ import annotations
 
+import re
 import secrets
 import sqlite3
 from collections.abc import Callable
@@ -280,6 +281,33 @@ def m006_four_digit_years(db: sqlite3.Connection) -> None:
             )
 
 
+def m007_unsafe_links_and_cite_keys(db: sqlite3.Connection) -> None:
+    # Before import checked them, an imported file could store a ``javascript:`` pdf_url or a
+    # cite key holding "}" and a newline. Such values go (the rules are copied here, frozen
+    # as they were when this migration shipped): a missing pdf_url falls back to arXiv's, a
+    # missing cite key is given again by ``Papers.ensure_cite_keys``.
+    from urllib.parse import urlsplit
+
+    key = re.compile(r"[A-Za-z0-9_:.\-]+")
+    url = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&+,;=%]{1,2000}")
+
+    def safe_link(value: str) -> bool:
+        if not url.fullmatch(value):
+            return False
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            return False
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+    rows = db.execute("SELECT id, pdf_url, cite_key FROM paper").fetchall()
+    for paper_id, pdf_url, cite_key in rows:
+        if pdf_url is not None and not safe_link(pdf_url):
+            db.execute("UPDATE paper SET pdf_url = NULL WHERE id = ?", (paper_id,))
+        if cite_key is not None and not key.fullmatch(cite_key):
+            db.execute("UPDATE paper SET cite_key = NULL WHERE id = ?", (paper_id,))
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
@@ -287,6 +315,7 @@ MIGRATIONS: list[Migration] = [
     m004_change_counter,
     m005_store_id,
     m006_four_digit_years,
+    m007_unsafe_links_and_cite_keys,
 ]
 
 

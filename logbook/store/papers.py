@@ -26,6 +26,7 @@ from logbook.store.kinds import READING_STATUSES, check_size, one_of, title_of
 from logbook.store.models import Idea, IdeaPaper, Paper, PaperTag, Tag
 from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, revisions_of
+from logbook.store.rules import check_cite_key, link_or_none
 from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
 from logbook.tags import normalize_tag
 
@@ -432,6 +433,8 @@ def _apply(paper: Paper, meta: PaperMeta) -> bool:
     changed = False
     for name in ARXIV_FIELDS:
         value = getattr(meta, name)
+        if name == "pdf_url":  # a link arXiv sends is held to the rule an imported one is
+            value = link_or_none(value)
         if isinstance(value, list):
             value = list(value)
         if getattr(paper, name) != value:
@@ -466,7 +469,7 @@ def new_cite_key(session: Session, paper: Any) -> str:
             )
         )
     )
-    return unique_key(base, taken.__contains__)
+    return check_cite_key(unique_key(base, taken.__contains__))
 
 
 def _filters(

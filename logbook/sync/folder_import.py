@@ -12,60 +12,25 @@ never SQLite's message) and nothing of it reaches the store.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, select, text
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import select, text
 
-from logbook.arxiv_ids import parse_arxiv_id
-from logbook.dates import range_problem
-from logbook.errors import ExportError, UsageError
-from logbook.store.kinds import check_size
-from logbook.store.models import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG_KINDS
 from logbook.store.snapshot import KINDS, REVISED_FIELD, TABLES
 from logbook.store.tags import link_tags
-from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc, read_iso
-from logbook.sync import yamltext
-from logbook.sync.export import BUNDLE_KEY, FOLDERS
-from logbook.sync.state import STATE_NAME
+from logbook.store.types import format_utc, parse_utc
+from logbook.sync.import_check import Entry, Malformed, Problem, check_entry, read_source
+
+__all__ = ["Entry", "ImportSummary", "Malformed", "Problem", "check_entry", "import_path"]
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from logbook.store import Store
-
-_STATUSES = {"idea": IDEA_STATUSES, "paper": READING_STATUSES, "post": None}
-
-
-class Malformed(Exception):
-    """One file cannot be imported; the message says why."""
-
-
-@dataclass
-class Problem:
-    """A file that was skipped, and why."""
-
-    path: str
-    message: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
-
-
-@dataclass
-class Entry:
-    """One entry read from a file and checked: typed columns, tags, links, revisions."""
-
-    kind: str
-    where: str
-    columns: dict[str, Any]
-    tags: list[tuple[str, str]]  # (name, kind)
-    papers: list[str]  # arXiv ids (ideas only)
-    revisions: list[dict[str, Any]]
 
 
 @dataclass
@@ -87,214 +52,6 @@ class ImportSummary:
             "problems": [p.to_dict() for p in self.problems],
             "warnings": self.warnings,
         }
-
-
-# Reading files ---------------------------------------------------------------------------
-
-
-def _parse(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise Malformed(f"cannot read it: {error.strerror}") from None
-    if path.suffix == ".json":
-        try:
-            return json.loads(raw)
-        except ValueError as error:
-            raise Malformed(f"not valid JSON: {error}") from None
-    import yaml
-
-    try:
-        return yamltext.load(raw)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise Malformed(f"not valid YAML: {where}{problem}") from None
-
-
-def _kind_of(path: Path, record: dict[str, Any]) -> str:
-    for kind, folder in FOLDERS.items():
-        if path.parent.name == folder:
-            return kind
-    if "arxiv_id" in record:
-        return "paper"
-    if "slug" in record and "source" in record:
-        return "post"
-    return "idea"
-
-
-def read_source(path: Path) -> tuple[list[tuple[str, str, Any]], list[Problem]]:
-    """(kind, where, record) for every entry under ``path``, and the files that failed."""
-    found: list[tuple[str, str, Any]] = []
-    problems: list[Problem] = []
-    if path.is_dir():
-        files = [
-            f
-            for kind in ("paper", "idea", "post")
-            for f in sorted((path / FOLDERS[kind]).glob("*"))
-            if f.suffix in (".yaml", ".yml", ".json") and f.is_file()
-        ]
-        if not files and (path / "logbook.json").is_file():
-            files = [path / "logbook.json"]
-        looks_exported = (path / STATE_NAME).is_file() or any(
-            (path / folder).is_dir() for folder in FOLDERS.values()
-        )
-        if not files and not looks_exported:
-            raise ExportError(f"{path} holds no logbook export (no ideas/, papers/ or posts/)")
-    elif path.is_file():
-        files = [path]
-    else:
-        raise ExportError(f"no such file or folder: {path}")
-    for file in files:
-        try:
-            data = _parse(file)
-        except Malformed as error:
-            problems.append(Problem(str(file), str(error)))
-            continue
-        if isinstance(data, dict) and BUNDLE_KEY in data:
-            for kind in ("paper", "idea", "post"):
-                items = data.get(FOLDERS[kind]) or []
-                if not isinstance(items, list):
-                    problems.append(Problem(str(file), f"{FOLDERS[kind]} must be a list"))
-                    continue
-                for n, item in enumerate(items):
-                    found.append((kind, f"{file} ({FOLDERS[kind]}[{n}])", item))
-        elif isinstance(data, dict):
-            found.append((_kind_of(file, data), str(file), data))
-        else:
-            problems.append(Problem(str(file), "not a logbook entry (expected a mapping)"))
-    return found, problems
-
-
-def _time(value: Any, name: str) -> datetime:
-    if isinstance(value, datetime):  # an unquoted timestamp typed by hand
-        if value.tzinfo is None:
-            raise Malformed(f"{name} has no time zone")
-        return _in_range(value, name, value.isoformat())
-    if not isinstance(value, str):
-        raise Malformed(f"{name} must be a date and time, not {value!r}")
-    try:
-        moment = read_iso(value)
-    except ValueError:
-        raise Malformed(f"{name} is not an ISO date and time: {value!r}") from None
-    if moment.tzinfo is None:
-        raise Malformed(f"{name} has no time zone: {value!r}")
-    return _in_range(moment, name, value)
-
-
-def _in_range(moment: datetime, name: str, value: Any) -> datetime:
-    problem = range_problem(moment)
-    if problem:
-        raise Malformed(f"{name} {value!s} {problem}")
-    return moment
-
-
-def _column_value(table: Table, name: str, value: Any) -> Any:
-    column = table.c[name]
-    if value is None:
-        if not column.nullable:
-            raise Malformed(f"{name} cannot be empty")
-        return None
-    kind = column.type
-    if isinstance(kind, UTCDateTime):
-        return _time(value, name)
-    if isinstance(kind, JSONList):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise Malformed(f"{name} must be a list of texts")
-        return value
-    python_type = kind.python_type
-    if python_type is bool:
-        if not isinstance(value, bool):
-            raise Malformed(f"{name} must be true or false, not {value!r}")
-        return value
-    if python_type is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise Malformed(f"{name} must be a whole number, not {value!r}")
-        return value
-    if not isinstance(value, str):
-        raise Malformed(f"{name} must be text, not {value!r}")
-    return value
-
-
-def _versionless(arxiv_id: str) -> str:
-    parsed = parse_arxiv_id(arxiv_id)
-    return parsed.id if parsed else arxiv_id
-
-
-def check_entry(kind: str, where: str, record: Any) -> Entry:
-    """Turn one record into a typed ``Entry``, or raise ``Malformed`` saying what is wrong."""
-    if not isinstance(record, dict):
-        raise Malformed("not a logbook entry (expected a mapping)")
-    table = TABLES[kind]
-    columns: dict[str, Any] = {}
-    for column in table.columns:
-        name = column.name
-        if name in record:
-            columns[name] = _column_value(table, name, record[name])
-        elif name == "id" or column.nullable:
-            columns[name] = None
-        elif column.default is not None:
-            columns[name] = getattr(column.default, "arg", None)
-        elif isinstance(column.type, JSONList):
-            columns[name] = []
-        else:
-            raise Malformed(f"{name} is missing")
-    for name in ("text", "notes", "body"):
-        if isinstance(columns.get(name), str):
-            try:
-                check_size(columns[name], name)
-            except UsageError as error:
-                raise Malformed(str(error)) from None
-    statuses = _STATUSES[kind]
-    if statuses and columns["status"] not in statuses:
-        raise Malformed(f"status {columns['status']!r} is not one of {', '.join(statuses)}")
-    if kind == "post" and columns["kind"] not in POST_KINDS:
-        raise Malformed(f"kind {columns['kind']!r} is not one of {', '.join(POST_KINDS)}")
-    if kind == "paper":
-        parsed = parse_arxiv_id(columns["arxiv_id"])
-        if parsed is None:
-            raise Malformed(f"{columns['arxiv_id']!r} is not an arXiv id")
-        # Stored without a version, as ``paper add`` stores it; a version in the id
-        # ("arXiv:1706.03762v3") counts as one arXiv has shown, unless a later one is known.
-        columns["arxiv_id"] = parsed.id
-        if parsed.version is not None and "version" not in record:
-            columns["version"] = parsed.version
-        elif parsed.version is not None and isinstance(columns.get("version"), int):
-            columns["version"] = max(columns["version"], parsed.version)
-    if not columns["uid"].strip():
-        raise Malformed("uid cannot be empty")
-    tags: list[tuple[str, str]] = []
-    raw_tags = record.get("tags") or {}
-    if isinstance(raw_tags, list):  # written by hand: a plain list means user tags
-        raw_tags = {"user": raw_tags}
-    if not isinstance(raw_tags, dict):
-        raise Malformed("tags must map a kind (user, auto, category) to a list of names")
-    for tag_kind, names in raw_tags.items():
-        if tag_kind not in TAG_KINDS:
-            raise Malformed(f"tag kind {tag_kind!r} is not one of {', '.join(TAG_KINDS)}")
-        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
-            raise Malformed(f"tags.{tag_kind} must be a list of names")
-        tags.extend((name, tag_kind) for name in names)
-    papers = record.get("papers") or [] if kind == "idea" else []
-    if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
-        raise Malformed("papers must be a list of arXiv ids")
-    papers = [_versionless(p) for p in papers]
-    revisions = []
-    for revision in record.get("revisions") or []:
-        if not isinstance(revision, dict) or not isinstance(revision.get("value"), str):
-            raise Malformed("each revision needs a field, a value and two times")
-        if not isinstance(revision.get("field"), str):
-            raise Malformed("each revision needs a field name")
-        revisions.append(
-            {
-                "field": revision["field"],
-                "value": revision["value"],
-                "written_at": _time(revision.get("written_at"), "revision written_at"),
-                "replaced_at": _time(revision.get("replaced_at"), "revision replaced_at"),
-            }
-        )
-    return Entry(kind, where, columns, tags, papers, revisions)
 
 
 # Writing ---------------------------------------------------------------------------------
@@ -380,6 +137,13 @@ class _Merger:
                 outcome = self._write(entry)
         except sa_exc.IntegrityError as error:
             self.report.problems.append(Problem(entry.where, _conflict(entry, error)))
+            return
+        except sa_exc.StatementError:
+            # Checking should have caught it; if a value still cannot be bound, it is this
+            # entry's problem, not the end of the whole import.
+            self.report.problems.append(
+                Problem(entry.where, f"a value of this {entry.kind} cannot be stored")
+            )
             return
         getattr(self.report, outcome)[entry.kind] += 1
 
