@@ -391,8 +391,8 @@ def test_a_file_already_holding_the_new_post_is_not_taken_for_a_hand_edit(
 def test_placing_and_checks_use_the_store_as_it_is_when_writing(store, cli, tmp_path, monkeypatch):
     # Two drafts made before either is written (as two publishes at once would): the second
     # is placed again inside its write transaction and does not take the first one's file.
-    from logbook.config import load_config
     from logbook import publish
+    from logbook.config import load_config
 
     freeze(monkeypatch, NOW)
     folder = site(tmp_path)
@@ -410,9 +410,9 @@ def test_placing_and_checks_use_the_store_as_it_is_when_writing(store, cli, tmp_
 
 
 def test_publish_library_call_drafts_checks_or_writes_by_mode(week_store, tmp_path):
+    from logbook import publish
     from logbook.config import load_config
     from logbook.errors import UsageError
-    from logbook import publish
 
     settings = publish.Settings.from_config(load_config())
     drafted = publish.publish(week_store, settings, week=WEEK, mode="stdout")

@@ -60,7 +60,7 @@ class ImportItem:
 
 
 @dataclass
-class ImportReport:
+class FetchReport:
     """The outcome of one import, per id, and how many requests arXiv got."""
 
     items: list[ImportItem] = field(default_factory=list)
@@ -93,7 +93,7 @@ class ImportReport:
         return data
 
 
-def import_papers(
+def fetch_papers(
     store: Store,
     refs: Sequence[str],
     *,
@@ -103,13 +103,13 @@ def import_papers(
     tags: Sequence[str] = (),
     timeout: float | None = None,
     progress: Progress | None = None,
-) -> ImportReport:
+) -> FetchReport:
     """Import the papers ``refs`` name (any id form); see the module docstring for the flow.
 
     Raises ``UsageError`` when no ref is an arXiv id, ``ArxivError`` when arXiv cannot be
     reached (and then nothing is written).
     """
-    report = ImportReport()
+    report = FetchReport()
     wanted: dict[str, tuple[ImportItem, ArxivId]] = {}
     for ref in refs:
         parsed = parse_arxiv_id(ref)

@@ -18,7 +18,7 @@ behind the same interface.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from logbook.store.corpus import AutoTagChange, Corpus
     from logbook.store.ideas import Ideas
+    from logbook.store.merge import Entry, MergeResult
     from logbook.store.papers import Papers
     from logbook.store.posts import Posts
     from logbook.store.search import Hit
@@ -144,6 +145,12 @@ class Store:
         from logbook.store.tag_history import tag_history
 
         return tag_history(self, names, end)
+
+    def merge(self, entries: Iterable[Entry]) -> MergeResult:
+        """Merge entries read from an export, in one transaction (``logbook.store.merge``)."""
+        from logbook.store.merge import merge_entries
+
+        return merge_entries(self, entries)
 
     def snapshot(self) -> Snapshot:
         """Every entry with its tags, links and revisions, as export records (one read)."""

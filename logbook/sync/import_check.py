@@ -22,6 +22,7 @@ from logbook.dates import range_problem
 from logbook.errors import ExportError, LogbookError, UsageError
 from logbook.store import rules
 from logbook.store.kinds import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG_KINDS, check_size
+from logbook.store.merge import Entry
 from logbook.store.snapshot import REVISED_FIELD, TABLES
 from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc, read_iso
 from logbook.sync import yamltext
@@ -49,18 +50,6 @@ class Problem:
 
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "message": self.message}
-
-
-@dataclass
-class Entry:
-    """One entry read from a file and checked: typed columns, tags, links, revisions."""
-
-    kind: str
-    where: str
-    columns: dict[str, Any]
-    tags: list[tuple[str, str]]  # (name, kind)
-    papers: list[str]  # arXiv ids (ideas only)
-    revisions: list[dict[str, Any]]
 
 
 def _shown(value: Any) -> str:
