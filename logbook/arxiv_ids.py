@@ -98,3 +98,25 @@ def id_problem(ident: ArxivId) -> str | None:
     if yymm >= "1501" and len(number) != 5:
         return f"ids from 1501 on have five digits after the dot, not {yymm}.{number}"
     return None
+
+
+# "This paper has been withdrawn by the author", "withdrawn due to an error", "Withdrawn."
+_WITHDRAWN = re.compile(
+    r"^\W*withdrawn\b|\b(?:has been|have been|is|was|been) withdrawn\b|\bwithdrawn (?:by|due|because|for)\b",
+    re.IGNORECASE,
+)
+
+
+def is_withdrawn(comment: str | None) -> bool:
+    """Whether arXiv's comment says the paper was withdrawn."""
+    return bool(comment and _WITHDRAWN.search(comment))
+
+
+def abs_url(arxiv_id: str) -> str:
+    """The paper's abstract page on arXiv (always the latest version)."""
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def pdf_url(arxiv_id: str) -> str:
+    """The paper's PDF on arXiv (the latest version)."""
+    return f"https://arxiv.org/pdf/{arxiv_id}"

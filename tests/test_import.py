@@ -336,7 +336,7 @@ def test_merging_edits_made_on_both_machines_keeps_each_text_once(
 def _two_saved_papers(store: Store) -> None:
     from datetime import UTC, datetime
 
-    from logbook.arxiv.api import PaperMeta
+    from logbook.store.paper_views import PaperMeta
 
     store.papers.save(
         [

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from logbook.arxiv.api import PaperMeta, is_withdrawn
+from logbook.arxiv_ids import is_withdrawn
 from logbook.cite_keys import base_key
 from logbook.store import Store
+from logbook.store.paper_views import PaperMeta
 
 
 def meta(arxiv_id: str = "1706.03762", version: int = 7, **changes: object) -> PaperMeta:

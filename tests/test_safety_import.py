@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from logbook.arxiv.api import PaperMeta
 from logbook.ids import new_uid
 from logbook.store import Store, open_store
+from logbook.store.paper_views import PaperMeta
 from logbook.sync.export import export_store
 
 

@@ -22,12 +22,12 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from logbook.arxiv_ids import ArxivId, parse_arxiv_id
 from logbook.dates import range_problem
 from logbook.errors import ArxivError
+from logbook.store.paper_views import PaperMeta
 
 BATCH_SIZE = 100
 RETRIES = 3  # after the first try
@@ -35,41 +35,7 @@ TIMEOUT_SECONDS = 30.0
 MAX_WAIT_SECONDS = 60.0
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 
-# "This paper has been withdrawn by the author", "withdrawn due to an error", "Withdrawn."
-_WITHDRAWN = re.compile(
-    r"^\W*withdrawn\b|\b(?:has been|have been|is|was|been) withdrawn\b|\bwithdrawn (?:by|due|because|for)\b",
-    re.IGNORECASE,
-)
 _ERROR_SUMMARY = re.compile(r"incorrect id format for ([^<\s]+)", re.IGNORECASE)
-
-
-def is_withdrawn(comment: str | None) -> bool:
-    """Whether arXiv's comment says the paper was withdrawn."""
-    return bool(comment and _WITHDRAWN.search(comment))
-
-
-@dataclass
-class PaperMeta:
-    """What arXiv says about one paper (one version of it)."""
-
-    arxiv_id: str  # versionless: 1706.03762, hep-th/9901001
-    version: int
-    title: str
-    authors: list[str]
-    abstract: str = ""
-    categories: list[str] = field(default_factory=list)
-    primary_category: str | None = None
-    published: datetime | None = None
-    updated: datetime | None = None
-    doi: str | None = None
-    journal_ref: str | None = None
-    comment: str | None = None
-    pdf_url: str | None = None
-
-    @property
-    def withdrawn(self) -> bool:
-        """Whether the comment says the paper was withdrawn."""
-        return is_withdrawn(self.comment)
 
 
 @dataclass

@@ -93,7 +93,7 @@ class FetchReport:
         return data
 
 
-def fetch_papers(
+def add_papers(
     store: Store,
     refs: Sequence[str],
     *,

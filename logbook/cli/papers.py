@@ -14,7 +14,7 @@ from logbook.cli.state import state
 
 if TYPE_CHECKING:
     from logbook.arxiv.fetch import FetchReport
-    from logbook.store.papers import PaperView
+    from logbook.store.paper_views import PaperView
 
 app = typer.Typer(help="Import arXiv papers and keep the reading list.", no_args_is_help=True)
 
@@ -57,7 +57,7 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import papers from arXiv; known ones cost no request. Example: logbook paper import 1706.03762 arXiv:2103.00001"""
-    from logbook.arxiv.fetch import fetch_papers
+    from logbook.arxiv.fetch import add_papers
 
     refs = list(ids or [])
     if from_file is not None:
@@ -69,7 +69,7 @@ def import_(
     config = state.config()
     bar = _ProgressBar()
     try:
-        report = fetch_papers(
+        report = add_papers(
             state.store(),
             refs,
             api_url=config.get("arxiv.api_url"),

@@ -11,6 +11,7 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from logbook.arxiv_ids import abs_url
 from logbook.dates import Week
 from logbook.errors import ConfigError
 from logbook.publish import jekyll
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from logbook.publish.digest import WeekDigest
     from logbook.publish.settings import Settings
     from logbook.store.ideas import IdeaView
-    from logbook.store.papers import PaperView
+    from logbook.store.paper_views import PaperView
 
 TITLE_FIELDS = "{week}, {year}, {number}, {start}, {end}"
 
@@ -112,7 +113,7 @@ def idea_context(idea: IdeaView, settings: Settings) -> dict[str, Any]:
                 "id": p["id"],
                 "arxiv_id": p["arxiv_id"],
                 "title": jekyll.plain_text(p["title"], math=settings.math),
-                "link": _url(f"https://arxiv.org/abs/{p['arxiv_id']}"),
+                "link": _url(abs_url(p["arxiv_id"])),
             }
             for p in idea.papers
         ],

@@ -17,7 +17,7 @@ from logbook.dates import DAYS, Week
 if TYPE_CHECKING:
     from logbook.store import Store
     from logbook.store.ideas import IdeaView
-    from logbook.store.papers import PaperView
+    from logbook.store.paper_views import PaperView
 
 UNREAD = ("to-read", "reading")
 

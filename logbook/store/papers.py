@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
@@ -24,120 +23,15 @@ from logbook.ids import new_uid
 from logbook.numbers import is_number, number_in_range
 from logbook.store.kinds import READING_STATUSES, check_size, one_of, title_of
 from logbook.store.models import Idea, IdeaPaper, Paper, PaperTag, Tag
+from logbook.store.paper_views import ARXIV_FIELDS, Known, PaperMeta, PaperView, Saved
 from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, revisions_of
 from logbook.store.rules import check_cite_key, link_or_none
-from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
+from logbook.store.tags import link_tags, tags_of, unlink_tags
 from logbook.tags import normalize_tag
 
 if TYPE_CHECKING:
-    from logbook.arxiv.api import PaperMeta
     from logbook.store import Store
-
-# The fields arXiv owns; a refresh may change these and nothing else.
-ARXIV_FIELDS = ("version", "title", "authors", "abstract", "categories", "primary_category", "published", "updated", "doi", "journal_ref", "comment", "pdf_url", "withdrawn")  # fmt: skip
-
-
-@dataclass
-class PaperView:
-    """A paper as commands show it, with its tags, linked ideas and note revisions."""
-
-    id: int
-    uid: str
-    arxiv_id: str
-    version: int
-    title: str
-    authors: list[str]
-    abstract: str
-    categories: list[str]
-    primary_category: str | None
-    published: datetime | None
-    updated: datetime | None
-    doi: str | None
-    journal_ref: str | None
-    comment: str | None
-    pdf_url: str | None
-    withdrawn: bool
-    cite_key: str | None
-    status: str
-    read_at: datetime | None
-    read_version: int | None
-    notes: str
-    created_at: datetime
-    updated_at: datetime
-    archived_at: datetime | None = None
-    tags: list[TagRef] = field(default_factory=list)
-    ideas: list[dict[str, Any]] = field(default_factory=list)
-    revisions: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def abs_url(self) -> str:
-        """The paper's abstract page (always the latest version)."""
-        return f"https://arxiv.org/abs/{self.arxiv_id}"
-
-    @property
-    def year(self) -> int | None:
-        """The year of the first version."""
-        return self.published.year if self.published else None
-
-    @property
-    def user_tags(self) -> list[str]:
-        """The reader's own tags."""
-        return [t.name for t in self.tags if t.kind == "user"]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON form (field names are stable)."""
-        return {
-            "id": self.id,
-            "uid": self.uid,
-            "kind": "paper",
-            "arxiv_id": self.arxiv_id,
-            "version": self.version,
-            "title": self.title,
-            "authors": self.authors,
-            "abstract": self.abstract,
-            "categories": self.categories,
-            "primary_category": self.primary_category,
-            "published": self.published.isoformat() if self.published else None,
-            "updated": self.updated.isoformat() if self.updated else None,
-            "doi": self.doi,
-            "journal_ref": self.journal_ref,
-            "comment": self.comment,
-            "withdrawn": self.withdrawn,
-            "abs_url": self.abs_url,
-            "pdf_url": self.pdf_url or f"https://arxiv.org/pdf/{self.arxiv_id}",
-            "cite_key": self.cite_key,
-            "status": self.status,
-            "read_at": self.read_at.isoformat() if self.read_at else None,
-            "read_version": self.read_version,
-            "notes": self.notes,
-            "tags": self.user_tags,
-            "auto_tags": [t.name for t in self.tags if t.kind == "auto"],
-            "category_tags": [t.name for t in self.tags if t.kind == "category"],
-            "ideas": self.ideas,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
-            "archived": self.archived_at is not None,
-            "revisions": self.revisions,
-        }
-
-
-@dataclass
-class Saved:
-    """What saving one fetched paper did: ``imported``, ``updated`` or ``known``."""
-
-    arxiv_id: str
-    number: int
-    title: str
-    outcome: str
-
-
-class Known(NamedTuple):
-    """A paper the store has: its number, title and whether it was removed."""
-
-    number: int
-    title: str
-    archived: bool
 
 
 def check_status(status: str) -> str:

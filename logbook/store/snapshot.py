@@ -159,3 +159,31 @@ def snapshot(store: Store) -> Snapshot:
                 found.append({key: values[key] for key in order})
             records[kind] = found
         return Snapshot(changes, records, str(meta.get("store_id", "")))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of an entry, as an export file holds it: name, value type and rules."""
+
+    name: str
+    type: str  # time | list | bool | int | float | text
+    nullable: bool
+    default: Any  # the value a file may leave out (None: the field is required)
+    has_default: bool
+
+
+def _field(column: Any) -> Field:
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        name = "time"
+    elif isinstance(kind, JSONList):
+        name = "list"
+    else:
+        name = {bool: "bool", int: "int", float: "float"}.get(kind.python_type, "text")
+    default = getattr(column.default, "arg", None) if column.default is not None else None
+    return Field(column.name, name, bool(column.nullable), default, column.default is not None)
+
+
+def fields(kind: str) -> list[Field]:
+    """The columns of ``kind``'s table as plain fields, in table order (import checks them)."""
+    return [_field(column) for column in TABLES[kind].columns]

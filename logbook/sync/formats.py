@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from logbook.arxiv_ids import abs_url, pdf_url
 from logbook.store.models import title_of
 from logbook.sync import yamltext
 
 if TYPE_CHECKING:
     from logbook.store import Store
-    from logbook.store.papers import PaperView
+    from logbook.store.paper_views import PaperView
     from logbook.store.snapshot import Snapshot
 
 
@@ -40,7 +41,7 @@ def render(store: Store, snap: Snapshot, fmt: str) -> dict[str, str]:
 
 def _paper_views(papers: list[dict[str, Any]]) -> list[PaperView]:
     """Exported paper records as the ``PaperView`` that ``logbook.sync.reading_list`` renders."""
-    from logbook.store.papers import PaperView
+    from logbook.store.paper_views import PaperView
     from logbook.store.tags import TagRef
     from logbook.store.types import parse_utc
 
@@ -113,8 +114,8 @@ def jekyll_data(store: Store, snap: Snapshot) -> dict[str, str]:
             "arxiv_id": p["arxiv_id"],
             "title": p["title"],
             "authors": p["authors"],
-            "url": f"https://arxiv.org/abs/{p['arxiv_id']}",
-            "pdf_url": p["pdf_url"] or f"https://arxiv.org/pdf/{p['arxiv_id']}",
+            "url": abs_url(p["arxiv_id"]),
+            "pdf_url": p["pdf_url"] or pdf_url(p["arxiv_id"]),
             "status": p["status"],
             "read_at": p["read_at"],
             "published": p["published"],

@@ -15,16 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table
-
 from logbook.arxiv_ids import parse_arxiv_id
 from logbook.dates import range_problem
 from logbook.errors import ExportError, LogbookError, UsageError
 from logbook.store import rules
 from logbook.store.kinds import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG_KINDS, check_size
 from logbook.store.merge import Entry
-from logbook.store.snapshot import REVISED_FIELD, TABLES
-from logbook.store.types import JSONList, UTCDateTime, format_utc, parse_utc, read_iso
+from logbook.store.snapshot import REVISED_FIELD, Field, fields
+from logbook.store.types import format_utc, parse_utc, read_iso
 from logbook.sync import yamltext
 from logbook.sync.export import BUNDLE_KEY, FOLDERS
 from logbook.sync.state import STATE_NAME
@@ -189,25 +187,23 @@ def _time(value: Any, name: str) -> datetime:
     return parse_utc(stored)
 
 
-def _column_value(table: Table, name: str, value: Any) -> Any:
-    column = table.c[name]
+def _column_value(column: Field, value: Any) -> Any:
+    name = column.name
     if value is None:
         if not column.nullable:
             raise Malformed(f"{name} cannot be empty")
         return None
-    kind = column.type
-    if isinstance(kind, UTCDateTime):
+    if column.type == "time":
         return _time(value, name)
-    if isinstance(kind, JSONList):
+    if column.type == "list":
         if not isinstance(value, list):
             raise Malformed(f"{name} must be a list of texts")
         return [_text(v, f"each of {name}") for v in value]
-    python_type = kind.python_type
-    if python_type is bool:
+    if column.type == "bool":
         if not isinstance(value, bool):
             raise Malformed(f"{name} must be true or false, not {_shown(value)}")
         return value
-    if python_type is int:
+    if column.type == "int":
         return rules.check_number(value, name)
     return _text(value, name)
 
@@ -284,17 +280,16 @@ def _revisions(kind: str, record: dict[str, Any]) -> list[dict[str, Any]]:
 def _check_entry(kind: str, where: str, record: Any) -> Entry:
     if not isinstance(record, dict):
         raise Malformed("not a logbook entry (expected a mapping)")
-    table = TABLES[kind]
     columns: dict[str, Any] = {}
-    for column in table.columns:
+    for column in fields(kind):
         name = column.name
         if name in record:
-            columns[name] = _column_value(table, name, record[name])
+            columns[name] = _column_value(column, record[name])
         elif name == "id" or column.nullable:
             columns[name] = None
-        elif column.default is not None:
-            columns[name] = getattr(column.default, "arg", None)
-        elif isinstance(column.type, JSONList):
+        elif column.has_default:
+            columns[name] = column.default
+        elif column.type == "list":
             columns[name] = []
         else:
             raise Malformed(f"{name} is missing")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from logbook.store.papers import PaperView
+    from logbook.store.paper_views import PaperView
 
 FORMATS = ("markdown", "bibtex", "json")
 UNTAGGED = "Other papers"
