@@ -39,8 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.argv = ["logbook", "--db", db, "hook", "run", "--dir", subdir, "--format", fmt]
     if "--strict" in args[3:]:
         sys.argv.append("--strict")
-    cli_main()
-    return 0
+    cli_main()  # exits with the command's code
+    raise AssertionError("unreachable: the CLI always exits")  # pragma: no cover
 
 
 if __name__ == "__main__":

@@ -252,3 +252,46 @@ def test_pre_commit_framework_manifest_runs_the_export() -> None:
     assert hook["entry"] == "logbook hook run"
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is False and hook["always_run"] is True
+
+
+# The pre-commit script that logbook 0.1.0 installed, byte for byte but for its four values:
+# an upgrade must keep it working (it runs ``python -P -m logbook.hook_entry``).
+HOOK_0_1_0 = """#!/bin/sh
+# logbook-hook {{"python": "{python}", "db": "{db}", "dir": "logbook", "format": "yaml", "strict": false}}
+# Written by 'logbook hook install'; 'logbook hook uninstall' removes it and puts back the
+# hook that was here before (kept as pre-commit.logbook-chained and run first).
+hook_dir=$(dirname "$0")
+if [ -x "$hook_dir/pre-commit.logbook-chained" ]; then
+    "$hook_dir/pre-commit.logbook-chained" "$@" || exit $?
+fi
+strict=0
+python={python}
+if [ ! -x "$python" ]; then
+    echo "logbook: $python is gone; the logbook export was skipped (reinstall: logbook hook install)" >&2
+    [ "$strict" = 1 ] && exit 1
+    exit 0
+fi
+"$python" -P -m logbook.hook_entry {db} logbook yaml
+code=$?
+if [ "$code" -ne 0 ] && [ "$strict" != 1 ]; then
+    echo "logbook: the export failed (exit $code); the commit goes on without it" >&2
+    exit 0
+fi
+exit $code
+"""
+
+
+def test_a_hook_installed_by_logbook_0_1_0_keeps_working_after_the_upgrade(
+    blog: Path, store: Store
+) -> None:
+    import sys
+
+    idea = store.ideas.add("Written before the upgrade")
+    hook = blog / ".git" / "hooks" / "pre-commit"
+    hook.write_text(HOOK_0_1_0.format(python=sys.executable, db=store.path))
+    hook.chmod(0o755)
+    commit(blog, "post.md")
+    assert f"logbook/ideas/{idea.uid}.yaml" in files_in_last_commit(blog)
+    store.ideas.edit(idea.id, "Edited after the upgrade")
+    commit(blog, "post2.md")
+    assert "Edited after" in git(blog, "show", f"HEAD:logbook/ideas/{idea.uid}.yaml").stdout

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from logbook.store.snapshot import KINDS
+from logbook.store.merge import MergeResult
 from logbook.sync.import_check import Entry, Malformed, Problem, check_entry, read_source
 
 __all__ = ["Entry", "FolderImportSummary", "Malformed", "Problem", "check_entry", "import_path"]
@@ -22,14 +22,10 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class FolderImportSummary:
-    """What an import added, updated and left alone, per kind, and what it skipped."""
+class FolderImportSummary(MergeResult):
+    """What an import added, updated and left alone, per kind, and the files it skipped."""
 
-    added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
-    updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
-    unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form."""
@@ -53,7 +49,5 @@ def import_path(store: Store, path: Path) -> FolderImportSummary:
         except Malformed as error:
             report.problems.append(Problem(where, str(error)))
     merged = store.merge(entries)
-    report.added, report.updated, report.unchanged = merged.added, merged.updated, merged.unchanged
-    report.problems += [Problem(s.where, s.message) for s in merged.skipped]
-    report.warnings += merged.warnings
-    return report
+    problems = report.problems + [Problem(s.where, s.message) for s in merged.skipped]
+    return FolderImportSummary(**{**vars(merged), "skipped": []}, problems=problems)
