@@ -110,7 +110,7 @@ def test_jekyll_builds_hostile_posts_and_shows_the_text_literally(
     assert "Liquid" not in result.stderr, result.stderr
 
     urls = {
-        "week": "/research-log/2020/10/19/research-log-week-2020-w43.html",
+        "week": "/research-log/2020/10/19/week-2020-w43.html",
         "idea": "/ideas/2020/10/23/bert-pre-training-1-part-2.html",
         # same day, same title as the idea: the second post gets its own file name
         "paper": "/papers/2020/10/23/bert-pre-training-1-part-2-2.html",
@@ -140,7 +140,7 @@ def test_jekyll_builds_hostile_posts_and_shows_the_text_literally(
     assert "My notes: {% endraw %} then {{ page.title }}." in paper
 
     week = page(site, urls["week"])
-    assert "Research log, week 2020-W43" in week
+    assert "Week 43 (Oct 19–25)" in week
     assert "BERT: " in week and "Pre-training" in week
 
 

@@ -116,7 +116,9 @@ def test_week_spec_accepts_last_and_a_date_inside_the_week(week_store, cli, monk
     assert cli("publish", "--week", "2020-10-21", "--stdout").stdout == by_label
     assert cli("publish", "--stdout").stdout == by_label  # "this" week is the default
     freeze(monkeypatch, "2020-10-28T10:00:00+01:00")
-    assert front(cli("publish", "--week", "last", "--stdout").stdout)["title"].endswith(WEEK)
+    assert front(cli("publish", "--week", "last", "--stdout").stdout)["title"].startswith(
+        "Week 43 (Oct 19–25)"
+    )
 
 
 def test_week_starting_on_sunday_moves_the_range(week_store, cli, monkeypatch):
@@ -139,11 +141,11 @@ def test_front_matter_has_every_field_jekyll_needs(week_store, cli, monkeypatch)
     monkeypatch.setenv("LOGBOOK_AUTHOR", "Ada: the #1 researcher")
     data = front(cli("publish", "--week", WEEK, "--stdout").stdout)
     assert data["layout"] == "post"
-    assert data["title"] == f"Research log, week {WEEK}"
+    assert data["title"] == "Week 43 (Oct 19–25): attention and machine learning"
     assert data["author"] == "Ada: the #1 researcher"
     assert isinstance(data["tags"], list) and "kernels" in data["tags"]
     assert data["categories"] == ["research-log"]
-    assert data["excerpt"].startswith("3 new ideas")
+    assert data["excerpt"].startswith("Notes from week 43 on attention")
 
 
 def test_date_has_the_real_offset_and_is_never_in_the_future(week_store, cli, monkeypatch):
@@ -238,12 +240,12 @@ def test_week_post_is_written_to_posts_and_recorded(week_store, cli, tmp_path):
     folder = site(tmp_path)
     result = cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()
     assert result["action"] == "created"
-    path = folder / "_posts" / "2020-10-19-research-log-week-2020-w43.md"
+    path = folder / "_posts" / "2020-10-19-week-2020-w43.md"
     assert result["file"] == str(path.resolve())
     assert jekyll.content_hash(path.read_bytes()) == result["content_hash"]
     posts = cli("post", "list", "--json").json()
     assert [(p["kind"], p["source"], p["path"]) for p in posts] == [
-        ("week", WEEK, "_posts/2020-10-19-research-log-week-2020-w43.md")
+        ("week", WEEK, "_posts/2020-10-19-week-2020-w43.md")
     ]
     shown = cli("post", "show", str(posts[0]["id"]), "--json").json()
     assert shown["body"] == body_of(path.read_text()).removeprefix("\n")
@@ -254,7 +256,7 @@ def test_site_comes_from_config_when_not_given(week_store, cli, tmp_path, monkey
     folder = site(tmp_path)
     monkeypatch.setenv("LOGBOOK_SITE", str(folder))
     cli("publish", "--week", WEEK)
-    assert (folder / "_posts" / "2020-10-19-research-log-week-2020-w43.md").exists()
+    assert (folder / "_posts" / "2020-10-19-week-2020-w43.md").exists()
 
 
 def test_site_defaults_to_the_project_folder_and_reads_relative_paths_there(
@@ -300,17 +302,17 @@ def test_republishing_the_same_week_rewrites_the_same_file(week_store, cli, tmp_
     assert len(cli("post", "list", "--json").json()) == 1
 
 
-def test_hand_edited_post_is_refused_without_force(week_store, cli, tmp_path):
+def test_hand_edited_post_keeps_the_edit_and_force_takes_logbooks_text(
+    week_store, cli, tmp_path
+):
     folder = site(tmp_path)
     path = Path(cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()["file"])
     edited = path.read_text() + "\nA line I added by hand.\n"
     path.write_text(edited)
-    result = cli("publish", "--week", WEEK, "--site", str(folder), ok=False)
-    assert result.exit_code == 1
-    assert "edited by hand" in result.stderr and "--force" in result.stderr
-    assert path.read_text() == edited
-    dry = cli("publish", "--week", WEEK, "--site", str(folder), "--dry-run", ok=False)
-    assert dry.exit_code == 1 and path.read_text() == edited
+    again = cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()
+    assert again["action"] == "unchanged" and path.read_text() == edited
+    dry = cli("publish", "--week", WEEK, "--site", str(folder), "--dry-run")
+    assert "leave unchanged" in dry.stderr and path.read_text() == edited
     forced = cli("publish", "--week", WEEK, "--site", str(folder), "--force", "--json").json()
     assert forced["forced"] is True
     assert "by hand" not in path.read_text()
@@ -382,10 +384,9 @@ def test_a_file_already_holding_the_new_post_is_not_taken_for_a_hand_edit(
     again = cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()
     assert again["action"] == "unchanged" and again["forced"] is False
     assert cli("post", "show", "1", "--json").json()["content_hash"] == again["content_hash"]
-    path.write_text(path.read_text() + "\nBy hand.\n")  # a real edit is still refused
-    assert (
-        "edited by hand" in cli("publish", "--week", WEEK, "--site", str(folder), ok=False).stderr
-    )
+    path.write_text(path.read_text() + "\nBy hand.\n")  # a real edit is kept
+    kept = cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()
+    assert kept["action"] == "unchanged" and path.read_text().endswith("\nBy hand.\n")
 
 
 def test_placing_and_checks_use_the_store_as_it_is_when_writing(store, cli, tmp_path, monkeypatch):
@@ -433,7 +434,7 @@ def test_publish_library_call_drafts_checks_or_writes_by_mode(week_store, tmp_pa
 
 def test_a_file_logbook_did_not_write_is_refused_without_force(week_store, cli, tmp_path):
     folder = site(tmp_path)
-    path = folder / "_posts" / "2020-10-19-research-log-week-2020-w43.md"
+    path = folder / "_posts" / "2020-10-19-week-2020-w43.md"
     path.parent.mkdir()
     path.write_text("---\ntitle: mine\n---\nmine\n")
     result = cli("publish", "--week", WEEK, "--site", str(folder), ok=False)
@@ -447,7 +448,7 @@ def test_dry_run_and_stdout_write_and_record_nothing(week_store, cli, tmp_path):
     assert dry.stdout.startswith("---\nlayout: post\n")
     assert "Would create" in dry.stderr
     plain = cli("publish", "--week", WEEK, "--dry-run", "--json").json()
-    assert plain["path"] == "_posts/2020-10-19-research-log-week-2020-w43.md"
+    assert plain["path"] == "_posts/2020-10-19-week-2020-w43.md"
     assert plain["text"] == dry.stdout
     cli("publish", "--week", WEEK, "--site", str(folder), "--stdout")
     assert not (folder / "_posts").exists()
@@ -640,7 +641,7 @@ def test_week_themes_include_saved_phrase_themes_that_recur(week_store, cli):
             link_tags(session, "idea", idea_id, ["random-feature"], kind="auto")
         link_tags(session, "idea", 3, ["once-only"], kind="auto")
     body = body_of(cli("publish", "--week", WEEK, "--stdout").stdout)
-    assert "- **random-feature**: 3 entries, seen over 2 weeks" in body
+    assert "random feature keep coming up." in body.split("## Ideas")[0]
     assert "once-only" not in body  # one entry: not a recurring theme
 
 

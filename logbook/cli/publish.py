@@ -48,21 +48,40 @@ def publish(
         ),
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite a post file that was edited by hand.")
+        bool,
+        typer.Option("--force", help="Take logbook's new text over edits by hand in the file."),
+    ] = False,
+    intro: Annotated[
+        str | None,
+        typer.Option(
+            "--intro",
+            metavar="TEXT|-",
+            help="A week's opening paragraph ('-': stdin); kept for later publishes.",
+        ),
+    ] = None,
+    edit: Annotated[
+        bool, typer.Option("--edit", "-e", help="Open the post in $EDITOR before writing it.")
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write a Jekyll post for a week, a paper or an idea.
 
-    Example: logbook publish --week last --site ~/blog
+    Re-publishing keeps what you added or changed in the post file by hand. Example:
+    logbook publish --week last --site ~/blog --intro "A week of reading about scaling."
     """
     from logbook import publish as lib
+    from logbook.cli.common import edit_text, read_stdin
+    from logbook.errors import UsageError
 
     if spec is not None or week:
         week_spec: str | None = spec or "this"
     else:
         week_spec = None
     mode = "stdout" if stdout else "dry-run" if dry_run else "write"
+    if edit and mode != "write":
+        raise UsageError("--edit writes the post; leave out --stdout and --dry-run")
+    if intro == "-":
+        intro = read_stdin("--intro -")
     settings = lib.Settings.from_config(state.config())
     result = lib.publish(
         state.store(),
@@ -74,6 +93,8 @@ def publish(
         title=title,
         mode=mode,
         force=force,
+        intro=intro,
+        edit=(lambda text: edit_text(text, what="post")) if edit else None,
     )
     if as_json:
         out.print_json(result.to_dict())
@@ -85,10 +106,20 @@ def publish(
     if result.file is None or result.action is None:
         out.info(f"Would write {result.draft.path} (no site given)")
     elif result.dry_run:
-        would = {"created": "create", "updated": "overwrite", "unchanged": "leave unchanged"}
+        would = {
+            "created": "create",
+            "updated": "overwrite",
+            "merged": "rewrite, keeping your edits,",
+            "unchanged": "leave unchanged",
+        }
         out.info(f"Would {would[result.action]} {result.file}")
     else:
-        verb = {"created": "Wrote", "updated": "Rewrote", "unchanged": "Unchanged:"}[result.action]
+        verb = {
+            "created": "Wrote",
+            "updated": "Rewrote",
+            "merged": "Rewrote (keeping your edits)",
+            "unchanged": "Unchanged:",
+        }[result.action]
         forced = " (overwriting the edits by hand)" if result.forced else ""
         out.info(f"{verb} {result.file}{forced}")
 

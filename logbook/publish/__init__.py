@@ -17,6 +17,8 @@ from logbook.publish.settings import Settings
 from logbook.publish.write import PublishResult, write_post
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from logbook.store import Store
 
 __all__ = [
@@ -46,6 +48,8 @@ def publish(
     title: str | None = None,
     mode: str = "write",
     force: bool = False,
+    intro: str | None = None,
+    edit: Callable[[str], str] | None = None,
 ) -> PublishResult:
     """Draft the post for a week (``week``: a spec, the default ``this``), a paper or an idea.
 
@@ -53,23 +57,31 @@ def publish(
     runs the same checks and writes nothing (with no site given or configured, it only
     drafts); ``stdout`` only drafts. The site is ``site``, else config ``site``, else the
     folder holding ``.logbook/`` (``resolve_site``).
+
+    ``intro`` sets a week's opening paragraph (None keeps the one it had); ``edit`` gets the
+    text about to be written and returns the user's version of it (``publish --edit``).
     """
     if mode not in MODES:
         raise UsageError(f"{mode!r} is not a publish mode; use one of {', '.join(MODES)}")
     if sum(value is not None for value in (week, paper, idea)) > 1:
         raise UsageError("publish one thing at a time: --week [SPEC], --paper or --idea")
+    if intro is not None and (paper is not None or idea is not None):
+        raise UsageError("--intro is for a week's post")
+    dry_run = mode == "dry-run"
+    # Nothing to check against: the post and its place in a site are the answer.
+    only_draft = mode == "stdout" or (dry_run and site is None and settings.site is None)
+    folder = None if only_draft else resolve_site(site, settings.site, settings.site_source)
     if paper is not None:
         draft = draft_paper(store, settings, paper, title=title)
     elif idea is not None:
         draft = draft_idea(store, settings, idea, title=title)
     else:
-        draft = draft_week(store, settings, week or "this", title=title)
-    dry_run = mode == "dry-run"
-    if mode == "stdout" or (dry_run and site is None and settings.site is None):
-        # Nothing to check against: the post and its place in a site are the answer.
+        draft = draft_week(store, settings, week or "this", title=title, intro=intro, site=folder)
+    if folder is None:
         return PublishResult(draft, None, None, dry_run=dry_run)
-    folder = resolve_site(site, settings.site, settings.site_source)
-    return write_post(store, draft, folder, force=force, dry_run=dry_run)
+    return write_post(
+        store, draft, folder, force=force, dry_run=dry_run, edit=None if dry_run else edit
+    )
 
 
 def resolve_site(

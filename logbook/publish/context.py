@@ -12,65 +12,55 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from logbook.arxiv_ids import abs_url
-from logbook.dates import Week
-from logbook.errors import ConfigError
 from logbook.publish import jekyll
+from logbook.publish.digest import UNREAD
 from logbook.publish.html_safety import safe_url
+from logbook.publish.week_words import join_words, themes_sentence, week_range, week_summary
 
 if TYPE_CHECKING:
     from logbook.publish.digest import WeekDigest
+    from logbook.publish.week_words import EarlierPost
     from logbook.publish.settings import Settings
     from logbook.store.ideas import IdeaView
     from logbook.store.paper_views import PaperView
 
-TITLE_FIELDS = "{week}, {year}, {number}, {start}, {end}"
+def week_context(
+    digest: WeekDigest,
+    settings: Settings,
+    title: str,
+    *,
+    intro: str = "",
+    earlier: list[EarlierPost] | None = None,
+) -> dict[str, Any]:
+    """The values ``week.md.j2`` receives: the intro, the ideas, the papers once each, the themes.
 
-
-def week_title(pattern: str, week: Week) -> str:
-    """The weekly title from config ``post.title``: ``Research log, week {week}``."""
-    year, number = week.iso
-    values = {
-        "week": week.label,
-        "year": year,
-        "number": number,
-        "start": f"{week.start:%Y-%m-%d}",
-        "end": f"{week.end - timedelta(days=1):%Y-%m-%d}",
-    }
-    try:
-        return jekyll.one_line(pattern.format(**values))
-    except (KeyError, IndexError, ValueError) as error:
-        raise ConfigError(
-            f"post.title {pattern!r} cannot be filled ({error}); use {TITLE_FIELDS}"
-        ) from None
-
-
-def week_summary(digest: WeekDigest) -> str:
-    """One plain sentence for the excerpt: what happened this week."""
-    parts = []
-    for count, one, many in (
-        (len(digest.ideas_new), "new idea", "new ideas"),
-        (len(digest.ideas_changed), "idea revisited", "ideas revisited"),
-        (len(digest.papers_added), "paper added", "papers added"),
-        (len(digest.papers_read), "paper read", "papers read"),
-    ):
-        if count:
-            parts.append(f"{count} {one if count == 1 else many}")
-    if not parts:
-        return f"A quiet week ({digest.week.label}): nothing was logged."
-    summary = ", ".join(parts) + "."
-    if digest.themes:
-        summary += " Themes: " + ", ".join(t.label for t in digest.themes[:5]) + "."
-    return jekyll.excerpt_of(summary[:1].upper() + summary[1:])
-
-
-def week_context(digest: WeekDigest, settings: Settings, title: str) -> dict[str, Any]:
-    """The values ``week.md.j2`` receives: the week, its summary, themes, entries, reading list."""
+    ``earlier`` are the week posts published before (the themes sentence links them).
+    """
     week = digest.week
     year, number = week.iso
 
     def plain(text: str) -> str:
         return jekyll.plain_text(text, math=settings.math)
 
+    ideas = []
+    for position, idea in enumerate([*digest.ideas_new, *digest.ideas_changed], start=1):
+        item = idea_context(idea, settings)
+        item["number"] = position
+        item["revisited"] = idea in digest.ideas_changed
+        # "1. " or "10. ": how far an item's later paragraphs are indented to stay in it
+        item["indent"] = len(f"{position}. ")
+        item["prose"] = _idea_prose(item)
+        ideas.append(item)
+    read = [paper_context(p, settings) for p in digest.papers_read]
+    shown = {p.id for p in digest.papers_read}
+    added = [paper_context(p, settings) for p in digest.papers_added if p.id not in shown]
+    shown |= {p.id for p in digest.papers_added}
+    updated = [paper_context(p, settings) for p in digest.papers_updated if p.id not in shown]
+    shown |= {p.id for p in digest.papers_updated}
+    reading = [paper_context(p, settings) for p in digest.reading_list if p.id not in shown]
+    unread_shown = sum(
+        1 for p in (*digest.papers_added, *digest.papers_updated) if p.status in UNREAD
+    )
     return {
         "title": plain(title),
         "author": author_text(settings),
@@ -80,20 +70,30 @@ def week_context(digest: WeekDigest, settings: Settings, title: str) -> dict[str
             "number": number,
             "start": f"{week.start:%Y-%m-%d}",
             "end": f"{week.end - timedelta(days=1):%Y-%m-%d}",
+            "range": week_range(week),
         },
-        "summary": plain(week_summary(digest)),
+        "intro": jekyll.markdown_text(intro, math=settings.math),
+        "summary": plain(week_summary(digest, intro)),
         "empty": digest.empty,
         "themes": [
             {"name": plain(t.name), "label": plain(t.label), "entries": t.entries, "weeks": t.weeks}
             for t in digest.themes
         ],
-        "ideas_new": [idea_context(i, settings) for i in digest.ideas_new],
-        "ideas_changed": [idea_context(i, settings) for i in digest.ideas_changed],
-        "papers_added": [paper_context(p, settings) for p in digest.papers_added],
-        "papers_read": [paper_context(p, settings) for p in digest.papers_read],
-        "reading_list": [paper_context(p, settings) for p in digest.reading_list],
-        "reading_more": digest.reading_total - len(digest.reading_list),
+        "themes_sentence": themes_sentence(digest.themes, earlier or [], year, plain),
+        "ideas": ideas,
+        "ideas_new": [i for i in ideas if not i["revisited"]],
+        "ideas_changed": [i for i in ideas if i["revisited"]],
+        "papers_read": read,
+        "papers_added": added,
+        "papers_updated": updated,
+        "reading_list": reading,
+        "reading_more": max(0, digest.reading_total - len(reading) - unread_shown),
+        "reading_list_url": _url(settings.reading_list_url) if settings.reading_list_url else "",
     }
+
+
+# Read-status markers: shapes, not colours, and each says its status in words too.
+STATUS_MARKERS = {"read": "✓ read", "reading": "◐ reading", "to-read": "○ to read"}
 
 
 def idea_context(idea: IdeaView, settings: Settings) -> dict[str, Any]:
@@ -152,6 +152,9 @@ def paper_context(paper: PaperView, settings: Settings) -> dict[str, Any]:
         "journal_ref": plain(paper.journal_ref),
         "comment": plain(paper.comment),
         "status": paper.status,
+        "marker": STATUS_MARKERS.get(paper.status, ""),
+        "read_version": paper.read_version or "",
+        "venue": plain(paper.journal_ref),
         "read": day(paper.read_at),
         "added": day(paper.created_at),
         "tags": [plain(t) for t in paper.user_tags],
@@ -164,6 +167,47 @@ def paper_context(paper: PaperView, settings: Settings) -> dict[str, Any]:
             for i in paper.ideas
         ],
     }
+
+
+def _idea_prose(idea: dict[str, Any]) -> str:
+    """An idea as a paragraph or more: its title in bold, its status when it is not "open",
+    its text, and the papers it links to (inline when the text ends in prose)."""
+    title, body = idea["title"], idea["body"]
+    links = [f"[{p['title']}]({p['link']})" if p["link"] else p["title"] for p in idea["papers"]]
+    see = f"see {join_words(links)}" if links else ""
+    extras = [] if idea["status"] == "open" else [f"*{idea['status']}*"]
+    if idea.get("revisited"):
+        extras.append(f"back to an idea from {_day_words(idea['created'])}")
+    if see and not body:
+        extras.append(see)
+    lead = f"**{title}**" + (f" ({'; '.join(extras)})" if extras else "")
+    if extras or title[-1:] not in (".", "!", "?"):
+        lead += "."
+    if not body:
+        return lead
+    text = f"{lead} {body}"
+    if see:
+        last = text.rsplit("\n", 1)[-1].rstrip()
+        if _NOT_PROSE.match(last) or last[-1:] not in (".", "!", "?"):
+            text += f"\n\nSee {join_words(links)}."  # after a list, code or math: a paragraph
+        else:
+            text = text.rstrip()[:-1] + f" ({see})" + text.rstrip()[-1]
+    return text
+
+
+# A last line that a link cannot be appended to: a list item, quote, table, heading, fence.
+_NOT_PROSE = re.compile(r"\s*(?:[-*+]\s|[>|#]|```|~~~|\d+[.)]\s|\{%|$)")
+
+
+def _day_words(day: str) -> str:
+    """``2020-10-05`` → ``Oct 5``."""
+    from logbook.publish.week_words import MONTHS
+
+    try:
+        _, month, number = (int(part) for part in day.split("-"))
+    except ValueError:
+        return day
+    return f"{MONTHS[month - 1]} {number}"
 
 
 def idea_title(title: str) -> str:

@@ -8,8 +8,8 @@ The entries are the store's own views (``IdeaView``, ``PaperView``, from ``store
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from logbook.dates import DAYS, Week
@@ -36,6 +36,8 @@ class ThemeItem:
     label: str
     entries: int
     weeks: int = 1
+    # the first day of each earlier week with entries carrying it, newest first
+    earlier: list[date] = field(default_factory=list)
 
 
 @dataclass
@@ -50,6 +52,8 @@ class WeekDigest:
     themes: list[ThemeItem]
     reading_list: list[PaperView]
     reading_total: int
+    # papers read before this week that arXiv updated this week (a version after the one read)
+    papers_updated: list[PaperView] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -97,6 +101,14 @@ def gather_week(
         themes=[],
         reading_list=reading,
         reading_total=store.papers.count(statuses=UNREAD, until=end),
+        papers_updated=[
+            p
+            for p in store.papers.find(statuses=["read"], read_until=start)
+            if p.updated is not None
+            and start <= p.updated < end
+            and p.read_version is not None
+            and p.version > p.read_version
+        ],
     )
     digest.themes = week_themes(
         store, digest, tz=tz, week_start=week_start, min_entries=min_entries
@@ -134,7 +146,8 @@ def week_themes(
     themes = []
     for name, members in in_week.items():
         moments = history.get(name, [])
-        weeks = _weeks(moments, tz, week_start)
+        starts = _week_starts(moments, tz, week_start)
+        weeks = len(starts)
         if len(moments) < min_entries or weeks < 2:
             continue  # does not recur
         label = name
@@ -142,13 +155,15 @@ def week_themes(
             from logbook.arxiv.categories import category_label
 
             label = category_label(name)
-        themes.append(ThemeItem(name, label, len(members), weeks))
+        this = digest.week.start.date()
+        earlier = sorted((d for d in starts if d < this), reverse=True)
+        themes.append(ThemeItem(name, label, len(members), weeks, earlier))
     themes.sort(key=lambda t: (-t.entries, -t.weeks, t.name))
     return themes[:THEMES_MAX]
 
 
-def _weeks(moments: list[datetime], tz: tzinfo, week_start: str) -> int:
-    """In how many different weeks (starting on ``week_start`` in ``tz``) these moments fall."""
+def _week_starts(moments: list[datetime], tz: tzinfo, week_start: str) -> set[date]:
+    """The first days of the weeks (starting on ``week_start`` in ``tz``) these moments fall in."""
     first = DAYS.index(week_start)
     days = {m.astimezone(tz).date() for m in moments}
-    return len({d - timedelta(days=(d.weekday() - first) % 7) for d in days})
+    return {d - timedelta(days=(d.weekday() - first) % 7) for d in days}

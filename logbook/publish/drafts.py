@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,16 +19,16 @@ from logbook.publish.context import (
     idea_title,
     paper_context,
     week_context,
-    week_summary,
-    week_title,
 )
 from logbook.publish.html_safety import front_matter_value
 from logbook.publish.settings import Settings
 from logbook.publish.templates import render, template_env
+from logbook.publish.week_words import EarlierPost, top_topics, week_summary, week_title
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from logbook.dates import Week
     from logbook.store import Store
     from logbook.store.posts import PostView
 
@@ -52,6 +52,8 @@ class _Request:
     tags: list[str]
     excerpt: str
     body: str
+    intro: str = ""  # a week's opening paragraph, recorded with the post
+    slug_text: str = ""  # what the slug is made from, when not the title
 
 
 @dataclass
@@ -94,9 +96,16 @@ def draft_week(
     spec: str = "this",
     *,
     title: str | None = None,
+    intro: str | None = None,
+    site: Path | None = None,
     env: Environment | None = None,
 ) -> Draft:
-    """The post for a week: ``this``, ``last``, ``2020-W43`` or a date inside the week."""
+    """The post for a week: ``this``, ``last``, ``2020-W43`` or a date inside the week.
+
+    ``intro`` is the opening paragraph; None keeps the one given when the week was published
+    before. With ``site``, the themes sentence links only earlier posts whose file is there
+    (a link to a missing post would stop ``jekyll build``).
+    """
     from logbook.publish.digest import gather_week
 
     moment = now(settings.tz)
@@ -110,24 +119,62 @@ def draft_week(
         week_start=settings.week_start,
         min_entries=settings.min_entries,
     )
-    title = jekyll.one_line(title) if title else week_title(settings.title_pattern, week)
-    context = week_context(digest, settings, title)
+    recorded = store.posts.lookup("week", week.label)
+    if intro is None:
+        intro = recorded.intro if recorded is not None else ""
+    intro = intro.strip()
+    # The generated title names the week's themes, which change as the week goes on; the
+    # file name must not, so it is made from the week (a title given by hand names it).
+    slug_text = jekyll.one_line(title) if title else f"week {week.label}"
+    if title:
+        title = jekyll.one_line(title)
+    else:
+        title = week_title(settings.title_pattern, week, top_topics(digest))
+    earlier = _earlier_posts(store, settings, week, site)
+    context = week_context(digest, settings, title, intro=intro, earlier=earlier)
     body = render(env or template_env(settings.templates_dir), "week.md.j2", context)
-    tags = _tag_names([*(t.name for t in digest.themes), *_by_count(digest.tag_counts())])
+    names = _by_count(digest.tag_counts())
+    if settings.category_tags:
+        papers = [*digest.papers_read, *digest.papers_added]
+        names += [c.lower() for p in papers for c in p.categories]
+    # A week that is over is dated its last moment, so the post sorts after the week's
+    # entries; one still running is dated its first moment: stable (re-publishing rewrites
+    # the same file) and never in the future, which Jekyll would skip.
+    date = week.end - timedelta(seconds=1) if week.end <= moment else week.start
     return _draft(
         store,
         settings,
         kind="week",
         source=week.label,
         title=title,
-        # The week's first moment: stable, so re-publishing rewrites the same file, and
-        # never in the future for a week that has begun.
-        date=min(week.start, moment),
+        date=date,
         fallback_slug=f"week-{week.label}",
-        tags=tags,
-        excerpt=week_summary(digest),
+        tags=_tag_names(names),
+        excerpt=week_summary(digest, intro),
         body=body,
+        intro=intro,
+        slug_text=slug_text,
     )
+
+
+def _earlier_posts(
+    store: Store, settings: Settings, week: Week, site: Path | None
+) -> list[EarlierPost]:
+    """The week posts recorded before ``week`` (and, with ``site``, still in it)."""
+    result = []
+    for post in store.posts.find(kind="week"):
+        try:
+            other = parse_week(post.source, settings.tz, settings.week_start)
+        except UsageError:
+            continue
+        if other.start >= week.start or not _valid_path(post.path):
+            continue
+        if site is not None and not jekyll.post_path(site, post.path).is_file():
+            continue
+        year, number = other.iso
+        name = post.path.removeprefix(f"{jekyll.POSTS_DIR}/").removesuffix(".md")
+        result.append(EarlierPost(other.start.date(), post.source, number, year, name))
+    return result
 
 
 def draft_paper(
@@ -212,8 +259,12 @@ def _draft(
     tags: list[str],
     excerpt: str,
     body: str,
+    intro: str = "",
+    slug_text: str = "",
 ) -> Draft:
-    request = _Request(settings, kind, source, title, date, fallback_slug, tags, excerpt, body)
+    request = _Request(
+        settings, kind, source, title, date, fallback_slug, tags, excerpt, body, intro, slug_text
+    )
     return place_draft(request, store.posts.lookup(kind, source), store.posts.paths())
 
 
@@ -233,7 +284,7 @@ def place_draft(
             date = existing.published_at.astimezone(settings.tz)
     else:
         date = now(settings.tz) if date is None else date
-        slug = jekyll.slugify(request.title, fallback=request.fallback_slug)
+        slug = jekyll.slugify(request.slug_text or request.title, fallback=request.fallback_slug)
         path, number = jekyll.post_filename(date, slug), 1
         while path in taken and taken[path] != (kind, source):
             number += 1

@@ -18,13 +18,15 @@ class Settings:
     tz: tzinfo
     week_start: str = "monday"
     layout: str = "post"
-    title_pattern: str = "Research log, week {week}"
+    title_pattern: str = "Week {number} ({range}): {themes}"
     math: str = "mathjax"
     author: str | None = None
     templates_dir: Path | None = None
     min_entries: int = 3
     site: str | None = None  # config ``site``
     site_source: str | None = None  # the config file that set it (a relative site is read there)
+    category_tags: bool = False  # config ``post.category_tags``: arXiv categories as tags
+    reading_list_url: str | None = None  # config ``post.reading_list_url``
 
     @classmethod
     def from_config(cls, config: Config) -> Settings:
@@ -41,4 +43,6 @@ class Settings:
             min_entries=config.get("themes.min_entries"),
             site=config.get("site"),
             site_source=config.source("site"),
+            category_tags=config.get("post.category_tags"),
+            reading_list_url=config.get("post.reading_list_url"),
         )

@@ -308,6 +308,20 @@ def m007_unsafe_links_and_cite_keys(db: sqlite3.Connection) -> None:
             db.execute("UPDATE paper SET cite_key = NULL WHERE id = ?", (paper_id,))
 
 
+def m008_post_generated_and_intro(db: sqlite3.Connection) -> None:
+    # Re-publishing merges three texts: what logbook generated last time, the file as the
+    # user left it, and the new post. The first must be kept (``generated``; '' for posts
+    # written before, which keep the old refuse-unless-forced rule), and so must the
+    # week's opening paragraph given with ``publish --intro`` (``intro``).
+    _script(
+        db,
+        """
+        ALTER TABLE post ADD COLUMN generated TEXT NOT NULL DEFAULT '';
+        ALTER TABLE post ADD COLUMN intro TEXT NOT NULL DEFAULT '';
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
@@ -316,6 +330,7 @@ MIGRATIONS: list[Migration] = [
     m005_store_id,
     m006_four_digit_years,
     m007_unsafe_links_and_cite_keys,
+    m008_post_generated_and_intro,
 ]
 
 

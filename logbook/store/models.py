@@ -101,6 +101,8 @@ class Post(SQLModel, table=True):
     created_at: datetime = _time(index=True)
     updated_at: datetime = _time()
     archived_at: datetime | None = _time(nullable=True)
+    generated: str = ""  # the whole file logbook generated last: the base of the next merge
+    intro: str = ""  # a week's opening paragraph (publish --intro), kept for re-publishing
 
 
 class Tag(SQLModel, table=True):

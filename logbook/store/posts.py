@@ -42,6 +42,8 @@ class PostView:
     updated_at: datetime
     archived_at: datetime | None = None
     tags: list[TagRef] = field(default_factory=list)
+    generated: str = ""  # the whole file logbook generated last ('' before logbook kept it)
+    intro: str = ""  # a week's opening paragraph, kept for the next publish
 
     def to_dict(self, *, body: bool = True) -> dict[str, Any]:
         """The documented JSON form (field names are stable)."""
@@ -59,9 +61,11 @@ class PostView:
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
             "archived": self.archived_at is not None,
+            "intro": self.intro,
         }
         if body:
             data["body"] = self.body
+            data["generated"] = self.generated
         return data
 
 
@@ -98,6 +102,8 @@ class Posts:
         body: str,
         published_at: datetime,
         tags: list[str] | None = None,
+        generated: str = "",
+        intro: str = "",
     ) -> PostView:
         """Record a post by (kind, source) in a transaction of its own (see ``record_post``)."""
         with self.store._write() as session:
@@ -112,6 +118,8 @@ class Posts:
                 body=body,
                 published_at=published_at,
                 tags=tags,
+                generated=generated,
+                intro=intro,
             )
 
     def find(self, *, kind: str | None = None, archived: bool = False) -> list[PostView]:
@@ -201,10 +209,14 @@ def record_post(
     body: str,
     published_at: datetime,
     tags: list[str] | None = None,
+    generated: str = "",
+    intro: str = "",
 ) -> PostView:
     """Record a post by (kind, source): a new row, or the same row updated (and flushed).
 
     A changed body keeps the old one as a revision; the tags become exactly ``tags``.
+    ``generated`` is the whole file logbook made (the base of the next three-way merge),
+    ``intro`` a week's opening paragraph.
     """
     kind = check_kind(kind)
     names = list(dict.fromkeys(normalize_tag(t) for t in tags or []))
@@ -223,6 +235,8 @@ def record_post(
             published_at=published_at,
             created_at=moment,
             updated_at=moment,
+            generated=generated,
+            intro=intro,
         )
     else:
         if post.body != body:
@@ -230,6 +244,7 @@ def record_post(
         post.title, post.slug, post.path = title, slug, path
         post.content_hash, post.body = content_hash, body
         post.published_at = published_at
+        post.generated, post.intro = generated, intro
         post.updated_at = moment
         post.archived_at = None
     session.add(post)
@@ -263,6 +278,8 @@ def _views(session: Session, posts: list[Post]) -> list[PostView]:
             updated_at=p.updated_at,
             archived_at=p.archived_at,
             tags=tags.get(p.id or 0, []),
+            generated=p.generated,
+            intro=p.intro,
         )
         for p in posts
     ]
