@@ -302,9 +302,7 @@ def test_republishing_the_same_week_rewrites_the_same_file(week_store, cli, tmp_
     assert len(cli("post", "list", "--json").json()) == 1
 
 
-def test_hand_edited_post_keeps_the_edit_and_force_takes_logbooks_text(
-    week_store, cli, tmp_path
-):
+def test_hand_edited_post_keeps_the_edit_and_force_takes_logbooks_text(week_store, cli, tmp_path):
     folder = site(tmp_path)
     path = Path(cli("publish", "--week", WEEK, "--site", str(folder), "--json").json()["file"])
     edited = path.read_text() + "\nA line I added by hand.\n"

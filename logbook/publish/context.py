@@ -19,10 +19,11 @@ from logbook.publish.week_words import join_words, themes_sentence, week_range, 
 
 if TYPE_CHECKING:
     from logbook.publish.digest import WeekDigest
-    from logbook.publish.week_words import EarlierPost
     from logbook.publish.settings import Settings
+    from logbook.publish.week_words import EarlierPost
     from logbook.store.ideas import IdeaView
     from logbook.store.paper_views import PaperView
+
 
 def week_context(
     digest: WeekDigest,

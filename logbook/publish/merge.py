@@ -30,14 +30,16 @@ class _Hunk:
 
 def merge3(base: str, ours: str, theirs: str) -> MergeResult:
     """Merge the changes ``ours`` and ``theirs`` each made to ``base``, line by line."""
-    if ours == base or ours == theirs:
+    if ours in (base, theirs):
         return MergeResult(theirs)
     if theirs == base:
         return MergeResult(ours)
     old = base.splitlines(keepends=True)
     hunks = sorted(
-        [*_hunks(old, ours.splitlines(keepends=True), 0)]
-        + [*_hunks(old, theirs.splitlines(keepends=True), 1)],
+        [
+            *_hunks(old, ours.splitlines(keepends=True), 0),
+            *_hunks(old, theirs.splitlines(keepends=True), 1),
+        ],
         key=lambda h: (h.start, h.end, h.side),
     )
     out: list[str] = []
@@ -78,13 +80,14 @@ def _hunks(old: list[str], new: list[str], side: int) -> list[_Hunk]:
 def _touches(group: list[_Hunk], end: int, hunk: _Hunk) -> bool:
     """Whether ``hunk`` belongs with ``group`` (ending at ``end``): they overlap in base.
 
-    Two insertions at the same place, or an insertion at the first line of a replaced
-    range, overlap too: their order would be a guess. An insertion right after a replaced
-    range does not (it goes after it).
+    Two insertions at the same place overlap too (their order would be a guess). An
+    insertion just before or just after lines the other side replaced does not: a paragraph
+    the user added between two of logbook's stays there while logbook rewrites its own.
     """
     if hunk.start < end:
         return True
-    return hunk.start == end and any(h.start == hunk.start for h in group)
+    inserted = hunk.start == hunk.end
+    return inserted and any(h.start == h.end == hunk.start for h in group)
 
 
 def _apply(old: list[str], start: int, end: int, hunks: list[_Hunk]) -> list[str]:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from logbook.publish.digest import ThemeItem, WeekDigest
 
 TITLE_FIELDS = "{week}, {year}, {number}, {start}, {end}, {range}, {themes}"
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 TITLE_THEMES = 2
 LINKED_WEEKS = 3  # earlier weeks linked per theme, newest first
 # A name Jekyll's post_url can look up, as logbook's slugs always are.

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from logbook.errors import PublishError
 from logbook import fileio
+from logbook.errors import PublishError
 from logbook.publish import jekyll
 from logbook.publish.drafts import Draft, place_draft
 from logbook.publish.merge import merge3
@@ -85,7 +85,10 @@ def write_post(
     planned = edited = None
     if dry_run or edit is not None:
         existing = store.posts.lookup(draft.kind, draft.source)
-        check = _check(site, draft, existing, force, keep_conflict=not dry_run)
+        check = _check(site, draft, existing, force)
+        if check.conflict is not None:
+            where = " (written beside it only by a publish without --dry-run or --edit)"
+            raise PublishError(check.conflict.replace(_SIDE_NOTE, where))
         if dry_run:
             return PublishResult(
                 draft, check.file, check.action, dry_run=True, forced=check.forced, post=existing
@@ -97,10 +100,15 @@ def write_post(
         with store.posts.publishing(draft.kind, draft.source) as publishing:
             existing = publishing.existing
             draft = place_draft(draft.request, existing, publishing.recorded_paths())
-            check = _check(site, draft, existing, force, keep_conflict=True)
+            check = _check(site, draft, existing, force)
             target, action, forced, before = check.file, check.action, check.forced, check.before
             text = check.text
-            if planned is not None and edited is not None:
+            if check.conflict is not None:
+                # The user's file stays as it is; logbook's version goes beside it, and the
+                # record takes it as the base of the next merge, so the user's merge by hand
+                # is what the next publish keeps.
+                fileio.write_atomic(conflict_path(target), draft.text.encode("utf-8"))
+            elif planned is not None and edited is not None:
                 text = _with_edit(target, planned, edited, text)
                 action = _action(before, text, "updated" if before is not None else "created")
             data = text.encode("utf-8")
@@ -125,6 +133,8 @@ def write_post(
             else:
                 fileio.write_atomic(target, before)
         raise
+    if check.conflict is not None:
+        raise PublishError(check.conflict.replace(_SIDE_NOTE, f" is in {conflict_path(target)}"))
     conflict_path(target).unlink(missing_ok=True)  # an earlier conflict is resolved now
     return PublishResult(draft, target, action, forced=forced, post=post)
 
@@ -147,16 +157,18 @@ class _Check:
     forced: bool  # overwrites edits by hand (--force)
     before: bytes | None  # the file's bytes now, to put back if the commit fails
     text: str  # what gets written: the draft, or the draft merged with edits by hand
+    conflict: str | None = None  # the error line when edits by hand clash with the draft
 
 
-def _check(
-    site: Path, draft: Draft, existing: PostView | None, force: bool, *, keep_conflict: bool
-) -> _Check:
+_SIDE_NOTE = "{side}"  # where the conflict message names logbook's version
+
+
+def _check(site: Path, draft: Draft, existing: PostView | None, force: bool) -> _Check:
     """Where ``draft`` goes and what writing it does.
 
-    Raises ``PublishError`` for a file that logbook did not write (unless ``force``), for
-    edits by hand that clash with the new version (which ``keep_conflict`` writes beside the
-    file), and for edits to a post recorded before logbook kept what it generated.
+    Raises ``PublishError`` for a file that logbook did not write (unless ``force``) and
+    for edits to a post recorded before logbook kept what it generated. Edits by hand that
+    clash with the new version give a ``_Check`` with ``conflict`` set and the file as it is.
     """
     target = jekyll.post_path(site, draft.path)
     new = draft.text
@@ -185,16 +197,30 @@ def _check(
             "publish with --force to overwrite it"
         )
     text = _read_text(target, current)
+    if untouched and conflict_path(target).exists():
+        # An earlier conflict the user has not merged yet: the base is logbook's version
+        # beside the file, so merging now would drop logbook's changes. Ask again.
+        return _Check(
+            target,
+            "unchanged",
+            False,
+            current,
+            text,
+            f"{target} still has a conflict: logbook's version{_SIDE_NOTE}; merge it "
+            "into your file by hand (or delete it to keep yours) and publish again, "
+            "or --force to take logbook's",
+        )
     merged = merge3(existing.generated, text, new)
     if merged.conflict is not None:
-        side = conflict_path(target)
-        if keep_conflict:
-            fileio.write_atomic(side, new.encode("utf-8"))
-        raise PublishError(
+        return _Check(
+            target,
+            "unchanged",
+            False,
+            current,
+            text,
             f"{target} line {merged.conflict}: your edit and logbook's new text change the "
-            f"same lines; your file is untouched, logbook's version is "
-            f"{'in ' + str(side) if keep_conflict else 'not written (dry run)'}: merge by "
-            "hand and publish again, or --force to take logbook's"
+            f"same lines; your file is untouched, logbook's version{_SIDE_NOTE}: merge it "
+            "into your file by hand and publish again, or --force to take logbook's",
         )
     # "merged": the file keeps words logbook did not generate (this time or an earlier one).
     action = _action(current, merged.text, "updated" if merged.text == new else "merged")
