@@ -166,3 +166,50 @@ def test_liquid_model_agrees_with_jekyll_on_tricky_text(tmp_path):
         assert liquid(jekyll.liquid_literal(text)) == text
         for line in text.split("\n\n"):
             assert line.strip() in out, f"{line!r} missing from Jekyll's output"
+
+
+READER_LAYOUT = """\
+<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{ page.title }}</title>
+<style>body { font: 17px/1.55 Georgia, serif; max-width: 42em; margin: 2em auto; }</style>
+<script>window.MathJax = { tex: { inlineMath: [['\\\\(', '\\\\)']] } };</script>
+</head>
+<body><h1>{{ page.title }}</h1>
+<p><em>{{ page.excerpt }}</em></p>
+<p>Tags: {{ page.tags | join: ", " }}</p>
+<article>
+{{ content }}
+</article></body></html>
+"""
+
+
+def test_two_weeks_of_posts_build_and_link_each_other(store, cli, tmp_path, monkeypatch):
+    """A site with two weeks: the later post links the earlier one through post_url, the
+    reader sees numbered ideas and papers once each, and a conflict's side file is skipped."""
+    from publish_fixtures import WEEK, build_week_store
+    from publish_fixtures import site as empty_site
+
+    build_week_store(store, monkeypatch)
+    site = empty_site(tmp_path)
+    (site / "_layouts").mkdir()
+    (site / "_config.yml").write_text(CONFIG)
+    (site / "_layouts" / "post.html").write_text(READER_LAYOUT)
+    intro = "This week I mostly read about attention. Kernels keep pulling me back."
+    cli("publish", "--week", "2020-W40", "--site", str(site))
+    later = cli(
+        "publish", "--week", WEEK, "--site", str(site), "--intro", intro, "--json"
+    ).json()
+    path = site / later["path"]
+    side = path.with_name(f"_{path.stem}.logbook-new.md")  # as a conflict leaves it
+    side.write_text(path.read_text().replace("week-2020", "other"))
+
+    result = build(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    week = page(site, "/research-log/2020/10/19/week-2020-w43.html")
+    assert '<a href="/research-log/2020/10/04/week-2020-w40.html">40</a>' in week
+    assert "Attention and machine learning came up again — see week" in week
+    assert "<ol>" in week and "<strong>Does attention need softmax?</strong>" in week
+    assert week.count("Scaling Laws for Neural Language Models") == 1
+    assert intro in week
+    built = sorted(p.name for p in (site / "_site").rglob("*.html"))
+    assert built == ["week-2020-w40.html", "week-2020-w43.html"]  # the side file is no post

@@ -246,6 +246,6 @@ def test_themes_sentence_links_the_earlier_weeks_that_share_a_theme(week_store, 
     name = earlier["path"].removeprefix("_posts/").removesuffix(".md")
     body = Path(publish(cli, folder, "--json").json()["file"]).read_text()
     link = f"[40]({{{{ site.baseurl }}}}{{% post_url {name} %}})"
-    assert f"Attention came up again — see week {link}" in body
+    assert f"Attention and machine learning came up again — see week {link}." in body
     (folder / earlier["path"]).unlink()  # a link to a missing post would stop jekyll build
     assert "post_url" not in Path(publish(cli, folder, "--json").json()["file"]).read_text()

@@ -124,7 +124,7 @@ def themes_sentence(
     ``plain`` makes a theme's words Jekyll-safe (``jekyll.plain_text`` with the math mode).
     """
     by_start = {post.start: post for post in earlier}
-    again: list[str] = []
+    linked: dict[tuple[str, ...], list[str]] = {}  # the same earlier weeks: one clause
     others: list[str] = []
     for theme in themes:
         words = plain(theme_words(theme.label))
@@ -133,9 +133,11 @@ def themes_sentence(
             others.append(words)
             continue
         posts.reverse()  # oldest first reads naturally: "weeks 41 and 42"
-        links = [_week_link(p, this_year) for p in posts]
+        linked.setdefault(tuple(_week_link(p, this_year) for p in posts), []).append(words)
+    again = []
+    for links, names in linked.items():
         weeks = "week" if len(links) == 1 else "weeks"
-        again.append(f"{words} came up again — see {weeks} {join_words(links)}")
+        again.append(f"{join_words(names)} came up again — see {weeks} {join_words(list(links))}")
     if not again and not others:
         return ""
     clauses = list(again)
