@@ -64,10 +64,9 @@ def publish(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Write a Jekyll post for a week, a paper or an idea.
+    """Write a Jekyll post for a week, a paper or an idea; re-publishing keeps your edits.
 
-    Re-publishing keeps what you added or changed in the post file by hand. Example:
-    logbook publish --week last --site ~/blog --intro "A week of reading about scaling."
+    Example: logbook publish --week last --site ~/blog --intro "A week about scaling."
     """
     from logbook import publish as lib
     from logbook.cli.common import edit_text, read_stdin
