@@ -196,9 +196,7 @@ def test_two_weeks_of_posts_build_and_link_each_other(store, cli, tmp_path, monk
     (site / "_layouts" / "post.html").write_text(READER_LAYOUT)
     intro = "This week I mostly read about attention. Kernels keep pulling me back."
     cli("publish", "--week", "2020-W40", "--site", str(site))
-    later = cli(
-        "publish", "--week", WEEK, "--site", str(site), "--intro", intro, "--json"
-    ).json()
+    later = cli("publish", "--week", WEEK, "--site", str(site), "--intro", intro, "--json").json()
     path = site / later["path"]
     side = path.with_name(f"_{path.stem}.logbook-new.md")  # as a conflict leaves it
     side.write_text(path.read_text().replace("week-2020", "other"))
