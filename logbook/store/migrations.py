@@ -308,6 +308,14 @@ def m007_unsafe_links_and_cite_keys(db: sqlite3.Connection) -> None:
             db.execute("UPDATE paper SET cite_key = NULL WHERE id = ?", (paper_id,))
 
 
+def m008_stemmed_search(db: sqlite3.Connection) -> None:
+    # English stemming ("mechanism" finds "mechanisms") and author:/id: searches need a new
+    # tokenizer and two more columns; the frozen SQL is in m008_search (size limit here).
+    from logbook.store.m008_search import stemmed_search_index
+
+    stemmed_search_index(db)
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
@@ -316,6 +324,7 @@ MIGRATIONS: list[Migration] = [
     m005_store_id,
     m006_four_digit_years,
     m007_unsafe_links_and_cite_keys,
+    m008_stemmed_search,
 ]
 
 
