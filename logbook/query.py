@@ -7,7 +7,7 @@ render the same tree (a tsquery on PostgreSQL). The language:
 - ``"an exact phrase"``; an unclosed quote runs to the end
 - ``-word``, ``-"a phrase"``, ``-(a OR b)`` or ``NOT word``: must not match
 - ``a OR b``; AND binds tighter (``a b OR c`` is ``(a b) OR c``); ``( … )`` groups
-- ``prefix*``
+- ``prefix*``, ``"a phrase with a prefix*"``
 - fields: ``tag:kernels``, ``kind:idea|paper|post``, ``author:vaswani`` (also
   ``author:"Ashish Vaswani"``), ``id:12`` (an entry number), ``id:1706.03762`` or
   ``arxiv:1706.03762``; a word that is an arXiv id in any form (``1706.03762v2``,
@@ -219,7 +219,10 @@ def _any(nodes: list[Node]) -> Node | None:
 
 def _atom(token: _Token) -> Node | None:
     if token.kind == "phrase":
-        return Phrase(token.text) if has_words(token.text) else None
+        if not has_words(token.text):
+            return None
+        # "scaling law*": the phrase with its last word a prefix.
+        return Prefix(token.text.rstrip("*")) if token.text.endswith("*") else Phrase(token.text)
     if token.kind == "field":
         return _field(token.text.partition(":")[0].lower(), token.value) or _word(token.text)
     return _word(token.text)

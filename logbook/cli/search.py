@@ -15,7 +15,7 @@ def search(
     query: Annotated[
         list[str],
         typer.Argument(
-            metavar="QUERY...",
+            metavar="QUERY",
             help='Words (all must match), "a phrase", -word, a OR b, attn*, tag:x, kind:paper, '
             "author:name, an arXiv id.",
         ),

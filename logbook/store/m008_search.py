@@ -29,20 +29,21 @@ def stemmed_search_index(db: sqlite3.Connection) -> None:
             db.execute(f"DROP TRIGGER {table}_{event}")
     db.execute("DROP TABLE search_index")
     db.execute(
-        "CREATE VIRTUAL TABLE search_index USING fts5 (kind UNINDEXED, title, body, authors, "
-        "ref, tokenize = 'porter unicode61 remove_diacritics 2')"
+        "CREATE VIRTUAL TABLE search_index USING fts5 (\n"
+        "    kind UNINDEXED, title, body, authors, ref,\n"
+        "    tokenize = 'porter unicode61 remove_diacritics 2'\n)"
     )
     columns = "rowid, kind, title, body, authors, ref"
     for table, code, title, body, authors, ref, watched in _ENTRIES:
         values = f"NEW.id * 4 + {code}, '{table}', {title}, {body}, {authors}, {ref}"
-        insert = f"INSERT INTO search_index ({columns}) VALUES ({values});"
-        delete = f"DELETE FROM search_index WHERE rowid = OLD.id * 4 + {code};"
-        db.execute(f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN {insert} END")
+        insert = f"\n    INSERT INTO search_index ({columns})\n    VALUES ({values});"
+        delete = f"\n    DELETE FROM search_index WHERE rowid = OLD.id * 4 + {code};"
+        db.execute(f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN{insert}\nEND")
         db.execute(
             f"CREATE TRIGGER {table}_au AFTER UPDATE OF {watched} ON {table} "
-            f"BEGIN {delete} {insert} END"
+            f"BEGIN{delete}{insert}\nEND"
         )
-        db.execute(f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN {delete} END")
+        db.execute(f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN{delete}\nEND")
         db.execute(
             f"INSERT INTO search_index ({columns}) SELECT {values.replace('NEW.', '')} FROM {table}"
         )
