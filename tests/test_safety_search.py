@@ -113,6 +113,7 @@ def test_or_phrases_prefixes_and_groups(cli, seeded):
     ) == ["idea 2", "idea 3"]
     assert _refs(cli, '"attention mechanism"') == ["paper 1706.03762"]
     assert _refs(cli, "transduc*") == ["paper 1706.03762"]
+    assert _refs(cli, '"attention mech*"') == ["paper 1706.03762"]
     assert _refs(cli, "(tomatoes OR templates) kernels") == ["idea 2"]
 
 
