@@ -65,13 +65,12 @@ def test_accents_and_unicode_are_searchable(cli):
     assert len(cli("search", "reseaux", "--json").json()) == 1
 
 
-def test_a_query_with_fts_syntax_errors_is_a_usage_error(cli):
+def test_text_that_was_fts_syntax_is_searched_literally(cli):
     _seed(cli)
     for query in ['"unterminated', "AND", "a NEAR(", "(", "nosuchcolumn:x"]:
         result = cli("search", query, ok=False)
-        assert result.exit_code == 2, query
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("Error: cannot read the search"), query
+        assert result.exit_code == 0, query
+        assert "Error" not in result.stderr, query
 
 
 def test_no_match_says_so_on_stderr(cli):
@@ -113,7 +112,7 @@ def test_an_entry_of_the_largest_size_is_searched_with_a_snippet(cli):
     body = "Big notes\n" + "kernel trick " * ((MAX_TEXT_BYTES - 20) // 13)
     cli("idea", "add", "-", input=body)
     hit = cli("search", "kernel", "--json").json()[0]
-    assert hit["snippet"].startswith("Big notes\n[kernel] trick [kernel]")
+    assert hit["snippet"].startswith("Big notes [kernel] trick [kernel]")
 
 
 def test_text_over_the_size_limit_is_one_clear_line(cli):

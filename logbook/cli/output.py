@@ -70,24 +70,35 @@ def fields(pairs: Iterable[tuple[str, Any]], body: str | None = None) -> None:
 
 
 def highlighted(text: str, start: str, end: str) -> str:
-    """Turn match marks into Rich markup on a terminal, brackets elsewhere."""
-    if is_terminal() and "NO_COLOR" not in os.environ:
-        from rich.markup import escape
+    """Match marks as Rich markup on a terminal, ``[brackets]`` in plain text.
 
-        parts = []
-        for piece in text.split(start):
-            if end in piece:
-                hit, rest = piece.split(end, 1)
-                parts.append(f"[bold yellow]{escape(hit)}[/]{escape(rest)}")
-            else:
-                parts.append(escape(piece))
-        return "".join(parts)
-    return text.replace(start, "[").replace(end, "]")
+    Without colour (``NO_COLOR``) a terminal gets bold ``[brackets]``: bold alone may not
+    show, and bare brackets would be read as Rich markup and vanish.
+    """
+    if not is_terminal():
+        return text.replace(start, "[").replace(end, "]")
+    from rich.markup import escape
+
+    coloured = "NO_COLOR" not in os.environ
+    parts = []
+    for piece in text.split(start):
+        if end in piece:
+            hit, rest = piece.split(end, 1)
+            shown = escape(hit) if coloured else escape(f"[{hit}]")
+            parts.append(f"[bold yellow]{shown}[/]{escape(rest)}")
+        else:
+            parts.append(escape(piece))
+    return "".join(parts)
 
 
-def rich_print(text: str) -> None:
-    """Print Rich markup (already escaped) to stdout."""
-    _console().print(text)
+def rich_print(text: str, *, indent: int = 0) -> None:
+    """Print Rich markup (already escaped) to stdout; wrapped lines keep ``indent``."""
+    if not indent:
+        _console().print(text)
+        return
+    from rich.padding import Padding
+
+    _console().print(Padding(text, (0, 0, 0, indent)))
 
 
 # Control characters (ESC above all) in stored text must not reach the terminal as

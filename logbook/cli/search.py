@@ -12,9 +12,17 @@ from logbook.cli.state import state
 
 
 def search(
-    query: Annotated[str, typer.Argument(help='FTS5 query: words, "a phrase", attn*, a OR b.')],
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY",
+            help='Words (all must match), "a phrase", -word, a OR b, attn*, tag:x, kind:paper, '
+            "author:name, an arXiv id.",
+        ),
+    ],
     kind: Annotated[
-        list[str] | None, typer.Option("--kind", "-k", help="idea, paper or post.")
+        list[str] | None,
+        typer.Option("--kind", "-k", help="idea, paper or post (posts only when asked)."),
     ] = None,
     tag: Annotated[
         list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")
@@ -26,7 +34,9 @@ def search(
     """Search everything, best match first. Example: logbook search "scaling law*" --kind paper"""
     from logbook.store.search import MARK_END, MARK_START
 
-    hits = state.store().search(query, kinds=kind, tags=tag, since=when(since), limit=limit)
+    hits = state.store().search(
+        " ".join(query), kinds=kind, tags=tag, since=when(since), limit=limit
+    )
     if as_json:
         out.print_json([h.to_dict() for h in hits])
         return
@@ -52,6 +62,6 @@ def search(
 
     for h in hits:
         out.rich_print(
-            f"[bold]{h.kind} {escape(h.ref)}[/] [dim]{local(h.created_at)}[/]  {escape(h.title)}\n"
-            f"    {out.highlighted(h.snippet, MARK_START, MARK_END)}"
+            f"[bold]{h.kind} {escape(h.ref)}[/] [dim]{local(h.created_at)}[/]  {escape(h.title)}"
         )
+        out.rich_print(out.highlighted(h.snippet, MARK_START, MARK_END), indent=4)

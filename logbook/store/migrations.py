@@ -322,6 +322,14 @@ def m008_post_generated_and_intro(db: sqlite3.Connection) -> None:
     )
 
 
+def m009_stemmed_search(db: sqlite3.Connection) -> None:
+    # English stemming ("mechanism" finds "mechanisms") and author:/id: searches need a new
+    # tokenizer and two more columns; the frozen SQL is in m009_search (size limit here).
+    from logbook.store.m009_search import stemmed_search_index
+
+    stemmed_search_index(db)
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
@@ -331,6 +339,7 @@ MIGRATIONS: list[Migration] = [
     m006_four_digit_years,
     m007_unsafe_links_and_cite_keys,
     m008_post_generated_and_intro,
+    m009_stemmed_search,
 ]
 
 

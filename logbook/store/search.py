@@ -1,17 +1,19 @@
-"""Full-text search with SQLite FTS5: bm25 ranking and highlighted snippets."""
+"""Full-text search with SQLite FTS5 (stemmed): bm25 ranking and highlighted snippets."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
 from logbook.errors import UsageError
+from logbook.query import asks_for_kind, parse_query, wanted_texts
 from logbook.store.kinds import ENTRY_KINDS, one_of
-from logbook.store.snippets import MARK_END, MARK_START, make_snippet, query_terms
+from logbook.store.search_query import BM25_WEIGHTS, Conditions, split
+from logbook.store.snippets import MARK_END, MARK_START, make_snippet, words_of
 from logbook.store.types import format_utc, iso
 from logbook.tags import normalize_tag
 
@@ -19,7 +21,6 @@ if TYPE_CHECKING:
     from logbook.store import Store
 
 _KIND_CODE = {"idea": 1, "paper": 2, "post": 3}
-_TABLE = {"idea": "idea", "paper": "paper", "post": "post"}
 
 
 @dataclass
@@ -56,26 +57,37 @@ def search(
     since: datetime | None = None,
     limit: int | None = 20,
 ) -> list[Hit]:
-    """Entries matching the FTS5 ``query``, best first; archived entries are left out.
+    """Entries matching ``query`` (logbook's query language, see logbook.query), best first.
 
-    Titles weigh more than bodies. ``since`` keeps entries created at or after it;
-    ``limit=None`` gives every match.
+    Archived entries are left out, and so are posts (logbook wrote them from the ideas and
+    papers that are found already) unless ``kinds`` or a ``kind:post`` in the query asks
+    for them. Titles weigh more than bodies. A query of only negations (``-draft``) finds
+    every entry without those words, newest first. ``since`` keeps entries created at or
+    after it; ``limit=None`` gives every match.
     """
     if not query.strip():
         raise UsageError("search needs a query")
-    selected = list(dict.fromkeys(one_of(k, ENTRY_KINDS, "a kind") for k in kinds or []))
-    selected = selected or list(ENTRY_KINDS)
     if limit is not None and limit < 1:
         raise UsageError("a search limit is a positive number (or None for every match)")
+    tree = parse_query(query)
+    selected = list(dict.fromkeys(one_of(k, ENTRY_KINDS, "a kind") for k in kinds or []))
+    if not selected:
+        selected = [k for k in ENTRY_KINDS if k != "post" or asks_for_kind(tree, "post")]
+    if tree is None:
+        return []  # nothing searchable in it (only punctuation): nothing matches
+    match, rest = split(tree)
     # LIMIT -1 is SQLite's "no limit".
-    params: dict[str, Any] = {"query": query, "limit": -1 if limit is None else limit}
+    params: dict[str, Any] = {"query": match, "limit": -1 if limit is None else limit}
     if since is not None:
         params["since"] = format_utc(since)
     for n, name in enumerate(tags or []):
         params[f"tag{n}"] = normalize_tag(name)
     branches = []
     for kind in selected:
-        conditions = ["e.archived_at IS NULL", f"m.kind = '{kind}'"]
+        code = _KIND_CODE[kind]
+        rid = "m.rid" if match is not None else f"(e.id * 4 + {code})"
+        render = Conditions(kind, rid, params)
+        conditions = ["e.archived_at IS NULL"] + [render.sql(node) for node in rest]
         if since is not None:
             conditions.append("e.created_at >= :since")
         for n in range(len(tags or [])):
@@ -84,56 +96,66 @@ def search(
                 f"WHERE tag.name = :tag{n})"
             )
         ref = "e.arxiv_id" if kind == "paper" else "CAST(e.id AS TEXT)"
+        source = (
+            f"FROM matches m JOIN {kind} e ON e.id = (m.rid - {code}) / 4 "
+            f"WHERE m.kind = '{kind}' AND "
+            if match is not None
+            else f"FROM {kind} e WHERE "
+        )
+        score = "m.score" if match is not None else "0.0"
         branches.append(
-            f"SELECT m.rid, m.kind, e.id, m.score, e.created_at, {ref} AS ref "
-            f"FROM matches m JOIN {_TABLE[kind]} e ON e.id = (m.rid - {_KIND_CODE[kind]}) / 4 "
-            f"WHERE {' AND '.join(conditions)}"
+            f"SELECT {rid} AS rid, '{kind}' AS kind, e.id AS id, {score} AS score, "
+            f"e.created_at AS created_at, {ref} AS ref {source}{' AND '.join(conditions)}"
         )
     # The full-text match runs once; only the best `limit` rows get a snippet, which costs
     # far more than ranking when a common word matches tens of thousands of entries.
     ranked_sql = (
-        "WITH matches AS MATERIALIZED (SELECT rowid AS rid, kind, "
-        "bm25(search_index, 0.0, 5.0, 1.0) AS score FROM search_index "
-        "WHERE search_index MATCH :query) "
+        (
+            "WITH matches AS MATERIALIZED (SELECT rowid AS rid, kind, "
+            f"bm25(search_index, {BM25_WEIGHTS}) AS score FROM search_index "
+            "WHERE search_index MATCH :query) "
+            if match is not None
+            else ""
+        )
         + " UNION ALL ".join(branches)
-        + " ORDER BY score LIMIT :limit"
+        + " ORDER BY score, created_at DESC, rid LIMIT :limit"
     )
     # Snippets are made in Python from a bounded window (see logbook.store.snippets):
     # FTS5's snippet() costs the square of the matches in one entry.
     snippet_sql = "SELECT rowid, title, body FROM search_index WHERE rowid IN ({rowids})"
     with store._read() as session:
-        try:
-            ranked = session.execute(text(ranked_sql), params).all()
-            rowids = ",".join(str(int(row[0])) for row in ranked)
-            texts = (
-                {
-                    row[0]: (row[1], row[2])
-                    for row in session.execute(text(snippet_sql.format(rowids=rowids)))
-                }
-                if ranked
-                else {}
-            )
-        except sa_exc.OperationalError as error:
-            message = str(error.orig)
-            if "locked" in message or "busy" in message:
-                raise
-            # The store opened and the query ran: what failed is the query text.
-            raise UsageError(
-                f"cannot read the search {query!r} ({message}); quote words with special "
-                'characters, e.g. "C++" or "self-attention"'
-            ) from None
+        ranked = session.execute(text(ranked_sql), params).all()
+        rowids = ",".join(str(int(row[0])) for row in ranked)
+        texts = (
+            {
+                row[0]: (row[1], row[2])
+                for row in session.execute(text(snippet_sql.format(rowids=rowids)))
+            }
+            if ranked
+            else {}
+        )
     from logbook.store.types import parse_utc
 
-    terms = query_terms(query)
+    terms = words_of(wanted_texts(tree))
     return [
         Hit(
             kind=kind,
             id=entry_id,
-            title=texts[rid][0] or "",
-            snippet=make_snippet(texts[rid][1] or "", terms),
+            title=_shown(texts[rid][0] or ""),
+            snippet=_shown(make_snippet(_LIQUID_RAW.sub("", texts[rid][1] or ""), terms)),
             score=float(score),
             created_at=parse_utc(created) if created else None,
             ref=ref,
         )
         for rid, kind, entry_id, score, created, ref in ranked
     ]
+
+
+# Posts wrap text in {% raw %} … {% endraw %} so Jekyll leaves it alone; a reader of a
+# snippet must not see that.
+_LIQUID_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+
+
+def _shown(text: str) -> str:
+    # One line: a snippet or title is shown in a table row or after a label.
+    return " ".join(_LIQUID_RAW.sub("", text).split())

@@ -23,8 +23,6 @@ WINDOW_CHARS = 600
 
 # A word as FTS5's unicode61 tokenizer sees it: a run of letters and digits.
 _WORD = re.compile(r"[^\W_]+")
-_QUERY_WORD = re.compile(r"([^\W_]+)(\*?)(:?)")
-_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 
 
 @dataclass
@@ -54,28 +52,53 @@ def fold(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_FOLD)
 
 
-def query_terms(query: str) -> list[tuple[str, bool]]:
-    """The words of an FTS5 query, folded, each with whether it is a prefix (``attn*``).
+def words_of(texts: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The words of query texts, folded, each with whether it is a prefix (``attn*``).
 
-    Operators (AND, OR, NOT, NEAR) and column names (``title:``) are not words to mark.
+    A prefix text (``self-att*``) makes only its last word a prefix.
     """
     terms: dict[tuple[str, bool], None] = {}
-    for match in _QUERY_WORD.finditer(query):
-        word, star, colon = match.groups()
-        if colon or word in _OPERATORS:
-            continue
-        terms[(fold(word), bool(star))] = None
+    for text, prefix in texts:
+        words = _WORD.findall(text)
+        for n, word in enumerate(words):
+            terms[(fold(word), prefix and n == len(words) - 1)] = None
     return list(terms)
+
+
+def query_terms(query: str) -> list[tuple[str, bool]]:
+    """The words a match of ``query`` (logbook's query language) shows, for ``make_snippet``."""
+    from logbook.query import parse_query, wanted_texts
+
+    return words_of(wanted_texts(parse_query(query)))
+
+
+# The index stems English words (porter): "mechanism" finds "mechanisms", "transformers"
+# finds "Transformer". Marking approximates that with common endings, so that the words
+# shown as matches are the ones the index matched, give or take.
+_ENDINGS = ("ations", "ation", "ments", "ment", "ness", "ings", "ing", "isms", "ism", "ions",
+            "ion", "ers", "er", "ies", "ive", "ed", "es", "ly", "al", "s", "e")  # fmt: skip
+_ENDING = "(?:" + "|".join(_ENDINGS) + ")?"
+
+
+def _word_pattern(word: str, prefix: bool) -> str:
+    if prefix:
+        return re.escape(word) + r"[^\W_]*"
+    if not word.isascii() or not word.isalpha():
+        return re.escape(word)
+    root = word
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            root = word[: -len(ending)]
+            break
+    return re.escape(root) + _ENDING
 
 
 def _pattern(terms: list[tuple[str, bool]]) -> re.Pattern[str] | None:
     if not terms:
         return None
     # Longest first, so that a prefix term does not hide a longer whole word.
-    parts = [
-        re.escape(word) + (r"[^\W_]*" if prefix else "")
-        for word, prefix in sorted(terms, key=lambda t: -len(t[0]))
-    ]
+    longest_first = sorted(terms, key=lambda t: -len(t[0]))
+    parts = [_word_pattern(word, prefix) for word, prefix in longest_first]
     return re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + r")(?![^\W_])")
 
 
