@@ -338,3 +338,13 @@ def reading_list(
 
     write_atomic(output, text)
     out.info(f"Wrote the reading list to {output}")
+
+
+def _register_updates() -> None:
+    # in a module of its own so this one stays one concern (and within the size rule)
+    from logbook.cli.updates import check_updates
+
+    app.command("check-updates")(check_updates)
+
+
+_register_updates()

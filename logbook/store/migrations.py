@@ -308,6 +308,21 @@ def m007_unsafe_links_and_cite_keys(db: sqlite3.Connection) -> None:
             db.execute("UPDATE paper SET cite_key = NULL WHERE id = ?", (paper_id,))
 
 
+def m008_paper_freshness(db: sqlite3.Connection) -> None:
+    # When each paper's arXiv metadata was last confirmed by ``paper check-updates --apply``,
+    # so that a run within the configured interval skips it. A table of its own rather than a
+    # paper column: a check is not an edit of the paper (no updated_at, no export change).
+    _script(
+        db,
+        """
+        CREATE TABLE paper_freshness (
+            paper_id INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
+            checked_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
@@ -316,6 +331,7 @@ MIGRATIONS: list[Migration] = [
     m005_store_id,
     m006_four_digit_years,
     m007_unsafe_links_and_cite_keys,
+    m008_paper_freshness,
 ]
 
 
