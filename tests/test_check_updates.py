@@ -219,3 +219,28 @@ def test_updated_versions_lists_new_versions_of_read_papers_found_in_a_period(
 
     assert [(u.paper.arxiv_id, u.previous, u.version) for u in found] == [("2401.00007", 1, 2)]
     assert store.paper_updates.updated_versions(end, end + timedelta(days=7)) == []
+
+
+def test_an_applied_update_survives_export_and_import_with_its_revisions(
+    cli, arxiv_server, store, tmp_path
+):
+    from logbook.store import open_store
+    from logbook.sync.export import export_store
+
+    _import_many(cli, arxiv_server, 10)
+    _new_version(arxiv_server, "2401.00003", title="Renamed", doi="10.5555/x.3")
+    cli("paper", "check-updates", "--apply")
+    export_store(store, tmp_path / "out")
+    other = tmp_path / "other.db"
+    open_store(other).close()
+
+    run = cli("--db", str(other), "import", str(tmp_path / "out"), "--json", ok=False)
+    assert run.exit_code == 0, run.stdout
+    result = run.json()
+
+    assert result["added"]["paper"] == 10
+    copy = open_store(other)
+    paper = copy.papers.get("2401.00003")
+    assert (paper.title, paper.version) == ("Renamed", 2)
+    assert {r["field"] for r in paper.revisions} == {"version", "title"}
+    copy.close()

@@ -111,6 +111,9 @@ def test_kind_and_limit_filter_the_matches(cli, planted):
     table = cli("related", "idea:1", "-n", "3").stdout.splitlines()
     assert table[0].split("\t") == ["kind", "#", "score", "title", "shared terms"]
     assert len(table) == 4
+    assert len(cli("related", "idea:1", "--json").json()["related"]) == 10  # the default
+    everything = cli("related", "idea:1", "-n", "0", "--json").json()["related"]
+    assert len(everything) > 10  # 0: no limit
 
 
 def test_a_post_is_found_and_asked_about(cli, planted, store):

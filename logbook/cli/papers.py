@@ -241,7 +241,10 @@ def show(paper: PaperArg, as_json: JsonOption = False) -> None:
             ("read", read),
             ("tags", [f"#{t}" for t in view.user_tags]),
             ("ideas", [f"#{i['id']} {i['title']}" for i in view.ideas]),
-            ("note revisions", len(view.revisions) or None),
+            (
+                "revisions",
+                len(view.revisions) or None,
+            ),  # notes, and metadata check-updates replaced
         ],
         view.abstract + (f"\n\nNotes:\n{view.notes}" if view.notes else ""),
     )

@@ -7,8 +7,10 @@ from typing import Annotated
 import typer
 
 from logbook.cli import output as out
-from logbook.cli.common import JsonOption
+from logbook.cli.common import JsonOption, LimitOption
 from logbook.cli.state import state
+
+DEFAULT_LIMIT = 10
 
 
 def related(
@@ -21,13 +23,15 @@ def related(
     kind: Annotated[
         list[str] | None, typer.Option("--kind", "-k", help="Only idea, paper or post.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most N entries.")] = 10,
+    limit: LimitOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Entries nearest to one (tf-idf over the themes' phrases, local). Example: logbook related 12 --kind paper"""
+    """Entries nearest to one, 10 unless --limit (tf-idf over the themes' phrases, local). Example: logbook related 12 --kind paper"""
     from logbook.themes.related import find_related
 
-    found = find_related(state.store(), ref, kinds=kind, limit=limit)
+    found = find_related(
+        state.store(), ref, kinds=kind, limit=DEFAULT_LIMIT if limit is None else limit
+    )
     if as_json:
         out.print_json(found.to_dict())
         return

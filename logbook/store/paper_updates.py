@@ -21,12 +21,13 @@ from logbook.dates import now
 from logbook.store.models import Paper, PaperFreshness, Revision
 from logbook.store.paper_views import PaperMeta, PaperView
 from logbook.store.revisions import keep_revision
+from logbook.store.snapshot import REVISION_FIELDS
 
 if TYPE_CHECKING:
     from logbook.store import Store
 
-# The fields whose replaced values are kept as revisions, in the order reports show them.
-TRACKED_FIELDS = ("version", "title", "authors", "abstract", "comment", "journal_ref", "doi")
+# The fields whose replaced values are kept as revisions (the import accepts them too).
+TRACKED_FIELDS = REVISION_FIELDS["paper"][1:]
 
 
 def stored_form(value: Any) -> str:
