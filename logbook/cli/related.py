@@ -23,15 +23,13 @@ def related(
     kind: Annotated[
         list[str] | None, typer.Option("--kind", "-k", help="Only idea, paper or post.")
     ] = None,
-    limit: LimitOption = None,
+    limit: LimitOption = DEFAULT_LIMIT,
     as_json: JsonOption = False,
 ) -> None:
     """Entries nearest to one, 10 unless --limit (tf-idf over the themes' phrases, local). Example: logbook related 12 --kind paper"""
     from logbook.themes.related import find_related
 
-    found = find_related(
-        state.store(), ref, kinds=kind, limit=DEFAULT_LIMIT if limit is None else limit
-    )
+    found = find_related(state.store(), ref, kinds=kind, limit=limit or 0)
     if as_json:
         out.print_json(found.to_dict())
         return
