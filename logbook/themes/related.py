@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from logbook.store import Store
 
 # Bumped when RelatedIndex changes shape or the weighting changes.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 SHARED_MIN = 2  # a phrase in one entry only is never shared: not kept in the index
 SHARED_TERMS = 5  # shared terms shown per match
 
@@ -42,10 +42,9 @@ SHARED_TERMS = 5  # shared terms shown per match
 class RelatedIndex:
     """Every entry's tf-idf vector (unit length) and its identity.
 
-    The vectors are held twice as plain numpy arrays, by entry (``row_start`` into
-    ``row_terms``/``row_weights``) and by term (``term_start`` into ``term_rows``/
-    ``term_weights``), so a query is a few gathers and one ``bincount``: no scipy import
-    (0.3 s) on the path that must answer within a second.
+    The vectors are plain numpy arrays by term (``term_start`` into ``term_rows``/
+    ``term_weights``), so a query is a scan for its entry, a few gathers and one
+    ``bincount``: no scipy import (0.3 s) on the path that must answer within a second.
     """
 
     kinds: list[str]
@@ -53,9 +52,6 @@ class RelatedIndex:
     titles: list[str]
     terms: list[str]  # the phrases, as lemmas
     written: dict[str, str]  # lemmas whose most written form differs (for the shared terms)
-    row_start: Any
-    row_terms: Any
-    row_weights: Any
     term_start: Any
     term_rows: Any
     term_weights: Any
@@ -70,8 +66,11 @@ class RelatedIndex:
 
     def vector(self, row: int) -> tuple[Any, Any]:
         """The terms and weights of one entry."""
-        start, end = self.row_start[row], self.row_start[row + 1]
-        return self.row_terms[start:end], self.row_weights[start:end]
+        import numpy as np
+
+        positions = np.flatnonzero(self.term_rows == row)  # ~1 ms for a million pairs
+        terms = np.searchsorted(self.term_start, positions, side="right") - 1
+        return terms, self.term_weights[positions]
 
     def scores(self, row: int) -> Any:
         """The cosine of every entry with entry ``row`` (float64, one per entry)."""
@@ -174,7 +173,6 @@ def build_index(store: Store) -> RelatedIndex:
     renumber[kept] = np.arange(len(kept))
     rows, columns = rows[shared], renumber[columns[shared]]
     weights = (values[shared] / lengths[rows]).astype(np.float32)
-    by_row = np.lexsort((columns, rows))
     by_term = np.lexsort((rows, columns))
     written = written_forms(surfaces)
     return RelatedIndex(
@@ -183,9 +181,6 @@ def build_index(store: Store) -> RelatedIndex:
         titles=list(corpus.titles),
         terms=[terms[i] for i in kept.tolist()],
         written={lemma: form for lemma, form in written.items() if form != lemma},
-        row_start=_starts(rows, n),
-        row_terms=columns[by_row].astype(np.int32),
-        row_weights=weights[by_row],
         term_start=_starts(columns, len(kept)),
         term_rows=rows[by_term].astype(np.int32),
         term_weights=weights[by_term],
