@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import Row
 
-AREAS = ("ideas", "papers", "publish", "themes", "export")
+AREAS = ("ideas", "papers", "publish", "themes", "related", "export")
 
 
 def main() -> None:

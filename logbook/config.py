@@ -114,8 +114,15 @@ KEYS: dict[str, Key] = {
         Key("post.math", _one_of("mathjax", "plain"), "mathjax", "how $…$ math is written"),
         Key("arxiv.api_url", _as_str, "https://export.arxiv.org/api/query", "arXiv API URL"),
         Key("arxiv.delay_seconds", _as_float, 3.0, "seconds between two arXiv requests"),
+        Key(
+            "arxiv.check_interval_days",
+            _as_float,
+            1.0,
+            "days during which a checked paper is not checked again (paper check-updates)",
+        ),
         Key("themes.min_entries", _as_int, 3, "entries a phrase needs to be a theme"),
         Key("themes.auto_apply", _as_bool, False, "tag entries with themes after add/import"),
+        Key("related.after_add", _as_bool, False, "show the 3 nearest entries after idea add"),
         # "_logbook": Jekyll does not publish a folder whose name starts with "_" (unless it is
         # a collection or listed in include:), so the whole logbook is not put on the website.
         Key("export.dir", _as_str, "_logbook", "folder of the text export inside the blog repo"),

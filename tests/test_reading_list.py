@@ -96,7 +96,9 @@ def test_bibtex_is_read_back_by_a_parser_entry_for_entry(cli, listed):
     jalil = database.entries["jalil2023chatgpt"]
     assert jalil.fields["doi"] == "10.1109/ICSTW58534.2023.00078"
     assert decode(jalil.fields["title"]) == TRICKY[2].title
-    assert decode(jalil.fields["note"]) == "Proc. ICSTW & friends, 50% off"
+    assert jalil.type == "article"  # it has a journal reference
+    assert decode(jalil.fields["journal"]) == "Proc. ICSTW & friends, 50% off"
+    assert jalil.fields["eprint"] == "2302.03287"
     assert [decode(str(p)) for p in jalil.persons["author"]] == [
         "Jalil, Sajed",
         "Wübben, Dirk",
@@ -210,3 +212,106 @@ def test_papers_without_a_cite_key_get_one_that_then_stays(cli, listed, store):
 )
 def test_authors_line_uses_et_al_after_three(authors, line):
     assert authors_line(authors) == line
+
+
+# -- BibTeX that reference managers take as is ---------------------------------------------
+
+CASED = [
+    meta(
+        "1810.04805",
+        2,
+        title="BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+        authors=["Jacob Devlin", "Ming-Wei Chang"],
+        abstract="We introduce a new language representation model called BERT & more.",
+        categories=["cs.CL"],
+        primary_category="cs.CL",
+        published=datetime(2018, 10, 11, tzinfo=UTC),
+    ),
+    meta(
+        "1901.02860",
+        3,
+        title="Transformer-XL: Attentive Language Models Beyond a Fixed-Length Context",
+        authors=["Zihang Dai"],
+        categories=["cs.LG"],
+        primary_category="cs.LG",
+        published=datetime(2019, 1, 9, tzinfo=UTC),
+        journal_ref="ACL 2019",
+        doi="10.18653/v1/P19-1285",
+    ),
+    meta(
+        "2001.00001",
+        1,
+        title="Large N limits of $SU(N)$ gauge theories and the X-ray sky",
+        authors=["Ann Example"],
+        categories=["hep-th"],
+        primary_category="hep-th",
+        published=datetime(2020, 1, 1, tzinfo=UTC),
+    ),
+]
+
+
+@pytest.fixture
+def cased(store: Store) -> Store:
+    store.papers.save(CASED)
+    return store
+
+
+def _plain_style(text: str) -> dict[str, str]:
+    """Each entry as pybtex's ``plain`` style renders it, as text, by cite key."""
+    from pybtex.plugin import find_plugin
+
+    database = parse_string(text, "bibtex")
+    style = find_plugin("pybtex.style.formatting", "plain")()
+    return {
+        e.key: e.text.render_as("text") for e in style.format_entries(database.entries.values())
+    }
+
+
+def test_bibtex_titles_keep_their_capitals_under_the_plain_style(cli, cased):
+    text = cli("reading-list", "--format", "bibtex").stdout
+    assert "title = {{BERT}: Pre-training" in text
+    assert "title = {Transformer-{XL}: Attentive" in text
+    rendered = _plain_style(text)
+    assert "BERT: pre-training of deep bidirectional transformers" in rendered["devlin2018bert"]
+    assert "Transformer-XL: attentive language models" in rendered["dai2019transformer"]
+    assert (
+        "Large N limits of $SU(N)$ gauge theories and the X-ray sky" in rendered["example2020large"]
+    )
+
+
+def test_bibtex_has_abstract_keywords_month_and_article_or_misc(cli, cased):
+    cli("paper", "tag", "1810.04805", "language-models", "pretraining")
+    database = parse_string(cli("reading-list", "--format", "bibtex").stdout, "bibtex")
+    bert = database.entries["devlin2018bert"]
+    assert bert.type == "misc"
+    assert (bert.fields["eprint"], bert.fields["archivePrefix"], bert.fields["primaryClass"]) == (
+        "1810.04805",
+        "arXiv",
+        "cs.CL",
+    )
+    assert bert.fields["month"] == "October"  # the jan…dec macro
+    assert decode(bert.fields["abstract"]) == CASED[0].abstract
+    assert bert.fields["keywords"] == "language-models, pretraining"
+    xl = database.entries["dai2019transformer"]
+    assert xl.type == "article"
+    assert xl.fields["journal"] == "ACL 2019" and xl.fields["doi"] == "10.18653/v1/P19-1285"
+    assert xl.fields["eprint"] == "1901.02860"  # the preprint stays findable
+
+
+def test_every_bibtex_entry_round_trips_through_pybtex_and_bibtexparser(cli, listed):
+    bibtexparser = pytest.importorskip("bibtexparser")
+    listed.papers.save(CASED)
+    text = cli("reading-list", "--format", "bibtex").stdout
+    first = parse_string(text, "bibtex")
+    parser = bibtexparser.bparser.BibTexParser(common_strings=True)
+    second = bibtexparser.loads(text, parser=parser)
+    assert [e["ID"] for e in second.entries] == list(first.entries)
+    assert len(first.entries) == 7
+    for parsed in second.entries:
+        entry = first.entries[parsed["ID"]]
+        assert parsed["ENTRYTYPE"] == entry.type
+        # both parsers read every field the same way (bibtexparser's keys are lower case)
+        fields = {k.lower(): v for k, v in entry.fields.items()}
+        assert {k: v for k, v in parsed.items() if k not in ("ID", "ENTRYTYPE", "author")} == {
+            k: v for k, v in fields.items() if k != "author"
+        }

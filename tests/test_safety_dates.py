@@ -222,4 +222,6 @@ def test_the_year_migration_covers_every_timestamp_column():
         for column in table.columns
         if isinstance(column.type, UTCDateTime)
     }
-    assert timestamps <= set(migrations._TIMESTAMP_COLUMNS)
+    # Columns made after m006 shipped were only ever written with four-digit years.
+    born_after_the_fix = {("paper_freshness", "checked_at")}
+    assert timestamps - born_after_the_fix <= set(migrations._TIMESTAMP_COLUMNS)

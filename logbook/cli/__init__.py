@@ -229,6 +229,12 @@ def _search(app: typer.Typer) -> None:
     app.command("search")(search.search)
 
 
+def _related(app: typer.Typer) -> None:
+    from logbook.cli import related
+
+    app.command("related")(related.related)
+
+
 def _themes(app: typer.Typer) -> None:
     from logbook.cli import themes
 
@@ -270,6 +276,7 @@ GROUPS = {
     "search": _search,
     "paper": _papers,
     "reading-list": _papers,
+    "related": _related,
     "themes": _themes,
     "publish": _publish,
     "post": _publish,

@@ -58,6 +58,7 @@ def add(
     # Read the config before writing: a broken config must stop the command, not fail it
     # after the idea is saved.
     auto_apply = state.config().get("themes.auto_apply")
+    show_related = state.config().get("related.after_add")
     created_at = when(date, stored=True)
     body = read_text(text)
     idea = state.store().ideas.add(body, tags=tag or [], papers=paper or [], created_at=created_at)
@@ -66,6 +67,10 @@ def add(
         from logbook.cli.themes import apply_quietly
 
         apply_quietly()
+    if show_related and not as_json:
+        from logbook.cli.related import show_after_add
+
+        show_after_add(idea.id)
 
 
 @app.command("list")

@@ -241,7 +241,10 @@ def show(paper: PaperArg, as_json: JsonOption = False) -> None:
             ("read", read),
             ("tags", [f"#{t}" for t in view.user_tags]),
             ("ideas", [f"#{i['id']} {i['title']}" for i in view.ideas]),
-            ("note revisions", len(view.revisions) or None),
+            (
+                "revisions",
+                len(view.revisions) or None,
+            ),  # notes, and metadata check-updates replaced
         ],
         view.abstract + (f"\n\nNotes:\n{view.notes}" if view.notes else ""),
     )
@@ -338,3 +341,13 @@ def reading_list(
 
     write_atomic(output, text)
     out.info(f"Wrote the reading list to {output}")
+
+
+def _register_updates() -> None:
+    # in a module of its own so this one stays one concern (and within the size rule)
+    from logbook.cli.updates import check_updates
+
+    app.command("check-updates")(check_updates)
+
+
+_register_updates()

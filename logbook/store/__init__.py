@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from logbook.store.corpus import AutoTagChange, Corpus
     from logbook.store.ideas import Ideas
     from logbook.store.merge import Entry, MergeResult
+    from logbook.store.paper_updates import PaperUpdates
     from logbook.store.papers import Papers
     from logbook.store.posts import Posts
     from logbook.store.search import Hit
@@ -105,6 +106,13 @@ class Store:
         from logbook.store.papers import Papers
 
         return Papers(self)
+
+    @cached_property
+    def paper_updates(self) -> PaperUpdates:
+        """Update checks: when papers were checked, applying what arXiv changed, new versions."""
+        from logbook.store.paper_updates import PaperUpdates
+
+        return PaperUpdates(self)
 
     @cached_property
     def posts(self) -> Posts:

@@ -131,6 +131,15 @@ class PaperTag(SQLModel, table=True):
     tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
 
 
+class PaperFreshness(SQLModel, table=True):
+    """When ``paper check-updates --apply`` last confirmed a paper's metadata with arXiv."""
+
+    __tablename__ = "paper_freshness"
+
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
+    checked_at: datetime = _time()
+
+
 class PostTag(SQLModel, table=True):
     __tablename__ = "post_tag"
     __table_args__ = (Index("ix_post_tag_tag", "tag_id"),)

@@ -149,7 +149,7 @@ class Papers:
     # -- reading ----------------------------------------------------------------------------
 
     def get(self, ref: str | int, *, archived: bool = True) -> PaperView:
-        """A paper by its number or any form of its arXiv id, with its note revisions.
+        """A paper by its number or any form of its arXiv id, with its revisions (notes, replaced metadata).
 
         ``archived=False`` treats a removed paper as missing.
         """

@@ -21,7 +21,7 @@ from logbook.errors import ExportError, LogbookError, UsageError
 from logbook.store import rules
 from logbook.store.kinds import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG_KINDS, check_size
 from logbook.store.merge import Entry
-from logbook.store.snapshot import REVISED_FIELD, Field, fields
+from logbook.store.snapshot import REVISION_FIELDS, Field, fields
 from logbook.store.types import format_utc, parse_utc, read_iso
 from logbook.sync import yamltext
 from logbook.sync.export import BUNDLE_KEY, FOLDERS
@@ -264,8 +264,8 @@ def _revisions(kind: str, record: dict[str, Any]) -> list[dict[str, Any]]:
     for revision in raw:
         if not isinstance(revision, dict) or not isinstance(revision.get("value"), str):
             raise Malformed("each revision needs a field, a value and two times")
-        if revision.get("field") != REVISED_FIELD[kind]:
-            raise Malformed(f"a {kind}'s revisions are of its {REVISED_FIELD[kind]}")
+        if revision.get("field") not in REVISION_FIELDS[kind]:
+            raise Malformed(f"a {kind}'s revisions are of its {', '.join(REVISION_FIELDS[kind])}")
         revisions.append(
             {
                 "field": revision["field"],

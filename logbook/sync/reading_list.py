@@ -220,22 +220,69 @@ def bib_name(author: str) -> str:
     return f"{{{text}}}" if _GROUP.search(author) else text
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _keeps_case(word: str) -> bool:
+    """Whether a style must keep the capitals of ``word``: one with a capital after its first
+    letter (BERT, ChatGPT, iPhone) or a lone capital (Large N, X-ray); title-case words are
+    left to the style."""
+    return any(c.isupper() for c in word[1:]) or (len(word) == 1 and word.isupper())
+
+
+def tex_title(text: str) -> str:
+    """A title for BibTeX: ``tex_text``, with acronyms, mixed-case words and maths in braces,
+    so that styles that lower-case titles (``plain``) print them as written."""
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    out = []
+    for piece in re.split(r"(\$[^$]+\$)", text):
+        if piece.startswith("$") and piece.endswith("$") and len(piece) > 2 and _balanced(piece):
+            out.append("{" + tex_text(piece) + "}")
+            continue
+        last = 0
+        for word in _WORD.finditer(piece):
+            if _keeps_case(word.group()):
+                out.append(_escape(piece[last : word.start()]))
+                out.append("{" + _escape(word.group()) + "}")
+                last = word.end()
+        out.append(_escape(piece[last:]))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    return _NEEDS_TEX.sub(lambda m: tex_char(m.group()), text)
+
+
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()  # noqa: SIM905
+
+
 def bibtex_entry(paper: PaperView) -> str:
-    """One ``@misc`` entry in the style arXiv's own BibTeX export uses."""
+    """One entry: ``@article`` (``journal``, ``doi``) when arXiv has a journal reference for
+    the paper, else ``@misc`` as arXiv's own export writes it; both keep ``eprint``."""
     key = paper.cite_key or paper.arxiv_id.replace("/", ":")
+    kind = "article" if paper.journal_ref else "misc"
+    month = _MONTHS[paper.published.month - 1] if paper.published else ""
     fields = [
-        ("title", tex_text(paper.title)),
+        ("title", tex_title(paper.title)),
         ("author", " and ".join(bib_name(a) for a in paper.authors)),
+        ("journal", tex_text(paper.journal_ref or "")),
         ("year", str(paper.year) if paper.year else ""),
+        ("month", month),
         ("eprint", paper.arxiv_id),
         ("archivePrefix", "arXiv"),
         ("primaryClass", paper.primary_category or ""),
         ("doi", _verbatim(paper.doi or "")),
-        ("note", tex_text(paper.journal_ref or "")),
         ("url", paper.abs_url),
+        ("abstract", tex_text(paper.abstract or "")),
+        ("keywords", tex_text(", ".join(paper.user_tags))),
     ]
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
-    return f"@misc{{{key},\n{body}\n}}\n"
+    # month is the standard macro (jan…dec), which every style turns into its own name
+    body = ",\n".join(
+        f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
+        for name, value in fields
+        if value
+    )
+    return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
 def to_bibtex(papers: Sequence[PaperView]) -> str:
