@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -210,9 +211,11 @@ def build_store(
             "INSERT INTO idea (uid, text, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
             idea_rows,
         )
+        # Two or three tags per idea, as notes carry.
         db.execute(
             "INSERT INTO idea_tag (idea_id, tag_id) SELECT idea.id, tag.id FROM idea "
-            "JOIN tag ON tag.id = 1 + (idea.id % 40)"
+            "JOIN tag ON tag.id = 1 + (idea.id % 40) OR tag.id = 1 + ((idea.id * 7 + 3) % 40) "
+            "OR (idea.id % 2 = 0 AND tag.id = 1 + ((idea.id * 13 + 5) % 40))"
         )
         paper_rows = []
         for n in range(papers):
@@ -252,3 +255,56 @@ def build_store(
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return path
+
+
+def cache_dir() -> Path:
+    """Where built stores and exports are kept between runs ($LOGBOOK_BENCH_CACHE)."""
+    default = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "logbook-bench"
+    path = Path(os.environ.get("LOGBOOK_BENCH_CACHE", default))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _cache_key(**params: int) -> str:
+    # The ISO week of the build: the stores end "now", and publish --week needs entries in
+    # the current week; the schema version: a new migration makes new stores.
+    from logbook.store.migrations import MIGRATIONS
+
+    year, week, _ = datetime.now(UTC).isocalendar()
+    shape = "-".join(f"{k}{v}" for k, v in sorted(params.items()))
+    return f"{shape}-m{len(MIGRATIONS)}-{year}W{week:02d}"
+
+
+def cached_store(*, ideas: int = 0, papers: int = 0) -> Path:
+    """A built store from the cache, built (in bulk) the first time it is asked for."""
+    path = cache_dir() / f"store-{_cache_key(ideas=ideas, papers=papers)}.db"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        build_store(partial, ideas=ideas, papers=papers)
+        partial.rename(path)
+    return path
+
+
+def cached_export(db: Path) -> Path:
+    """An export folder of the cached store ``db`` (``logbook export``), made once."""
+    out = db.with_suffix(".export")
+    if not out.exists():
+        partial = db.with_suffix(".export-partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run(
+            logbook("--db", str(db), "export", "--out", str(partial)),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "LOGBOOK_CONFIG": os.devnull},
+        )
+        partial.rename(out)
+    return out
+
+
+def copy_store(src: Path, dst: Path) -> Path:
+    """A private copy of a cached store (commands that write must not change the cache)."""
+    for suffix in ("-wal", "-shm"):
+        Path(str(dst) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(src, dst)
+    return dst
