@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from logbook.dates import DAYS, Week
+from logbook.dates import Week, week_of
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -130,12 +130,21 @@ def week_themes(
             in_week.setdefault(ref.name, set()).add(entry)
             if ref.kind == "category" or ref.name not in kinds:
                 kinds[ref.name] = ref.kind
-    history = store.tag_history(list(in_week), digest.week.end)
+    end = digest.week.end
+
+    def week_starts(first: datetime) -> list[datetime]:
+        start = week_of(first, tz, week_start).start
+        starts = []
+        while start < end:
+            starts.append(start)
+            start = datetime.combine(start.date() + timedelta(days=7), time(), tzinfo=tz)
+        return starts
+
+    history = store.tag_weeks(list(in_week), end, week_starts)
     themes = []
     for name, members in in_week.items():
-        moments = history.get(name, [])
-        weeks = _weeks(moments, tz, week_start)
-        if len(moments) < min_entries or weeks < 2:
+        count, weeks = history.get(name, (0, 0))
+        if count < min_entries or weeks < 2:
             continue  # does not recur
         label = name
         if kinds[name] == "category":
@@ -145,10 +154,3 @@ def week_themes(
         themes.append(ThemeItem(name, label, len(members), weeks))
     themes.sort(key=lambda t: (-t.entries, -t.weeks, t.name))
     return themes[:THEMES_MAX]
-
-
-def _weeks(moments: list[datetime], tz: tzinfo, week_start: str) -> int:
-    """In how many different weeks (starting on ``week_start`` in ``tz``) these moments fall."""
-    first = DAYS.index(week_start)
-    days = {m.astimezone(tz).date() for m in moments}
-    return len({d - timedelta(days=(d.weekday() - first) % 7) for d in days})

@@ -108,7 +108,9 @@ class BulkInserter:
         ids = self._ids(kind, [e.columns["uid"] for e in batch])
         taken.update(ids.values())
         warnings: list[str] = []
-        tag_rows, paper_rows, revision_rows = [], [], []
+        tag_rows: list[dict[str, int]] = []
+        paper_rows: list[dict[str, int]] = []
+        revision_rows: list[dict[str, Any]] = []
         for entry in batch:
             entry_id = ids[entry.columns["uid"]]
             tag_rows.extend({"e": entry_id, "t": self._tag(n, k)} for n, k in entry.tags)
