@@ -30,6 +30,7 @@ class Timing:
     max: float
     peak_mb: float
     runs: int
+    cpu: float = 0.0  # median user + system CPU seconds: steadier than wall time on a busy machine
 
 
 @dataclass
@@ -56,8 +57,9 @@ import resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.call(sys.argv[1:])
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-sys.stderr.write(f"\\n@bench {wall} {peak} {code}\\n")
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = usage.ru_utime + usage.ru_stime
+sys.stderr.write(f"\\n@bench {wall} {usage.ru_maxrss} {code} {cpu}\\n")
 """
 
 
@@ -72,7 +74,7 @@ def time_command(
 ) -> Timing:
     """Run ``argv`` ``runs`` times; wall time per run and the largest resident set."""
     full_env = {**os.environ, **(env or {})}
-    times, peaks = [], []
+    times, peaks, cpus = [], [], []
     for _ in range(runs):
         proc = subprocess.run(
             [sys.executable, "-c", _RUN_AND_MEASURE, *argv],
@@ -85,12 +87,15 @@ def time_command(
         )
         err = proc.stderr.decode(errors="replace")
         head, _, last = err.rstrip().rpartition("\n@bench ")
-        wall, peak, code = last.split()
+        wall, peak, code, cpu = last.split()
         if check and int(code) != 0:
             raise RuntimeError(f"{' '.join(argv)} failed: {head.strip()}")
         times.append(float(wall))
         peaks.append(int(peak) / 1024)
-    return Timing(statistics.median(times), min(times), max(times), max(peaks), runs)
+        cpus.append(float(cpu))
+    return Timing(
+        statistics.median(times), min(times), max(times), max(peaks), runs, statistics.median(cpus)
+    )
 
 
 WORDS = [

@@ -145,12 +145,14 @@ def _hook_unchanged(size: Size, runs: int) -> Timing:
 
 def _merged(timings: list[Timing]) -> Timing:
     medians = sorted(t.median for t in timings)
+    cpus = sorted(t.cpu for t in timings)
     return Timing(
         medians[len(medians) // 2],
         medians[0],
         medians[-1],
         max(t.peak_mb for t in timings),
         len(timings),
+        cpus[len(cpus) // 2],
     )
 
 
@@ -227,13 +229,16 @@ def _print(
     )
     head = " | ".join(f"{_label(n)} s" for n in sizes)
     extra = " | jrnl " + " / ".join(_label(n) for n in sizes) + " s | × jrnl" if peers else ""
-    print(f"| case | {head} | peak MB | target{extra} |")
-    print("|---|" + "---:|" * len(sizes) + "---:|---|" + ("---|---|" if peers else ""))
+    largest = _label(sizes[-1])
+    print(f"| case | {head} | CPU s at {largest} | peak MB | target{extra} |")
+    print("|---|" + "---:|" * len(sizes) + "---:|---:|---|" + ("---|---|" if peers else ""))
     for case in cases:
         row = results[case.name]
         cells = [f"{row[n].median:.3f}" if row.get(n) else "—" for n in sizes]
         peak = max((t.peak_mb for t in row.values() if t), default=0)
-        line = f"| {case.name} | {' | '.join(cells)} | {peak:.0f} | {case.target}"
+        last = row.get(sizes[-1])
+        cpu = f"{last.cpu:.3f}" if last else "—"
+        line = f"| {case.name} | {' | '.join(cells)} | {cpu} | {peak:.0f} | {case.target}"
         if peers:
             peer = peers.get(PEERS.get(case.name, ""), {})
             theirs = " / ".join(f"{peer[n].median:.2f}" if n in peer else "—" for n in sizes)
