@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -29,6 +30,7 @@ class Timing:
     max: float
     peak_mb: float
     runs: int
+    cpu: float = 0.0  # median user + system CPU seconds: steadier than wall time on a busy machine
 
 
 @dataclass
@@ -55,8 +57,9 @@ import resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.call(sys.argv[1:])
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-sys.stderr.write(f"\\n@bench {wall} {peak} {code}\\n")
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = usage.ru_utime + usage.ru_stime
+sys.stderr.write(f"\\n@bench {wall} {usage.ru_maxrss} {code} {cpu}\\n")
 """
 
 
@@ -71,7 +74,7 @@ def time_command(
 ) -> Timing:
     """Run ``argv`` ``runs`` times; wall time per run and the largest resident set."""
     full_env = {**os.environ, **(env or {})}
-    times, peaks = [], []
+    times, peaks, cpus = [], [], []
     for _ in range(runs):
         proc = subprocess.run(
             [sys.executable, "-c", _RUN_AND_MEASURE, *argv],
@@ -84,12 +87,15 @@ def time_command(
         )
         err = proc.stderr.decode(errors="replace")
         head, _, last = err.rstrip().rpartition("\n@bench ")
-        wall, peak, code = last.split()
+        wall, peak, code, cpu = last.split()
         if check and int(code) != 0:
             raise RuntimeError(f"{' '.join(argv)} failed: {head.strip()}")
         times.append(float(wall))
         peaks.append(int(peak) / 1024)
-    return Timing(statistics.median(times), min(times), max(times), max(peaks), runs)
+        cpus.append(float(cpu))
+    return Timing(
+        statistics.median(times), min(times), max(times), max(peaks), runs, statistics.median(cpus)
+    )
 
 
 WORDS = [
@@ -210,9 +216,11 @@ def build_store(
             "INSERT INTO idea (uid, text, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
             idea_rows,
         )
+        # Two or three tags per idea, as notes carry.
         db.execute(
             "INSERT INTO idea_tag (idea_id, tag_id) SELECT idea.id, tag.id FROM idea "
-            "JOIN tag ON tag.id = 1 + (idea.id % 40)"
+            "JOIN tag ON tag.id = 1 + (idea.id % 40) OR tag.id = 1 + ((idea.id * 7 + 3) % 40) "
+            "OR (idea.id % 2 = 0 AND tag.id = 1 + ((idea.id * 13 + 5) % 40))"
         )
         paper_rows = []
         for n in range(papers):
@@ -252,3 +260,56 @@ def build_store(
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return path
+
+
+def cache_dir() -> Path:
+    """Where built stores and exports are kept between runs ($LOGBOOK_BENCH_CACHE)."""
+    default = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "logbook-bench"
+    path = Path(os.environ.get("LOGBOOK_BENCH_CACHE", default))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _cache_key(**params: int) -> str:
+    # The ISO week of the build: the stores end "now", and publish --week needs entries in
+    # the current week; the schema version: a new migration makes new stores.
+    from logbook.store.migrations import MIGRATIONS
+
+    year, week, _ = datetime.now(UTC).isocalendar()
+    shape = "-".join(f"{k}{v}" for k, v in sorted(params.items()))
+    return f"{shape}-m{len(MIGRATIONS)}-{year}W{week:02d}"
+
+
+def cached_store(*, ideas: int = 0, papers: int = 0) -> Path:
+    """A built store from the cache, built (in bulk) the first time it is asked for."""
+    path = cache_dir() / f"store-{_cache_key(ideas=ideas, papers=papers)}.db"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        build_store(partial, ideas=ideas, papers=papers)
+        partial.rename(path)
+    return path
+
+
+def cached_export(db: Path) -> Path:
+    """An export folder of the cached store ``db`` (``logbook export``), made once."""
+    out = db.with_suffix(".export")
+    if not out.exists():
+        partial = db.with_suffix(".export-partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run(
+            logbook("--db", str(db), "export", "--out", str(partial)),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "LOGBOOK_CONFIG": os.devnull},
+        )
+        partial.rename(out)
+    return out
+
+
+def copy_store(src: Path, dst: Path) -> Path:
+    """A private copy of a cached store (commands that write must not change the cache)."""
+    for suffix in ("-wal", "-shm"):
+        Path(str(dst) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(src, dst)
+    return dst

@@ -318,9 +318,40 @@ def __getattr__(name: str) -> typer.Typer:
     raise AttributeError(name)
 
 
+# Commands that may leave without the interpreter's shutdown once they succeeded: they
+# start no threads and leave nothing to atexit handlers, so the ~0.2 s Python spends
+# tearing down its modules buys them nothing.
+_LEAVE_EARLY = frozenset({"idea", "search", "paper", "reading-list"})
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run one ``logbook`` command line; its exit code (the process goes on)."""
+    code = build_app(argv)(list(argv), standalone_mode=False)
+    return int(code or 0)
+
+
 def main() -> None:
-    """Entry point of the ``logbook`` console script."""
+    """Entry point of the ``logbook`` console script (and of ``python -m logbook``)."""
     if "_LOGBOOK_COMPLETE" in os.environ:
         build_app()()  # completion needs every command
-    else:
-        build_app(sys.argv[1:])()
+        return
+    argv = sys.argv[1:]
+    code = run(argv)
+    if not code and _command_name(argv) in _LEAVE_EARLY:
+        _leave_now()
+    sys.exit(code)
+
+
+def _leave_now() -> None:
+    """End the process at once, after everything written has reached its file or pipe.
+
+    Only after success: by then the write is committed, the store closed (the error
+    boundary closes it) and the output flushed once already; a flush that fails here
+    falls back to the ordinary exit, which reports it.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(0)

@@ -5,6 +5,7 @@ Data goes to stdout, messages to stderr. Rich is imported only when something is
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -36,16 +37,22 @@ def _console(stderr: bool = False) -> Any:
 
 
 def table(
-    rows: Sequence[Sequence[Any]],
+    rows: Iterable[Sequence[Any]],
     headers: Sequence[str],
     *,
     title: str | None = None,
     empty: str = "nothing to show",
 ) -> None:
-    """A table: Rich on a terminal, tab-separated lines (with a header) otherwise."""
-    if not rows:
+    """A table: Rich on a terminal, tab-separated lines (with a header) otherwise.
+
+    ``rows`` may be a stream: off a terminal each line is written as its row comes.
+    """
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         info(empty)
         return
+    rows = itertools.chain([first], rows)
     if not is_terminal():
         sys.stdout.write("\t".join(headers) + "\n")
         for row in rows:

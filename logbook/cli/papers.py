@@ -179,7 +179,7 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """List papers in the order they were added. Example: logbook paper list --status to-read --category cs.LG"""
-    papers = state.store().papers.find(
+    papers = state.store().papers.iter_find(
         statuses=status,
         tags=tag,
         categories=category,
@@ -191,7 +191,7 @@ def list_(
         out.print_json([p.to_dict() for p in papers])
         return
     out.table(
-        [
+        (
             [
                 p.id,
                 p.arxiv_id,
@@ -201,7 +201,7 @@ def list_(
                 " ".join(f"#{t}" for t in p.user_tags),
             ]
             for p in papers
-        ],
+        ),
         ["#", "arXiv", "status", "year", "title", "tags"],
         empty="no papers match",
     )

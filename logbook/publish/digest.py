@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from logbook.dates import DAYS, Week
+from logbook.dates import Week, week_of
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -142,13 +142,23 @@ def week_themes(
             in_week.setdefault(ref.name, set()).add(entry)
             if ref.kind == "category" or ref.name not in kinds:
                 kinds[ref.name] = ref.kind
-    history = store.tag_history(list(in_week), digest.week.end)
+    end = digest.week.end
+
+    def week_starts(first: datetime) -> list[datetime]:
+        start = week_of(first, tz, week_start).start
+        starts = []
+        while start < end:
+            starts.append(start)
+            start = datetime.combine(start.date() + timedelta(days=7), time(), tzinfo=tz)
+        return starts
+
+    history = store.tag_weeks(list(in_week), end, week_starts)
     themes = []
     for name, members in in_week.items():
-        moments = history.get(name, [])
-        starts = _week_starts(moments, tz, week_start)
+        spread = history.get(name)
+        starts = {w.astimezone(tz).date() for w in spread.weeks} if spread else set()
         weeks = len(starts)
-        if len(moments) < min_entries or weeks < 2:
+        if spread is None or spread.entries < min_entries or weeks < 2:
             continue  # does not recur
         label = name
         if kinds[name] == "category":
@@ -160,10 +170,3 @@ def week_themes(
         themes.append(ThemeItem(name, label, len(members), weeks, earlier))
     themes.sort(key=lambda t: (-t.entries, -t.weeks, t.name))
     return themes[:THEMES_MAX]
-
-
-def _week_starts(moments: list[datetime], tz: tzinfo, week_start: str) -> set[date]:
-    """The first days of the weeks (starting on ``week_start`` in ``tz``) these moments fall in."""
-    first = DAYS.index(week_start)
-    days = {m.astimezone(tz).date() for m in moments}
-    return {d - timedelta(days=(d.weekday() - first) % 7) for d in days}

@@ -6,7 +6,7 @@ What logbook does with its data, and nothing else, is public here:
   find, edit, tag, remove/restore/purge, publishing a post in one transaction);
 - ``store.search(query)``: full-text search;
 - ``store.snapshot()``: every entry as export records; ``store.corpus(...)`` and
-  ``store.replace_auto_tags(...)``: what themes read and write; ``store.tag_history(...)``:
+  ``store.replace_auto_tags(...)``: what themes read and write; ``store.tag_weeks(...)``:
   how tags spread over weeks; ``store.changes()``: the change counter;
 - ``logbook.store.meta.peek_stamp``: the store's identity and counter, without SQLAlchemy.
 
@@ -18,7 +18,7 @@ behind the same interface.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from logbook.store.posts import Posts
     from logbook.store.search import Hit
     from logbook.store.snapshot import Snapshot
+    from logbook.store.tag_history import TagWeeks
 
 
 class Store:
@@ -148,11 +149,13 @@ class Store:
         row = session.execute(text("SELECT value FROM meta WHERE key = 'changes'")).one()
         return int(row[0])
 
-    def tag_history(self, names: list[str], end: datetime) -> dict[str, list[datetime]]:
-        """For each tag name: when each entry carrying it (not archived) was created, to ``end``."""
-        from logbook.store.tag_history import tag_history
+    def tag_weeks(
+        self, names: list[str], end: datetime, week_starts: Callable[[datetime], Sequence[datetime]]
+    ) -> dict[str, TagWeeks]:
+        """For each tag: the entries carrying it and the starts of their weeks, before ``end``."""
+        from logbook.store.tag_history import tag_weeks
 
-        return tag_history(self, names, end)
+        return tag_weeks(self, names, end, week_starts)
 
     def merge(self, entries: Iterable[Entry]) -> MergeResult:
         """Merge entries read from an export, in one transaction (``logbook.store.merge``)."""

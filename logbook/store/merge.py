@@ -11,7 +11,7 @@ words, never the database's message) and nothing of it reaches the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -61,19 +61,41 @@ class MergeResult:
 
 
 def merge_entries(store: Store, entries: Iterable[Entry]) -> MergeResult:
-    """Write checked ``entries`` into ``store`` in one transaction (see the module)."""
-    order = {kind: n for n, kind in enumerate(("paper", "idea", "post"))}
-    # A paper that holds its own natural cite key goes first, so that when a hand-edited
-    # file claims the same key, the edited paper is the one given a fresh key.
-    ordered = sorted(
-        entries, key=lambda e: (order[e.kind], e.kind == "paper" and not _owns_its_key(e))
-    )
+    """Write checked ``entries`` into ``store`` in one transaction (see the module).
+
+    ``entries`` may be a stream (an import reads one file at a time); it should come papers
+    first, then ideas, then posts, so that ideas find the papers they link to. New entries
+    are inserted in bulk (``bulk_merge``); the per-entry merge is for the ones the store has.
+    """
+    from logbook.store.bulk_merge import BulkInserter
+
     result = MergeResult()
     with store._write() as session:
         merger = _Merger(session, result)
-        for entry in ordered:
-            merger.write(entry)
+        bulk = BulkInserter(session, result, merger)
+        for entry in _in_order(entries):
+            if not bulk.take(entry):
+                bulk.flush()  # the entry may be one of the queued ones
+                merger.write(entry)
+                bulk.seen(entry)
+        bulk.flush()
     return result
+
+
+def _in_order(entries: Iterable[Entry]) -> Iterator[Entry]:
+    """Papers that hold their own natural cite key first, then the other papers, then the
+    rest: when a hand-edited file claims another paper's key, the edited paper is the one
+    given a fresh key. Only the papers that do not own their key are held back."""
+    held: list[Entry] | None = []
+    for entry in entries:
+        if held is not None and entry.kind == "paper" and not _owns_its_key(entry):
+            held.append(entry)
+            continue
+        if held is not None and entry.kind != "paper":
+            yield from held
+            held = None
+        yield entry
+    yield from held or []
 
 
 def _conflict(entry: Entry, error: sa_exc.IntegrityError) -> str:

@@ -8,7 +8,7 @@ citation key stay as they were. arXiv categories are tags of kind ``category``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -159,48 +159,37 @@ class Papers:
             view.revisions = revisions_of(session, paper.uid)
             return view
 
-    def find(
-        self,
-        *,
-        statuses: Sequence[str] | None = None,
-        tags: Sequence[str] | None = None,
-        categories: Sequence[str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        read_since: datetime | None = None,
-        read_until: datetime | None = None,
-        archived: bool = False,
-        limit: int | None = None,
-    ) -> list[PaperView]:
+    def find(self, **filters: Any) -> list[PaperView]:
         """Papers matching every filter given, in the order they were added.
 
-        ``tags`` match any kind of tag of that name; ``categories`` match arXiv categories
-        (``cs.LG``); ``since``/``until`` bound when the paper was added and
-        ``read_since``/``read_until`` when it was read (the ``until`` bounds are exclusive);
-        ``limit`` keeps the newest.
+        Filters: ``statuses``, ``tags`` (any kind of tag of that name), ``categories``
+        (arXiv categories, ``cs.LG``), ``since``/``until`` (when the paper was added),
+        ``read_since``/``read_until`` (when it was read; the ``until`` bounds are
+        exclusive), ``archived``; ``limit`` keeps the newest.
         """
-        # plain rows, not ORM objects: a 10k-paper list skips the identity map
-        query = sa_select(*Paper.__table__.columns).where(  # type: ignore[attr-defined]
-            *_filters(
-                statuses=statuses,
-                tags=tags,
-                categories=categories,
-                since=since,
-                until=until,
-                read_since=read_since,
-                read_until=read_until,
-                archived=archived,
-            )
-        )
+        return list(self.iter_find(**filters))
+
+    def iter_find(self, *, limit: int | None = None, **filters: Any) -> Iterator[PaperView]:
+        """``find`` one view at a time: rows are read a thousand at a time, so listing 100k
+        papers never holds them all. The read lasts until the iterator is done."""
+        # plain rows, not ORM objects: a long list skips the identity map
+        query = sa_select(*Paper.__table__.columns).where(*_filters(**filters))  # type: ignore[attr-defined]
         if limit is not None:
             query = query.order_by(col(Paper.created_at).desc(), col(Paper.id).desc()).limit(limit)
         else:
             query = query.order_by(col(Paper.created_at), col(Paper.id))
+        return self._stream(query, newest_first=limit is not None)
+
+    def _stream(self, query: Any, *, newest_first: bool = False) -> Iterator[PaperView]:
         with self.store._read() as session:
-            papers = list(session.execute(query))
-            if limit is not None:
+            if newest_first:
+                papers = list(session.execute(query))
                 papers.reverse()
-            return self._views(session, papers)
+                yield from self._views(session, papers)
+                return
+            # yield_per: the session would otherwise buffer every row before the first
+            for chunk in session.execute(query.execution_options(yield_per=1000)).partitions():
+                yield from self._views(session, chunk)
 
     def reading_list(
         self, *, statuses: Sequence[str] | None = None, tags: Sequence[str] | None = None

@@ -1,42 +1,94 @@
-"""How tags spread over time: when the entries carrying each tag were created.
+"""How tags spread over time: how many entries carry each tag, and in how many weeks.
 
 The weekly post judges its themes by this history (a theme recurs over weeks) without
-re-analysing every text.
+re-analysing every text. It is one grouped query: each entry is put in its week by an
+index lookup in a temporary table of week starts, and SQLite counts, so the answer costs
+one row per tag however many entries carry it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
+from sqlalchemy import text
 
-from logbook.store.models import Idea, IdeaTag, Paper, PaperTag, Tag
+from logbook.store.types import format_utc, parse_utc
 
 if TYPE_CHECKING:
     from logbook.store import Store
 
+# Entries of one kind carrying a wanted tag, with the start of the week each was created in.
+_PART = """
+SELECT DISTINCT t.name AS name, '{kind}' AS kind, e.id AS id,
+       (SELECT max(start) FROM temp.history_week WHERE start <= e.created_at) AS week
+FROM tag t
+JOIN temp.history_name n ON n.name = t.name
+JOIN {kind}_tag l ON l.tag_id = t.id
+JOIN {kind} e ON e.id = l.{kind}_id
+WHERE e.archived_at IS NULL AND e.created_at < :end
+"""
+_HISTORY = (
+    "SELECT name, count(*), group_concat(DISTINCT week) FROM ("
+    + _PART.format(kind="idea")
+    + " UNION ALL "
+    + _PART.format(kind="paper")
+    + ") GROUP BY name"
+)
 
-def tag_history(store: Store, names: list[str], end: datetime) -> dict[str, list[datetime]]:
-    """For each tag name: when every entry carrying it (not archived) was created, up to ``end``."""
-    found: dict[str, list[datetime]] = {}
+
+@dataclass(frozen=True)
+class TagWeeks:
+    """How far one tag spread: the entries carrying it and the starts of their weeks."""
+
+    entries: int
+    weeks: list[datetime]  # week starts, oldest first
+
+
+def tag_weeks(
+    store: Store,
+    names: list[str],
+    end: datetime,
+    week_starts: Callable[[datetime], Sequence[datetime]],
+) -> dict[str, TagWeeks]:
+    """For each tag name: the entries carrying it and the weeks they were created in,
+    before ``end``.
+
+    Ideas and papers count, not archived ones. ``week_starts(first)`` gives the starts of
+    the weeks (in order) from the one holding ``first``, the earliest entry, to ``end``.
+    """
+    if not names:
+        return {}
     with store._read() as session:
-        _history(session, names, end, found)
-    return found
-
-
-def _history(
-    session: Session, names: list[str], end: datetime, found: dict[str, list[datetime]]
-) -> None:
-    for model, link, column in ((Idea, IdeaTag, IdeaTag.idea_id), (Paper, PaperTag, PaperTag.paper_id)):  # fmt: skip
-        for start in range(0, len(names), 500):
-            rows = session.exec(
-                select(Tag.name, model.id, model.created_at)
-                .join(link, col(link.tag_id) == Tag.id)
-                .join(model, col(model.id) == column)
-                .where(col(Tag.name).in_(names[start : start + 500]))
-                .where(col(model.archived_at).is_(None), col(model.created_at) < end)
-                .distinct()
+        first = session.execute(
+            text(
+                "SELECT min(m) FROM (SELECT min(created_at) AS m FROM idea "
+                "UNION ALL SELECT min(created_at) FROM paper)"
             )
-            for name, _, created in rows:
-                found.setdefault(name, []).append(created)
+        ).scalar()
+        if first is None:
+            return {}
+        session.execute(text("CREATE TEMP TABLE history_week (start TEXT PRIMARY KEY)"))
+        session.execute(text("CREATE TEMP TABLE history_name (name TEXT PRIMARY KEY)"))
+        try:
+            starts = {format_utc(s) for s in week_starts(parse_utc(first))}
+            session.execute(
+                text("INSERT INTO temp.history_week (start) VALUES (:s)"),
+                [{"s": s} for s in sorted(starts)],
+            )
+            session.execute(
+                text("INSERT OR IGNORE INTO temp.history_name (name) VALUES (:n)"),
+                [{"n": n} for n in names],
+            )
+            rows = session.execute(text(_HISTORY), {"end": format_utc(end)})
+            return {
+                name: TagWeeks(
+                    int(entries), sorted(parse_utc(w) for w in (weeks or "").split(",") if w)
+                )
+                for name, entries, weeks in rows
+            }
+        finally:
+            session.execute(text("DROP TABLE temp.history_week"))
+            session.execute(text("DROP TABLE temp.history_name"))

@@ -10,6 +10,7 @@ the store. Whatever a file holds, reading it raises nothing but ``Malformed``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -101,10 +102,14 @@ def _kind_of(path: Path, record: dict[str, Any]) -> str:
     return "idea"
 
 
-def read_source(path: Path) -> tuple[list[tuple[str, str, Any]], list[Problem]]:
-    """(kind, where, record) for every entry under ``path``, and the files that failed."""
-    found: list[tuple[str, str, Any]] = []
-    problems: list[Problem] = []
+def read_source(path: Path, problems: list[Problem]) -> Iterator[tuple[str, str, Any]]:
+    """(kind, where, record) for every entry under ``path``, one file at a time.
+
+    The files are found at once (a path that holds no export raises ``ExportError`` here,
+    before anything is read); they are parsed as the iterator is consumed, so an import
+    holds one file in memory, not the whole export. A file that fails goes to ``problems``.
+    Entries come papers first, then ideas, then posts, as the merge wants them.
+    """
     if path.is_dir():
         files = [
             f
@@ -123,6 +128,10 @@ def read_source(path: Path) -> tuple[list[tuple[str, str, Any]], list[Problem]]:
         files = [path]
     else:
         raise ExportError(f"no such file or folder: {path}")
+    return _records(files, problems)
+
+
+def _records(files: list[Path], problems: list[Problem]) -> Iterator[tuple[str, str, Any]]:
     for file in files:
         where = shown_path(file)
         try:
@@ -137,12 +146,11 @@ def read_source(path: Path) -> tuple[list[tuple[str, str, Any]], list[Problem]]:
                     problems.append(Problem(where, f"{FOLDERS[kind]} must be a list"))
                     continue
                 for n, item in enumerate(items):
-                    found.append((kind, f"{where} ({FOLDERS[kind]}[{n}])", item))
+                    yield kind, f"{where} ({FOLDERS[kind]}[{n}])", item
         elif isinstance(data, dict):
-            found.append((_kind_of(file, data), where, data))
+            yield _kind_of(file, data), where, data
         else:
             problems.append(Problem(where, "not a logbook entry (expected a mapping)"))
-    return found, problems
 
 
 # Checking values -------------------------------------------------------------------------

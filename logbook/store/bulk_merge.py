@@ -1,0 +1,203 @@
+"""The fast lane of a merge: entries the store does not have, inserted in bulk.
+
+Rebuilding a store from its export (or adding a machine's new entries) is almost all new
+entries. Writing them one statement and one savepoint at a time cost ~1.5 ms each, so a
+batch of new entries is written with one ``executemany`` per table inside one savepoint.
+Only what the per-entry path (``merge._Merger``) would do for a new entry is done here: the
+entry's number when it is free, its tags, paper links and revisions. An entry the store
+may already have (its uid, or a paper's arXiv id or cite key, is taken) goes the per-entry
+way. A batch the database refuses is rolled back and written entry by entry, so a conflict
+is reported for the one entry it belongs to, exactly as before.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+
+from logbook.store.snapshot import KINDS, TABLES
+from logbook.store.tags import LINKS
+from logbook.store.types import format_utc
+from logbook.tags import normalize_tag
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from logbook.store.merge import Entry, MergeResult, _Merger
+
+# Entries per batch: big enough that statements are few, small enough that memory is flat.
+BATCH = 2000
+
+
+class BulkInserter:
+    """Collects new entries of one kind and inserts them a batch at a time."""
+
+    def __init__(self, session: Session, result: MergeResult, merger: _Merger) -> None:
+        self.session = session
+        self.result = result
+        self.merger = merger
+        self.uids = {kind: _column(session, kind, "uid") for kind in KINDS}
+        self.arxiv_ids = _column(session, "paper", "arxiv_id")
+        self.cite_keys = _column(session, "paper", "cite_key")
+        self.batch: list[Entry] = []
+        self.tags: dict[tuple[str, str], int] = {}
+        self.papers: dict[str, int] | None = None
+
+    def take(self, entry: Entry) -> bool:
+        """Queue ``entry`` if it is surely new; False: it needs the per-entry merge."""
+        columns = entry.columns
+        uid = columns["uid"]
+        if uid in self.uids[entry.kind]:
+            return False
+        if entry.kind == "paper" and (
+            columns["arxiv_id"] in self.arxiv_ids
+            or columns["cite_key"] is None
+            or columns["cite_key"] in self.cite_keys
+        ):
+            return False
+        if self.batch and self.batch[0].kind != entry.kind:
+            self.flush()
+        self.batch.append(entry)
+        self.seen(entry)
+        if len(self.batch) >= BATCH:
+            self.flush()
+        return True
+
+    def seen(self, entry: Entry) -> None:
+        """Note an entry written (or queued) so that a later one with its uid is merged."""
+        self.uids[entry.kind].add(entry.columns["uid"])
+        if entry.kind == "paper":
+            self.arxiv_ids.add(entry.columns["arxiv_id"])
+            if entry.columns["cite_key"] is not None:
+                self.cite_keys.add(entry.columns["cite_key"])
+
+    def flush(self) -> None:
+        """Insert the queued batch; on a refusal, write its entries one by one instead."""
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        kind = batch[0].kind
+        tags = dict(self.tags)
+        try:
+            with self.session.begin_nested():
+                warnings = self._insert(kind, batch)
+        except (sa_exc.IntegrityError, sa_exc.StatementError):
+            self.tags = tags  # tag rows made in the rolled-back savepoint are gone
+            for entry in batch:
+                self.merger.write(entry)
+            return
+        self.result.added[kind] += len(batch)
+        self.result.warnings.extend(warnings)
+
+    def _insert(self, kind: str, batch: list[Entry]) -> list[str]:
+        table = TABLES[kind]
+        taken = self.merger.ids[kind]
+        numbers: set[int] = set()
+        rows = []
+        for entry in batch:
+            values = dict(entry.columns)
+            if values["id"] in taken or values["id"] in numbers:
+                values["id"] = None
+            if values["id"] is not None:
+                numbers.add(values["id"])
+            rows.append(values)
+        # Rows go in in order, so the numbers the store picks are those one-by-one inserts pick.
+        self.session.execute(table.insert(), rows)
+        ids = self._ids(kind, [e.columns["uid"] for e in batch])
+        taken.update(ids.values())
+        warnings: list[str] = []
+        tag_rows: list[dict[str, int]] = []
+        paper_rows: list[dict[str, int]] = []
+        revision_rows: list[dict[str, Any]] = []
+        for entry in batch:
+            entry_id = ids[entry.columns["uid"]]
+            tag_rows.extend({"e": entry_id, "t": self._tag(n, k)} for n, k in entry.tags)
+            for arxiv_id in entry.papers:
+                paper_id = self._paper(arxiv_id)
+                if paper_id is None:
+                    warnings.append(
+                        f"{entry.where}: links to paper {arxiv_id}, which is not in the store; "
+                        "link skipped"
+                    )
+                else:
+                    paper_rows.append({"i": entry_id, "p": paper_id})
+            revision_rows.extend(_revisions(kind, entry))
+        link, column = LINKS[kind]
+        if tag_rows:
+            self.session.execute(
+                text(
+                    f"INSERT INTO {link} ({column}, tag_id) VALUES (:e, :t) ON CONFLICT DO NOTHING"
+                ),
+                tag_rows,
+            )
+        if paper_rows:
+            self.session.execute(
+                text(
+                    "INSERT INTO idea_paper (idea_id, paper_id) VALUES (:i, :p) "
+                    "ON CONFLICT DO NOTHING"
+                ),
+                paper_rows,
+            )
+        if revision_rows:
+            from logbook.store.models import Revision
+
+            self.session.execute(Revision.__table__.insert(), revision_rows)  # type: ignore[attr-defined]
+        return warnings
+
+    def _ids(self, kind: str, uids: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(uids), 500):
+            chunk = uids[start : start + 500]
+            marks = ", ".join(f":u{n}" for n in range(len(chunk)))
+            rows = self.session.execute(
+                text(f"SELECT uid, id FROM {kind} WHERE uid IN ({marks})"),
+                {f"u{n}": uid for n, uid in enumerate(chunk)},
+            )
+            found.update((uid, int(row_id)) for uid, row_id in rows)
+        return found
+
+    def _tag(self, name: str, kind: str) -> int:
+        key = (normalize_tag(name), kind)
+        if key not in self.tags:
+            self.session.execute(
+                text("INSERT INTO tag (name, kind) VALUES (:n, :k) ON CONFLICT DO NOTHING"),
+                {"n": key[0], "k": kind},
+            )
+            row = self.session.execute(
+                text("SELECT id FROM tag WHERE name = :n AND kind = :k"), {"n": key[0], "k": kind}
+            ).one()
+            self.tags[key] = int(row[0])
+        return self.tags[key]
+
+    def _paper(self, arxiv_id: str) -> int | None:
+        if self.papers is None:
+            rows = self.session.execute(text("SELECT arxiv_id, id FROM paper"))
+            self.papers = {a: int(i) for a, i in rows}
+        if arxiv_id not in self.papers:
+            # a paper the per-entry path wrote after the map was read
+            row = self.session.execute(
+                text("SELECT id FROM paper WHERE arxiv_id = :a"), {"a": arxiv_id}
+            ).first()
+            if row is None:
+                return None
+            self.papers[arxiv_id] = int(row[0])
+        return self.papers[arxiv_id]
+
+
+def _column(session: Session, kind: str, name: str) -> set[Any]:
+    return {r[0] for r in session.execute(text(f"SELECT {name} FROM {kind}"))}
+
+
+def _revisions(kind: str, entry: Entry) -> list[dict[str, Any]]:
+    """The entry's revisions as rows, one per (field, text, written_at), as the per-entry
+    path keeps them: the first one's place, the earliest ``replaced_at``."""
+    kept: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for revision in entry.revisions:
+        key = (revision["field"], revision["value"], format_utc(revision["written_at"]))
+        if key not in kept:
+            kept[key] = {"entry_kind": kind, "entry_uid": entry.columns["uid"], **revision}
+        elif revision["replaced_at"] < kept[key]["replaced_at"]:
+            kept[key]["replaced_at"] = revision["replaced_at"]
+    return list(kept.values())
