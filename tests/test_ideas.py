@@ -156,14 +156,14 @@ def test_rm_hides_restore_brings_back_purge_deletes(cli, store):
     cli("idea", "restore", "2")
     assert [i["id"] for i in cli("idea", "list", "--json").json()] == [1, 2]
     cli("idea", "edit", "2", "--text", "Changed")
-    cli("idea", "rm", "2", "--purge")
+    cli("idea", "rm", "2", "--purge", "--yes")
     assert cli("idea", "show", "2", ok=False).exit_code == 1
     assert store.search("Changed") == []
 
 
 def test_numbers_are_never_reused_after_a_purge(cli):
     cli("idea", "add", "One")
-    cli("idea", "rm", "1", "--purge")
+    cli("idea", "rm", "1", "--purge", "--yes")
     assert cli("idea", "add", "Two", "--json").json()["id"] == 2
 
 

@@ -114,7 +114,7 @@ def test_a_store_holding_short_years_is_readable_by_every_command(cli, old_store
     cli("themes")
     cli("paper", "list")
     cli("reading-list")
-    cli("idea", "rm", "2", "--purge")
+    cli("idea", "rm", "2", "--purge", "--yes")
 
 
 def test_the_migration_pads_short_years_already_in_the_store(tmp_path):

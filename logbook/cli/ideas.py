@@ -11,9 +11,13 @@ from logbook.cli import output as out
 from logbook.cli.common import (
     JsonOption,
     LimitOption,
+    YesOption,
+    confirm,
     edit_text,
+    emit,
     local,
     number_parser,
+    piped_text,
     read_text,
     when,
 )
@@ -26,6 +30,16 @@ NumberArg = Annotated[
     int,
     typer.Argument(
         parser=number_parser("the idea number"), help="The idea's number (see 'idea list')."
+    ),
+]
+
+
+NumbersArg = Annotated[
+    list[int],
+    typer.Argument(
+        parser=number_parser("the idea number"),
+        help="The ideas' numbers (see 'idea list').",
+        metavar="NUMBER...",
     ),
 ]
 
@@ -157,7 +171,10 @@ def edit(
 ) -> None:
     """Change an idea's text; the old text is kept. Example: logbook idea edit 12 --text "…" """
     ideas = state.store().ideas
-    body = read_text(text) if text is not None else edit_text(ideas.get(number).text)
+    if text is not None:
+        body = read_text(text)
+    else:
+        body = piped_text() or edit_text(ideas.get(number).text)
     _created(ideas.edit(number, body), "Edited", as_json)
 
 
@@ -198,20 +215,30 @@ def link(
 
 @app.command("rm")
 def rm(
-    number: NumberArg,
+    numbers: NumbersArg,
     purge: Annotated[
         bool, typer.Option("--purge", help="Delete for good, with revisions.")
     ] = False,
+    yes: YesOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Remove an idea (restorable unless --purge). Example: logbook idea rm 12"""
-    idea = state.store().ideas.remove(number, purge=purge)
-    _created(idea, "Purged" if purge else "Removed", as_json)
+    """Remove ideas (restorable unless --purge). Example: logbook idea rm 12 13"""
+    store = state.store()
+    numbers = list(dict.fromkeys(numbers))
+    if purge:
+        listed = " ".join(f"#{n}" for n in numbers)
+        confirm(f"Delete idea {listed} for good, with its earlier texts?", yes=yes)
+    with store.batch():
+        ideas = [store.ideas.remove(n, purge=purge) for n in numbers]
+    emit(ideas, lambda i: _created(i, "Purged" if purge else "Removed", False), as_json)
     if not purge and not as_json:
-        out.info(f"(undo with: logbook idea restore {idea.id})")
+        out.info(f"(undo with: logbook idea restore {' '.join(str(i.id) for i in ideas)})")
 
 
 @app.command("restore")
-def restore(number: NumberArg, as_json: JsonOption = False) -> None:
-    """Bring back a removed idea. Example: logbook idea restore 12"""
-    _created(state.store().ideas.restore(number), "Restored", as_json)
+def restore(numbers: NumbersArg, as_json: JsonOption = False) -> None:
+    """Bring back removed ideas. Example: logbook idea restore 12"""
+    store = state.store()
+    with store.batch():
+        ideas = [store.ideas.restore(n) for n in dict.fromkeys(numbers)]
+    emit(ideas, lambda i: _created(i, "Restored", False), as_json)

@@ -229,7 +229,10 @@ class Ideas:
     def edit(self, number: int, body: str) -> IdeaView:
         """Replace an idea's text, keeping the old text as a revision.
 
-        Inline ``#tags`` in the new text are added; tags are never removed by an edit.
+        Tags written in the text follow it: inline ``#tags`` of the new text are added, and
+        those the old text had inline and the new one drops are removed. Tags that came
+        another way (``--tag``, ``idea tag``) stay, unless the old text also had them inline:
+        the store keeps no record of where a tag came from, so the text is the evidence.
         """
         body = body.strip("\n")
         if not body.strip():
@@ -241,11 +244,13 @@ class Ideas:
                 moment = keep_revision(
                     session, "idea", idea.uid, "text", idea.text, idea.updated_at
                 )
+                dropped = set(inline_tags(idea.text)) - set(inline_tags(body))
                 idea.text = body
                 idea.updated_at = moment
                 session.add(idea)
                 session.flush()
                 assert idea.id is not None
+                unlink_tags(session, "idea", idea.id, sorted(dropped))
                 link_tags(session, "idea", idea.id, inline_tags(body))
             return self._view(session, idea)
 
