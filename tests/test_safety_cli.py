@@ -204,3 +204,39 @@ def test_a_command_that_prints_nothing_works_with_stdout_closed(store):
     )
     assert result.returncode == 0, result.stderr
     assert [i.text for i in store.ideas.find()] == ["x"]
+
+
+def test_purge_is_refused_without_a_terminal_unless_yes(cli):
+    cli("idea", "add", "Keep me")
+    result = cli("idea", "rm", "1", "--purge", ok=False)
+    assert result.exit_code == 2
+    assert "add --yes" in result.stderr and result.stderr.count("\n") == 1
+    assert cli("idea", "show", "1", "--json").json()["archived"] is False
+    cli("idea", "rm", "1", "--purge", "--yes")
+    assert cli("idea", "show", "1", ok=False).exit_code == 1
+
+
+def _terminal_env() -> dict[str, str]:
+    import os
+
+    return {**os.environ, "NO_COLOR": "1"}
+
+
+def test_purge_asks_on_a_terminal_and_no_keeps_the_entry(cli):
+    from terminal import on_terminal
+
+    cli("idea", "add", "Keep me")
+    code, shown = on_terminal(["idea", "rm", "1", "--purge"], _terminal_env(), answer="n")
+    assert "Delete idea #1 for good" in shown
+    assert code == 1
+    assert cli("idea", "show", "1", "--json").json()["text"] == "Keep me"
+
+
+def test_purge_asks_on_a_terminal_and_yes_deletes(cli):
+    from terminal import on_terminal
+
+    cli("idea", "add", "Delete me")
+    code, shown = on_terminal(["idea", "rm", "1", "--purge"], _terminal_env(), answer="y")
+    assert code == 0, shown
+    assert "Purged idea #1" in shown
+    assert cli("idea", "show", "1", ok=False).exit_code == 1

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import pty
-import select
 import stat
-import subprocess
 import sys
 from pathlib import Path
 
 from arxiv_server import arxiv_server
+from terminal import on_terminal
 
 __all__ = ["arxiv_server"]  # the local arXiv fixture, imported for pytest
 
@@ -19,39 +17,6 @@ def _script(path: Path, body: str) -> Path:
     path.write_text(f"#!{sys.executable}\nimport sys\n{body}\n")
     path.chmod(path.stat().st_mode | stat.S_IEXEC)
     return path
-
-
-def on_terminal(args: list[str], env: dict[str, str], answer: str = "") -> tuple[int, str]:
-    """Run ``logbook ARGS`` with a real terminal (a pty) as stdin, stdout and stderr."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "logbook", *args],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-        close_fds=True,
-    )
-    os.close(follower)
-    seen = b""
-    sent = False
-    while True:
-        ready, _, _ = select.select([leader], [], [], 20)
-        if not ready:
-            process.kill()
-            break
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if answer and not sent and b"[y/N]" in seen:
-            os.write(leader, answer.encode() + b"\n")
-            sent = True
-    os.close(leader)
-    return process.wait(timeout=20), seen.decode("utf-8", "replace")
 
 
 def test_piped_text_is_the_idea_when_no_text_is_given(cli, tmp_path, monkeypatch):
