@@ -148,6 +148,15 @@ def user_config_file() -> Path:
     return Path(platformdirs.user_config_dir("logbook", appauthor=False)) / CONFIG_NAME
 
 
+def named_db_path(flag: str | Path | None = None) -> str | None:
+    """How the user named the store's path (``--db`` or ``$LOGBOOK_DB``), or ``None``."""
+    if flag:
+        return "--db"
+    if os.environ.get("LOGBOOK_DB"):
+        return "$LOGBOOK_DB"
+    return None
+
+
 def resolve_db_path(flag: str | Path | None = None, start: Path | None = None) -> Path:
     """Where the store lives; see the module docstring for the order."""
     if flag:

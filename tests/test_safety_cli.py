@@ -240,3 +240,34 @@ def test_purge_asks_on_a_terminal_and_yes_deletes(cli):
     assert code == 0, shown
     assert "Purged idea #1" in shown
     assert cli("idea", "show", "1", ok=False).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("idea", "list"),
+        ("idea", "show", "1"),
+        ("paper", "list"),
+        ("paper", "show", "1"),
+        ("reading-list",),
+        ("themes",),
+        ("post", "list"),
+    ],
+)
+def test_a_read_command_on_a_named_store_that_is_missing_creates_nothing(cli, tmp_path, args):
+    missing = tmp_path / "typo" / "logbook.db"
+    result = cli("--db", str(missing), *args, ok=False)
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        == f"Error: no store at {missing} (given by --db); nothing was created"
+    )
+    assert not missing.parent.exists()
+
+
+def test_a_missing_store_named_by_the_variable_is_reported_too(cli, tmp_path):
+    result = cli("idea", "list", ok=False)
+    assert "(given by $LOGBOOK_DB)" in result.stderr
+    assert not (tmp_path / "logbook.db").exists()
+    cli("idea", "add", "A write creates it")
+    assert cli("idea", "list", "--json").json()[0]["title"] == "A write creates it"

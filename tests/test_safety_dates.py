@@ -44,7 +44,7 @@ def old_store(cli, tmp_path: Path, arxiv_server) -> Path:
 
 
 @pytest.mark.parametrize("typed", ["0999-01-01", "0202-11-20", "1899-12-31", "0001-01-01"])
-def test_a_date_before_1900_is_refused_with_one_line(cli, typed):
+def test_a_date_before_1900_is_refused_with_one_line(cli, store, typed):
     result = cli("idea", "add", "typo in the year", "--date", typed, ok=False)
     assert result.exit_code == 2
     assert result.stderr.strip() == (

@@ -109,7 +109,7 @@ def list_(
         config = state.config()
         span = parse_week(week, config.tz, config.get("week_start"))
         start, end = span.start, span.end
-    ideas = state.store().ideas.find(
+    ideas = state.reader().ideas.find(
         tags=tag, statuses=status, since=start, until=end, archived=archived, limit=limit
     )
     if as_json:
@@ -134,7 +134,7 @@ def list_(
 @app.command("show")
 def show(number: NumberArg, as_json: JsonOption = False) -> None:
     """Show one idea with its tags, papers and earlier versions. Example: logbook idea show 12"""
-    idea = state.store().ideas.get(number)
+    idea = state.reader().ideas.get(number)
     if as_json:
         out.print_json(idea.to_dict())
         return
@@ -150,9 +150,9 @@ def show(number: NumberArg, as_json: JsonOption = False) -> None:
         ],
         idea.text,
     )
-    for revision in reversed(idea.revisions):
+    for index, revision in reversed(list(enumerate(idea.revisions, 1))):
         out.fields(
-            [("earlier text", f"written {local(_moment(revision['written_at']))}")],
+            [(f"earlier text {index}", f"written {local(_moment(revision['written_at']))}")],
             revision["text"],
         )
 
@@ -176,6 +176,22 @@ def edit(
     else:
         body = piped_text() or edit_text(ideas.get(number).text)
     _created(ideas.edit(number, body), "Edited", as_json)
+
+
+@app.command("revert")
+def revert(
+    number: NumberArg,
+    revision: Annotated[
+        int | None,
+        typer.Argument(
+            parser=number_parser("the revision"),
+            help="Which earlier text ('idea show' numbers them); default the latest.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Bring back an earlier text; the current one is kept. Example: logbook idea revert 12 1"""
+    _created(state.store().ideas.revert(number, revision), "Reverted", as_json)
 
 
 @app.command("status")

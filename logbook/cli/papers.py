@@ -206,7 +206,7 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """List papers in the order they were added. Example: logbook paper list --status to-read --category cs.LG"""
-    papers = state.store().papers.find(
+    papers = state.reader().papers.find(
         statuses=status,
         tags=tag,
         categories=category,
@@ -237,7 +237,7 @@ def list_(
 @app.command("show")
 def show(paper: PaperArg, as_json: JsonOption = False) -> None:
     """Show a paper: abstract, authors, links, notes and linked ideas. Example: logbook paper show 1706.03762"""
-    view = state.store().papers.get(paper)
+    view = state.reader().papers.get(paper)
     if as_json:
         out.print_json(view.to_dict())
         return
@@ -397,7 +397,7 @@ def reading_list(
     from logbook.sync.reading_list import render
 
     fmt = "json" if as_json else fmt.strip().lower()
-    papers = state.store().papers.reading_list(statuses=status, tags=tag)
+    papers = state.reader().papers.reading_list(statuses=status, tags=tag)
     text = render(papers, fmt, tags=tag or [])
     if not text:
         out.info("no papers match")

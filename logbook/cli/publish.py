@@ -102,7 +102,7 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """List the posts logbook wrote, newest first. Example: logbook post list --kind week"""
-    posts = state.store().posts.find(kind=kind, archived=archived)
+    posts = state.reader().posts.find(kind=kind, archived=archived)
     if as_json:
         out.print_json([p.to_dict(body=False) for p in posts])
         return
@@ -124,7 +124,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one post: where it is and the markdown logbook wrote. Example: logbook post show 3"""
-    post = state.store().posts.get(number)
+    post = state.reader().posts.get(number)
     if as_json:
         out.print_json(post.to_dict())
         return

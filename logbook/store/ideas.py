@@ -254,6 +254,19 @@ class Ideas:
                 link_tags(session, "idea", idea.id, inline_tags(body))
             return self._view(session, idea)
 
+    def revert(self, number: int, revision: int | None = None) -> IdeaView:
+        """Bring back an earlier text: revision ``revision`` (1 is the oldest, as
+        ``revisions`` lists them), by default the latest. The current text becomes a revision,
+        so a revert is itself undone by reverting again."""
+        with self.store.batch():
+            texts = [r["text"] for r in self.get(number).revisions if r["field"] == "text"]
+            if not texts:
+                raise UsageError(f"idea #{number} has no earlier text")
+            chosen = len(texts) if revision is None else revision
+            if not 1 <= chosen <= len(texts):
+                raise UsageError(f"idea #{number} has earlier texts 1 to {len(texts)}")
+            return self.edit(number, texts[chosen - 1])
+
     def set_status(self, number: int, status: str) -> IdeaView:
         """Move an idea to ``open``, ``exploring``, ``done`` or ``dropped``."""
         value = check_status(status)
