@@ -50,6 +50,9 @@ def publish(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite a post file that was edited by hand.")
     ] = False,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Write a week's post even if nothing was logged.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write a Jekyll post for a week, a paper or an idea.
@@ -74,6 +77,7 @@ def publish(
         title=title,
         mode=mode,
         force=force,
+        allow_empty=allow_empty,
     )
     if as_json:
         out.print_json(result.to_dict())
@@ -82,15 +86,19 @@ def publish(
         sys.stdout.write(result.draft.text)
     if mode == "stdout":
         return
+    from pathlib import Path
+
+    # Posts sent to a blog other than the one the command runs in must say so.
+    where = f" (the site {result.site}, not this folder)" if result.elsewhere(Path.cwd()) else ""
     if result.file is None or result.action is None:
         out.info(f"Would write {result.draft.path} (no site given)")
     elif result.dry_run:
         would = {"created": "create", "updated": "overwrite", "unchanged": "leave unchanged"}
-        out.info(f"Would {would[result.action]} {result.file}")
+        out.info(f"Would {would[result.action]} {result.file}{where}")
     else:
         verb = {"created": "Wrote", "updated": "Rewrote", "unchanged": "Unchanged:"}[result.action]
         forced = " (overwriting the edits by hand)" if result.forced else ""
-        out.info(f"{verb} {result.file}{forced}")
+        out.info(f"{verb} {result.file}{forced}{where}")
 
 
 @posts_app.command("list")

@@ -46,13 +46,14 @@ def publish(
     title: str | None = None,
     mode: str = "write",
     force: bool = False,
+    allow_empty: bool = False,
 ) -> PublishResult:
     """Draft the post for a week (``week``: a spec, the default ``this``), a paper or an idea.
 
     ``mode`` ``write`` writes it into the site and records it (``write_post``); ``dry-run``
     runs the same checks and writes nothing (with no site given or configured, it only
-    drafts); ``stdout`` only drafts. The site is ``site``, else config ``site``, else the
-    folder holding ``.logbook/`` (``resolve_site``).
+    drafts); ``stdout`` only drafts. The site is ``resolve_site``'s. A week with nothing
+    logged is written only with ``allow_empty``.
     """
     if mode not in MODES:
         raise UsageError(f"{mode!r} is not a publish mode; use one of {', '.join(MODES)}")
@@ -68,6 +69,13 @@ def publish(
     if mode == "stdout" or (dry_run and site is None and settings.site is None):
         # Nothing to check against: the post and its place in a site are the answer.
         return PublishResult(draft, None, None, dry_run=dry_run)
+    if draft.empty and mode == "write" and not allow_empty:
+        # An empty week is a post nobody meant to write ("A quiet week"), and once in the
+        # blog's git history it is published.
+        raise PublishError(
+            f"nothing was logged in the week {draft.source}; nothing was written "
+            "(--dry-run shows the post, --allow-empty writes it)"
+        )
     folder = resolve_site(site, settings.site, settings.site_source)
     return write_post(store, draft, folder, force=force, dry_run=dry_run)
 
@@ -75,27 +83,32 @@ def publish(
 def resolve_site(
     flag: str | Path | None, configured: str | None, configured_in: str | None = None
 ) -> Path:
-    """The Jekyll site: ``--site``, config ``site``, else the folder holding ``.logbook/``.
+    """The Jekyll site: ``--site``; a ``site`` set in the project's config or in
+    ``$LOGBOOK_SITE``; the project found from the current folder (the folder holding
+    ``.logbook/``); else the ``site`` of the user's config.
 
-    A relative ``site`` set in a project's ``.logbook/config.yaml`` is read from the project
-    folder (the blog repository), wherever the command runs.
+    The project comes before the user's ``site``: that is set once, outside any blog, and
+    must not send the posts of another blog repository there. A relative ``site`` set in a
+    project's ``.logbook/config.yaml`` is read from the project folder (the blog repository),
+    wherever the command runs.
     """
     from logbook.config import PROJECT_DIR, find_project_dir
 
+    source = Path(configured_in) if configured_in and not configured_in.startswith("$") else None
+    in_project = source is not None and source.parent.name == PROJECT_DIR
+    project = None if flag or (configured and not source) or in_project else find_project_dir()
     if flag:
         site = Path(flag).expanduser()
+    elif project is not None:
+        site = project.parent
     elif configured:
         site = Path(configured).expanduser()
-        source = Path(configured_in) if configured_in else None
-        if not site.is_absolute() and source is not None and source.parent.name == PROJECT_DIR:
+        if not site.is_absolute() and source is not None and in_project:
             site = source.parent.parent / site
     else:
-        project = find_project_dir()
-        if project is None:
-            raise PublishError(
-                "no Jekyll site: pass --site PATH or set one with 'logbook config set site PATH'"
-            )
-        site = project.parent
+        raise PublishError(
+            "no Jekyll site: pass --site PATH or set one with 'logbook config set site PATH'"
+        )
     if not site.is_dir():
         raise PublishError(f"the site folder {site} does not exist")
     return site

@@ -71,6 +71,7 @@ class Draft:
     text: str  # front matter + body: exactly the bytes that get written
     # What it was made from: ``write_post`` places it again inside its write transaction.
     request: _Request = field(repr=False, compare=False)
+    empty: bool = False  # a week with nothing logged: written only when asked for
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a draft (without its text)."""
@@ -114,7 +115,7 @@ def draft_week(
     context = week_context(digest, settings, title)
     body = render(env or template_env(settings.templates_dir), "week.md.j2", context)
     tags = _tag_names([*(t.name for t in digest.themes), *_by_count(digest.tag_counts())])
-    return _draft(
+    draft = _draft(
         store,
         settings,
         kind="week",
@@ -128,6 +129,8 @@ def draft_week(
         excerpt=week_summary(digest),
         body=body,
     )
+    draft.empty = digest.empty
+    return draft
 
 
 def draft_paper(
