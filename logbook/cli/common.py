@@ -129,9 +129,10 @@ HINT_MARKER = "# logbook:"
 
 def hint_lines(what: str) -> str:
     """The commented lines the editor's file starts with."""
+    tags = " #tags in the text become tags." if what == "idea" else ""
     return (
         f"{HINT_MARKER} write the {what} below; lines starting with '{HINT_MARKER}' are dropped.\n"
-        f"{HINT_MARKER} #tags in the text become tags. Save an empty file to cancel.\n"
+        f"{HINT_MARKER}{tags} Save an empty file to cancel.\n"
     )
 
 
