@@ -91,3 +91,12 @@ def test_an_unknown_color_mode_is_a_usage_error(cli):
     result = cli("--color", "sometimes", "idea", "list", ok=False)
     assert result.exit_code == 2
     assert "auto, always or never" in result.stderr
+
+
+def test_help_shows_flags_bare_lists_as_names_and_that_hashtags_are_tags(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    shown = cli("idea", "add", "--help").stdout
+    assert "<bool>" not in shown and "<str>" not in shown and "list[" not in shown
+    assert re.search(r"--json\s+Print JSON", shown)
+    assert "TAG..." in shown and "DATE" in shown
+    assert "#tags in it become tags" in shown

@@ -176,6 +176,9 @@ def _silence_stdout() -> None:
 
 
 def _new_app() -> typer.Typer:
+    from logbook.cli import help as help_text
+
+    help_text.install()
     return typer.Typer(
         cls=LogbookGroup,
         name="logbook",

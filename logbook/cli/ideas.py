@@ -39,7 +39,6 @@ NumbersArg = Annotated[
     typer.Argument(
         parser=number_parser("the idea number"),
         help="The ideas' numbers (see 'idea list').",
-        metavar="NUMBER...",
     ),
 ]
 
@@ -57,7 +56,10 @@ def _created(idea: object, verb: str, as_json: bool) -> None:
 @app.command("add")
 def add(
     text: Annotated[
-        str | None, typer.Argument(help="The idea; '-' reads stdin; none opens $EDITOR.")
+        str | None,
+        typer.Argument(
+            help="The idea; #tags in it become tags. None: what is piped, else $EDITOR."
+        ),
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag.")] = None,
     paper: Annotated[

@@ -35,7 +35,7 @@ PaperArg = Annotated[
 ]
 PapersArg = Annotated[
     list[str],
-    typer.Argument(help="The papers: numbers (see 'paper list') or arXiv ids.", metavar="PAPER..."),
+    typer.Argument(help="The papers: numbers (see 'paper list') or arXiv ids."),
 ]
 StatusOption = Annotated[
     list[str] | None, typer.Option("--status", "-s", help="to-read, reading or read.")
@@ -276,20 +276,13 @@ def show(paper: PaperArg, as_json: JsonOption = False) -> None:
 
 @app.command("status")
 def status(
-    papers: Annotated[
-        list[str],
-        typer.Argument(
-            help="The papers (numbers or arXiv ids), then the status: to-read, reading or read.",
-            metavar="PAPER... STATUS",
-        ),
-    ],
+    papers: PapersArg,
+    value: Annotated[str, typer.Argument(help="to-read, reading or read.")],
     date: DateOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Set papers' reading status; 'read' records when and which version. Example: logbook paper status 3 4 read"""
-    if len(papers) < 2:
-        raise UsageError("give the papers, then the status: logbook paper status 3 4 read")
-    *refs, value = papers
+    refs = papers
     at = when(date, stored=True)
     store = state.store()
     with store.batch():
@@ -328,7 +321,6 @@ def tag(
         list[str],
         typer.Argument(
             help="A paper then its tags; or, with --add, the papers to tag.",
-            metavar="PAPER... [TAG...]",
         ),
     ],
     add: Annotated[
