@@ -162,6 +162,15 @@ def user_config_file() -> Path:
     return Path(platformdirs.user_config_dir("logbook", appauthor=False)) / CONFIG_NAME
 
 
+def named_db_path(flag: str | Path | None = None) -> str | None:
+    """How the user named the store's path (``--db`` or ``$LOGBOOK_DB``), or ``None``."""
+    if flag:
+        return "--db"
+    if os.environ.get("LOGBOOK_DB"):
+        return "$LOGBOOK_DB"
+    return None
+
+
 def resolve_db_path(flag: str | Path | None = None, start: Path | None = None) -> Path:
     """Where the store lives; see the module docstring for the order."""
     if flag:
@@ -248,6 +257,11 @@ def read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text; save the config as UTF-8") from None
+    return parse_text(text, path)
+
+
+def parse_text(text: str, path: Path) -> dict[str, Any]:
+    """The checked values of config ``text`` meant for the file ``path`` (named in errors)."""
     if not text.strip():
         return {}
     import yaml
@@ -325,3 +339,30 @@ def write_value(path: Path, key: str, raw: str) -> Any:
 
     write_atomic(path, yaml.safe_dump(data, sort_keys=True, allow_unicode=True))
     return value
+
+
+def remove_value(path: Path, key: str) -> bool:
+    """Take ``key`` out of the config file at ``path``; whether it was there.
+
+    Parents left empty go too, so ``post:`` is not left behind without keys.
+    """
+    import yaml
+
+    if key not in KEYS:
+        raise UsageError(f"unknown config key {key!r}; known keys: {', '.join(KEYS)}")
+    if key not in read_file(path):  # also refuses to rewrite a broken file
+        return False
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    *parents, leaf = key.split(".")
+    trail = [data]
+    for part in parents:
+        trail.append(trail[-1][part])
+    del trail[-1][leaf]
+    for node, part in zip(reversed(trail[:-1]), reversed(parents), strict=True):
+        if not node[part]:
+            del node[part]
+    from logbook.fileio import write_atomic
+
+    text = yaml.safe_dump(data, sort_keys=True, allow_unicode=True) if data else ""
+    write_atomic(path, text)
+    return True

@@ -16,8 +16,12 @@ from logbook.errors import ConfigError, UsageError
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
-_LAST_DAY = re.compile(r"^(last|this)\s+(" + "|".join(DAYS) + r")$", re.IGNORECASE)
-_DAYS_AGO = re.compile(r"^(\d+)\s+days?\s+ago$", re.IGNORECASE)
+_LAST_DAY = re.compile(r"^(?:(last|this)\s+)?(" + "|".join(DAYS) + r")$", re.IGNORECASE)
+_DAYS_AGO = re.compile(r"^(\d+)\s+(day|week)s?\s+ago$", re.IGNORECASE)
+# "… at 9am", "at 14:30", "yesterday at 9:15 pm": a time of day after any day.
+_AT_TIME = re.compile(
+    r"^(?:(.*?)\s+)?at\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE | re.DOTALL
+)
 # Older dates are typos (0202 for 2020) or junk; a research logbook has nothing before 1900.
 EARLIEST = date(1900, 1, 1)
 RANGE = "dates run from 1900-01-01 to tomorrow"
@@ -99,10 +103,13 @@ def parse_when(
 ) -> datetime:
     """A moment from what a user types.
 
-    Accepts ``now``, ``today``, ``yesterday``, ``N days ago``, ``last monday`` (the most
-    recent Monday before today), ``this friday``, an ISO date (midnight) or an ISO datetime
-    (local time unless it has an offset), between 1900-01-01 and tomorrow (see
-    ``range_problem``). Raises ``UsageError`` otherwise.
+    Accepts ``now``, ``today``, ``yesterday``, ``N days ago``, ``N weeks ago``, ``last
+    week`` (seven days ago), ``monday`` (the most recent Monday, today included), ``last
+    monday`` (the most recent before today), ``this friday`` (the Friday of this ISO
+    week, even if it is still to come), an ISO date (midnight) or an ISO datetime (local
+    time unless it has an offset); any of the day forms may end with ``at 9am``, ``at
+    9:30pm`` or ``at 14:30`` (``at 9am`` alone is today). Between 1900-01-01 and tomorrow
+    (see ``range_problem``). Raises ``UsageError`` otherwise.
 
     Filters pass ``clamp_future``: a later moment is read as the end of tomorrow, which
     selects the same entries (none is dated later) and keeps ``--until 9999-12-31`` working.
@@ -118,7 +125,25 @@ def parse_when(
 
 
 def _read_when(text: str, tz: tzinfo, current: datetime) -> datetime:
-    word = text.strip().lower()
+    if match := _AT_TIME.match(text.strip()):
+        day = _read_day(match.group(1) or "today", tz, current)
+        return day.replace(hour=_hour(match, text), minute=int(match.group(3) or 0))
+    return _read_day(text, tz, current)
+
+
+def _hour(match: re.Match[str], text: str) -> int:
+    hour, minute, half = int(match.group(2)), int(match.group(3) or 0), match.group(4)
+    if half:
+        if not 1 <= hour <= 12:
+            raise UsageError(f"cannot read the time in {text.strip()!r}: 1am to 12pm")
+        hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise UsageError(f"cannot read the time in {text.strip()!r}: use 9am, 9:30pm or 14:30")
+    return hour
+
+
+def _read_day(text: str, tz: tzinfo, current: datetime) -> datetime:
+    word = " ".join(text.strip().lower().split())
     midnight = datetime.combine(current.date(), time(), tzinfo=tz)
     if word == "now":
         return current
@@ -126,27 +151,38 @@ def _read_when(text: str, tz: tzinfo, current: datetime) -> datetime:
         return midnight
     if word == "yesterday":
         return midnight - timedelta(days=1)
+    if word == "last week":
+        word = "1 week ago"
     if match := _DAYS_AGO.match(word):
         try:
-            return midnight - timedelta(days=int(match.group(1)))
+            days = int(match.group(1)) * (7 if match.group(2) == "week" else 1)
+            return midnight - timedelta(days=days)
         except (OverflowError, ValueError):  # before year 1, or too many digits for int()
             raise UsageError(f"the date {text.strip()!r} is before 1900-01-01 ({RANGE})") from None
     if match := _LAST_DAY.match(word):
-        target = DAYS.index(match.group(2).lower())
-        back = (current.weekday() - target) % 7
-        if match.group(1).lower() == "last":
-            back = back or 7
-        return midnight - timedelta(days=back)
+        return midnight + timedelta(days=_day_offset(match.group(1), match.group(2), current))
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
             return datetime.combine(date.fromisoformat(word), time(), tzinfo=tz)
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
-            f"cannot read the date {text!r}: use YYYY-MM-DD, an ISO datetime, today, "
-            "yesterday, 'N days ago' or 'last monday'"
+            f"cannot read the date {text!r}: use YYYY-MM-DD, an ISO datetime, now, today, "
+            "yesterday, 'N days ago', 'last week', 'monday', 'last monday', '… at 9am'"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _day_offset(which: str | None, day: str, current: datetime) -> int:
+    """Days from today to the named day: ``this`` is in the current (ISO) week, ``last``
+    strictly before today, and a bare day name the most recent one, today included."""
+    target = DAYS.index(day)
+    if which == "this":
+        return target - current.weekday()
+    back = (current.weekday() - target) % 7
+    if which == "last":
+        back = back or 7
+    return -back
 
 
 @dataclass(frozen=True)

@@ -160,3 +160,56 @@ def test_the_local_zone_keeps_daylight_saving_rules(monkeypatch):
     local = zone(None)
     assert datetime(2026, 1, 15, 12, tzinfo=local).utcoffset().total_seconds() == 3600
     assert datetime(2026, 7, 15, 12, tzinfo=local).utcoffset().total_seconds() == 7200
+
+
+def test_config_path_names_the_file_set_writes(cli, tmp_path, monkeypatch):
+    assert cli("config", "path").stdout == f"{tmp_path / 'config.yaml'}\n"
+    blog = tmp_path / "blog"
+    blog.mkdir()
+    monkeypatch.chdir(blog)
+    cli("init")
+    assert cli("config", "path").stdout == f"{blog.resolve() / '.logbook' / 'config.yaml'}\n"
+    assert cli("config", "path", "--user").stdout == f"{tmp_path / 'config.yaml'}\n"
+
+
+def test_config_unset_goes_back_to_the_default(cli, tmp_path):
+    cli("config", "set", "post.layout", "note")
+    cli("config", "set", "author", "Ada")
+    result = cli("config", "unset", "post.layout")
+    assert result.stderr.strip() == f"Removed post.layout from {tmp_path / 'config.yaml'}"
+    shown = cli("config", "show", "--json").json()
+    assert shown["post.layout"] == {"value": "post", "source": "default"}
+    assert shown["author"]["value"] == "Ada"
+    assert "post" not in (tmp_path / "config.yaml").read_text()  # no empty parent left
+    again = cli("config", "unset", "post.layout")
+    assert "is not set" in again.stderr
+    assert cli("config", "unset", "nope", ok=False).exit_code == 2
+
+
+def _editor(tmp_path: Path, append: str) -> str:
+    import stat
+    import sys
+
+    script = tmp_path / "editor"
+    script.write_text(f"#!{sys.executable}\nimport sys\nopen(sys.argv[1], 'a').write({append!r})\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return str(script)
+
+
+def test_config_edit_saves_a_valid_file(cli, tmp_path, monkeypatch):
+    cli("config", "set", "author", "Ada")
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "week_start: sunday\n"))
+    cli("config", "edit")
+    text = (tmp_path / "config.yaml").read_text()
+    assert "author: Ada" in text and "week_start: sunday" in text
+    assert "# logbook:" not in text
+
+
+def test_config_edit_never_saves_a_broken_file(cli, tmp_path, monkeypatch):
+    cli("config", "set", "author", "Ada")
+    before = (tmp_path / "config.yaml").read_text()
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "week_start: someday\n"))
+    result = cli("config", "edit", ok=False)
+    assert result.exit_code == 2
+    assert "week_start" in result.stderr and "your text is kept in" in result.stderr
+    assert (tmp_path / "config.yaml").read_text() == before

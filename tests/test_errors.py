@@ -32,7 +32,7 @@ import pytest
         (("config", "get", "nope"), 2, "Error: unknown config key 'nope'"),
     ],
 )
-def test_bad_input_is_one_line_with_the_right_exit_code(cli, args, code, message):
+def test_bad_input_is_one_line_with_the_right_exit_code(cli, store, args, code, message):
     result = cli(*args, ok=False)
     assert result.exit_code == code
     lines = result.stderr.strip().splitlines()
@@ -55,7 +55,7 @@ def test_debug_shows_the_traceback(cli):
         cli("--debug", "idea", "show", "42", ok=False)
 
 
-def test_unexpected_errors_say_it_is_probably_a_bug(cli, monkeypatch):
+def test_unexpected_errors_say_it_is_probably_a_bug(cli, store, monkeypatch):
     from logbook.store.ideas import Ideas
 
     def boom(*args, **kwargs):
@@ -116,10 +116,9 @@ def test_a_missing_editor_is_one_line(cli, monkeypatch):
     )
 
 
-def test_what_the_file_system_refuses_is_one_line_not_a_bug(cli, tmp_path):
+def test_what_the_file_system_refuses_is_one_line_not_a_bug(cli, store, tmp_path):
     folder = tmp_path / "a-folder"
     folder.mkdir()
-    cli("paper", "list")  # creates the store
     result = cli("reading-list", "--output", str(folder), ok=False)
     assert result.exit_code == 1
     assert "probably a bug" not in result.stderr

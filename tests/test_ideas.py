@@ -156,14 +156,14 @@ def test_rm_hides_restore_brings_back_purge_deletes(cli, store):
     cli("idea", "restore", "2")
     assert [i["id"] for i in cli("idea", "list", "--json").json()] == [1, 2]
     cli("idea", "edit", "2", "--text", "Changed")
-    cli("idea", "rm", "2", "--purge")
+    cli("idea", "rm", "2", "--purge", "--yes")
     assert cli("idea", "show", "2", ok=False).exit_code == 1
     assert store.search("Changed") == []
 
 
 def test_numbers_are_never_reused_after_a_purge(cli):
     cli("idea", "add", "One")
-    cli("idea", "rm", "1", "--purge")
+    cli("idea", "rm", "1", "--purge", "--yes")
     assert cli("idea", "add", "Two", "--json").json()["id"] == 2
 
 
@@ -224,3 +224,27 @@ def test_restore_of_an_idea_that_was_not_removed_says_so(cli):
     result = cli("idea", "restore", "1", ok=False)
     assert result.exit_code == 2
     assert result.stderr.strip() == "Error: idea #1 was not removed; nothing to restore"
+
+
+def test_revert_brings_back_an_earlier_text_and_keeps_the_current_one(cli):
+    cli("idea", "add", "First #one")
+    cli("idea", "edit", "1", "--text", "Second #two")
+    cli("idea", "edit", "1", "--text", "Third")
+    shown = cli("idea", "show", "1").stdout
+    assert "earlier text 1" in shown and "earlier text 2" in shown
+    back = cli("idea", "revert", "1", "1", "--json").json()
+    assert back["text"] == "First #one"
+    assert back["tags"] == ["one"]
+    earlier = cli("idea", "show", "1", "--json").json()["revisions"]
+    assert [r["text"] for r in earlier] == ["First #one", "Second #two", "Third"]
+    # with no revision named: the latest, so a revert undoes itself
+    assert cli("idea", "revert", "1", "--json").json()["text"] == "Third"
+
+
+def test_revert_to_a_revision_that_does_not_exist_is_one_line(cli):
+    cli("idea", "add", "Only text")
+    result = cli("idea", "revert", "1", ok=False)
+    assert (result.exit_code, result.stderr) == (2, "Error: idea #1 has no earlier text\n")
+    cli("idea", "edit", "1", "--text", "New text")
+    result = cli("idea", "revert", "1", "5", ok=False)
+    assert result.stderr == "Error: idea #1 has earlier texts 1 to 1\n"

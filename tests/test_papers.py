@@ -224,7 +224,7 @@ def test_rm_hides_restore_brings_back_purge_deletes(cli, papers, store):
     assert [p["id"] for p in cli("paper", "list", "--json").json()] == [1, 2, 3]
     again = cli("paper", "restore", "1", ok=False)  # the same rule as ideas and posts
     assert again.exit_code == 2 and "was not removed" in again.stderr
-    cli("paper", "rm", "1", "--purge")
+    cli("paper", "rm", "1", "--purge", "--yes")
     assert cli("paper", "show", "1", ok=False).exit_code == 1
     with store._read() as session:
         from sqlalchemy import text

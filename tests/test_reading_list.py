@@ -185,7 +185,7 @@ def test_output_file_and_unknown_format(cli, listed, tmp_path):
     assert bad.exit_code == 2 and "unknown format" in bad.stderr
 
 
-def test_empty_reading_list_says_so(cli):
+def test_empty_reading_list_says_so(cli, store):
     run = cli("reading-list")
     assert run.stdout == "" and "no papers match" in run.stderr
 

@@ -204,3 +204,70 @@ def test_a_command_that_prints_nothing_works_with_stdout_closed(store):
     )
     assert result.returncode == 0, result.stderr
     assert [i.text for i in store.ideas.find()] == ["x"]
+
+
+def test_purge_is_refused_without_a_terminal_unless_yes(cli):
+    cli("idea", "add", "Keep me")
+    result = cli("idea", "rm", "1", "--purge", ok=False)
+    assert result.exit_code == 2
+    assert "add --yes" in result.stderr and result.stderr.count("\n") == 1
+    assert cli("idea", "show", "1", "--json").json()["archived"] is False
+    cli("idea", "rm", "1", "--purge", "--yes")
+    assert cli("idea", "show", "1", ok=False).exit_code == 1
+
+
+def _terminal_env() -> dict[str, str]:
+    import os
+
+    return {**os.environ, "NO_COLOR": "1"}
+
+
+def test_purge_asks_on_a_terminal_and_no_keeps_the_entry(cli):
+    from terminal import on_terminal
+
+    cli("idea", "add", "Keep me")
+    code, shown = on_terminal(["idea", "rm", "1", "--purge"], _terminal_env(), answer="n")
+    assert "Delete idea #1 for good" in shown
+    assert code == 1
+    assert cli("idea", "show", "1", "--json").json()["text"] == "Keep me"
+
+
+def test_purge_asks_on_a_terminal_and_yes_deletes(cli):
+    from terminal import on_terminal
+
+    cli("idea", "add", "Delete me")
+    code, shown = on_terminal(["idea", "rm", "1", "--purge"], _terminal_env(), answer="y")
+    assert code == 0, shown
+    assert "Purged idea #1" in shown
+    assert cli("idea", "show", "1", ok=False).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("idea", "list"),
+        ("idea", "show", "1"),
+        ("paper", "list"),
+        ("paper", "show", "1"),
+        ("reading-list",),
+        ("themes",),
+        ("post", "list"),
+    ],
+)
+def test_a_read_command_on_a_named_store_that_is_missing_creates_nothing(cli, tmp_path, args):
+    missing = tmp_path / "typo" / "logbook.db"
+    result = cli("--db", str(missing), *args, ok=False)
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        == f"Error: no store at {missing} (given by --db); nothing was created"
+    )
+    assert not missing.parent.exists()
+
+
+def test_a_missing_store_named_by_the_variable_is_reported_too(cli, tmp_path):
+    result = cli("idea", "list", ok=False)
+    assert "(given by $LOGBOOK_DB)" in result.stderr
+    assert not (tmp_path / "logbook.db").exists()
+    cli("idea", "add", "A write creates it")
+    assert cli("idea", "list", "--json").json()[0]["title"] == "A write creates it"

@@ -44,7 +44,7 @@ def old_store(cli, tmp_path: Path, arxiv_server) -> Path:
 
 
 @pytest.mark.parametrize("typed", ["0999-01-01", "0202-11-20", "1899-12-31", "0001-01-01"])
-def test_a_date_before_1900_is_refused_with_one_line(cli, typed):
+def test_a_date_before_1900_is_refused_with_one_line(cli, store, typed):
     result = cli("idea", "add", "typo in the year", "--date", typed, ok=False)
     assert result.exit_code == 2
     assert result.stderr.strip() == (
@@ -114,7 +114,7 @@ def test_a_store_holding_short_years_is_readable_by_every_command(cli, old_store
     cli("themes")
     cli("paper", "list")
     cli("reading-list")
-    cli("idea", "rm", "2", "--purge")
+    cli("idea", "rm", "2", "--purge", "--yes")
 
 
 def test_the_migration_pads_short_years_already_in_the_store(tmp_path):
@@ -225,3 +225,70 @@ def test_the_year_migration_covers_every_timestamp_column():
     # Columns made after m006 shipped were only ever written with four-digit years.
     born_after_the_fix = {("paper_freshness", "checked_at")}
     assert timestamps - born_after_the_fix <= set(migrations._TIMESTAMP_COLUMNS)
+
+
+# Thursday 2026-11-19, 10:00 UTC: "this friday" is tomorrow, not last week's Friday.
+THURSDAY = "2026-11-19T10:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("this monday", "2026-11-16T00:00:00+00:00"),
+        ("friday", "2026-11-13T00:00:00+00:00"),
+        ("thursday", "2026-11-19T00:00:00+00:00"),
+        ("last thursday", "2026-11-12T00:00:00+00:00"),
+        ("last week", "2026-11-12T00:00:00+00:00"),
+        ("2 weeks ago", "2026-11-05T00:00:00+00:00"),
+        ("1 day ago", "2026-11-18T00:00:00+00:00"),
+        ("now", "2026-11-19T10:00:00+00:00"),
+        ("at 9am", "2026-11-19T09:00:00+00:00"),
+        ("yesterday at 9:30pm", "2026-11-18T21:30:00+00:00"),
+        ("monday at 14:30", "2026-11-16T14:30:00+00:00"),
+        ("2026-11-01 at 12am", "2026-11-01T00:00:00+00:00"),
+    ],
+)
+def test_dates_read_as_people_say_them(cli, monkeypatch, typed, expected):
+    monkeypatch.setenv("LOGBOOK_NOW", THURSDAY)
+    assert cli("idea", "add", "Dated", "--date", typed, "--json").json()["created_at"] == expected
+
+
+def test_this_friday_on_a_thursday_is_this_weeks_friday(cli, monkeypatch):
+    monkeypatch.setenv("LOGBOOK_NOW", THURSDAY)
+    cli("idea", "add", "This week", "--date", "today")
+    cli("idea", "add", "Last week", "--date", "last friday")
+    listed = cli("idea", "list", "--week", "this friday", "--json").json()
+    assert [i["title"] for i in listed] == ["This week"]
+    # a date still to come is refused where a date is stored, not read as last week's
+    result = cli("idea", "add", "Tomorrow", "--date", "this friday", ok=False)
+    assert "2026-11-20 is in the future" in result.stderr
+
+
+@pytest.mark.parametrize("typed", ["at 25:00", "at 13pm", "at 9:75", "friday at noonish"])
+def test_a_time_of_day_that_is_not_one_is_one_line(cli, typed):
+    result = cli("idea", "add", "Dated", "--date", typed, ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+
+
+def test_a_weeks_reading_is_backfilled_with_date_options(cli, arxiv_server, monkeypatch):
+    monkeypatch.setenv("LOGBOOK_NOW", THURSDAY)
+    added = cli("paper", "import", "1706.03762", "--date", "monday", "--json").json()
+    assert added["imported"] == ["1706.03762"]
+    read = cli("paper", "status", "1", "read", "--date", "tuesday at 8pm", "--json").json()
+    assert read["read_at"] == "2026-11-17T20:00:00+00:00"
+    noted = cli("paper", "note", "1", "First pass", "--date", "tuesday at 9pm").exit_code
+    assert noted == 0
+    cli("paper", "note", "1", "Second pass", "--date", "wednesday")
+    paper = cli("paper", "show", "1", "--json").json()
+    assert paper["created_at"] == "2026-11-16T00:00:00+00:00"
+    assert paper["revisions"][-1]["replaced_at"] == "2026-11-18T00:00:00+00:00"
+    listed = cli("paper", "list", "--since", "monday", "--json").json()
+    assert [p["arxiv_id"] for p in listed] == ["1706.03762"]
+
+
+def test_reading_a_read_paper_again_with_a_date_moves_the_date(cli, arxiv_server):
+    cli("paper", "import", "1706.03762")
+    cli("paper", "status", "1", "read", "--date", "2026-01-02")
+    again = cli("paper", "status", "1", "read", "--date", "2026-01-05", "--json").json()
+    assert again["read_at"] == "2026-01-05T00:00:00+00:00"

@@ -71,6 +71,9 @@ def test_version(cli):
 
 
 def test_python_dash_m_runs_logbook(tmp_path):
+    from logbook.store import open_store
+
+    open_store(tmp_path / "m.db").close()
     result = subprocess.run(
         [sys.executable, "-m", "logbook", "--db", str(tmp_path / "m.db"), "idea", "list", "--json"],
         capture_output=True,

@@ -239,7 +239,7 @@ def test_a_locked_store_is_one_clear_line(tmp_path, cli, monkeypatch):
 def test_store_folder_that_cannot_be_created_is_one_clear_line(tmp_path, cli):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = cli("--db", str(blocker / "sub" / "x.db"), "idea", "list", ok=False)
+    result = cli("--db", str(blocker / "sub" / "x.db"), "idea", "add", "x", ok=False)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot create the folder")
     assert Path(blocker).read_text() == "x"

@@ -397,7 +397,7 @@ def test_cli_themes_apply_json_is_idempotent(corpus: Store, cli) -> None:  # typ
     assert (second["added"], second["removed"]) == (0, 0)
 
 
-def test_cli_empty_store_has_no_themes(cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_empty_store_has_no_themes(cli, store) -> None:  # type: ignore[no-untyped-def]
     assert cli("themes", "--json").json() == []
 
 

@@ -22,6 +22,8 @@ from logbook.arxiv_ids import (
 from logbook.errors import UsageError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from logbook.arxiv.api import Progress
     from logbook.store import Store
 
@@ -101,10 +103,13 @@ def add_papers(
     delay_seconds: float,
     refresh: bool = False,
     tags: Sequence[str] = (),
+    added_at: datetime | None = None,
     timeout: float | None = None,
     progress: Progress | None = None,
 ) -> FetchReport:
     """Import the papers ``refs`` name (any id form); see the module docstring for the flow.
+
+    ``added_at`` dates the papers new to the store (default now), to backfill a reading log.
 
     Raises ``UsageError`` when no ref is an arXiv id, ``ArxivError`` when arXiv cannot be
     reached (and then nothing is written).
@@ -159,7 +164,7 @@ def add_papers(
             item.outcome, item.message = "invalid", reason
         # in the order the user gave, not arXiv's, so numbers follow the list
         metas = [fetched.papers[ident] for ident in wanted if ident in fetched.papers]
-        saved = papers.save(metas, tags=tags)
+        saved = papers.save(metas, tags=tags, added_at=added_at)
     for one in saved:
         item = wanted[one.arxiv_id][0]
         item.outcome, item.number, item.title = one.outcome, one.number, one.title

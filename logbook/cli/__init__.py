@@ -176,6 +176,9 @@ def _silence_stdout() -> None:
 
 
 def _new_app() -> typer.Typer:
+    from logbook.cli import help as help_text
+
+    help_text.install()
     return typer.Typer(
         cls=LogbookGroup,
         name="logbook",
@@ -198,12 +201,23 @@ def _global(
         typer.Option("--db", help="Store file (default: $LOGBOOK_DB, .logbook/, user data dir)."),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    color: Annotated[
+        str,
+        typer.Option("--color", metavar="auto|always|never", help="Colour the output."),
+    ] = "auto",
+    no_color: Annotated[bool, typer.Option("--no-color", help="Same as --color never.")] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """A research logbook: ideas, arXiv papers, recurring themes and Jekyll posts."""
+    from logbook.cli import output
+
+    mode = "never" if no_color else color.strip().lower()
+    if mode not in output.COLOR_MODES:
+        raise typer.BadParameter(f"{color!r}: use auto, always or never", param_hint="--color")
+    output.set_color(mode)
     state.db_flag = db
     state.debug = debug
     state._store = None

@@ -86,17 +86,78 @@ def read_stdin(what: str = "stdin") -> str:
     return decode_text(raw.read(), what)
 
 
+def stdin_is_piped() -> bool:
+    """Whether stdin is a pipe or a file, not a terminal (and not closed)."""
+    if sys.stdin is None:
+        return False
+    try:
+        return not sys.stdin.isatty()
+    except ValueError:  # a closed stream
+        return False
+
+
+def piped_text(what: str = "stdin") -> str | None:
+    """What was piped to stdin, or ``None`` when stdin is a terminal or nothing came.
+
+    ``echo "text" | logbook idea add`` is how people hand text to a command line tool; the
+    text must not be dropped for an editor. Whitespace alone counts as nothing, so a command
+    run from a script with an empty stdin still falls back to the editor.
+    """
+    if not stdin_is_piped():
+        return None
+    text = read_stdin(what)
+    return text if text.strip() else None
+
+
 def read_text(value: str | None, *, initial: str = "", what: str = "idea") -> str:
-    """The text of an entry: the argument, stdin for ``-``, or ``$EDITOR`` when absent."""
+    """The text of an entry: the argument, stdin for ``-`` or when piped, else the editor."""
     if value == "-":
         return read_stdin()
     if value is not None:
         return value
+    piped = piped_text()
+    if piped is not None:
+        return piped
     return edit_text(initial, what=what)
 
 
+# The editor's file starts with these; lines beginning with the marker are taken out of what
+# was saved. A marker of its own, not git's bare "#": "#kernels" at the start of a line is a
+# tag, and "# Heading" is markdown.
+HINT_MARKER = "# logbook:"
+
+
+def hint_lines(what: str) -> str:
+    """The commented lines the editor's file starts with."""
+    tags = " #tags in the text become tags." if what == "idea" else ""
+    return (
+        f"{HINT_MARKER} write the {what} below; lines starting with '{HINT_MARKER}' are dropped.\n"
+        f"{HINT_MARKER}{tags} Save an empty file to cancel.\n"
+    )
+
+
+def strip_hints(text: str) -> str:
+    """``text`` without the editor's hint lines."""
+    return "".join(
+        line for line in text.splitlines(keepends=True) if not line.startswith(HINT_MARKER)
+    )
+
+
+def _editor_command() -> str | None:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if editor:
+        return editor
+    # As git does: with no editor set, vi, which every Unix has, when there is a terminal
+    # to run it in.
+    if stdin_is_piped() or not sys.stdout.isatty():
+        return None
+    return "vi"
+
+
 def edit_text(initial: str, *, what: str = "idea") -> str:
-    """Open ``$VISUAL``/``$EDITOR`` on ``initial`` and return what was saved.
+    """Open ``$VISUAL``/``$EDITOR`` (``vi`` on a terminal) on ``initial``; what was saved.
+
+    The file starts with hint lines (``HINT_MARKER``), which are taken out again.
 
     What the user typed must survive a failure after the editor returns (a locked store,
     a full disk, bytes that are not UTF-8): the file is handed to ``state.keep_text``,
@@ -104,13 +165,14 @@ def edit_text(initial: str, *, what: str = "idea") -> str:
     """
     from logbook.cli.state import state
 
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    editor = _editor_command()
     if not editor:
-        raise UsageError(f"give the {what} text, '-' for stdin, or set $EDITOR")
+        raise UsageError(f"give the {what} text, pipe it to stdin, or set $EDITOR")
     fd, name = tempfile.mkstemp(prefix=f"{what}-", suffix=".md")
     path = Path(name)
+    start = hint_lines(what) + initial
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(initial)
+        f.write(start)
     try:
         try:
             result = subprocess.run([*shlex.split(editor), str(path)], check=False)
@@ -120,17 +182,47 @@ def edit_text(initial: str, *, what: str = "idea") -> str:
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    if not data.strip() or data == initial.encode("utf-8"):
+    if not strip_hints(data.decode("utf-8", "replace")).strip() or data == start.encode("utf-8"):
         # Nothing new was typed: there is nothing to keep.
         path.unlink(missing_ok=True)
     else:
         state.keep_text(path)
     if result.returncode != 0:
         raise LogbookError(f"the editor ({editor}) exited with status {result.returncode}")
-    text = decode_text(data, "the text saved in the editor")
+    text = strip_hints(decode_text(data, "the text saved in the editor"))
     if not text.strip():
         raise UsageError(f"the {what} is empty; nothing was saved")
     return text
+
+
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Go on only if the user agrees: ``--yes``, or "y" typed at a terminal.
+
+    Without a terminal there is nobody to ask, and a script must say ``--yes`` outright:
+    what this guards cannot be undone.
+    """
+    if yes:
+        return
+    if not stdin_is_piped() and sys.stdin is not None and sys.stderr.isatty():
+        if typer.confirm(question, default=False, err=True):
+            return
+        raise LogbookError("nothing was changed")
+    raise UsageError(f"{question.rstrip('?')}: there is no terminal to ask on; add --yes")
+
+
+def emit(views: list[Any], show: Callable[[Any], None], as_json: bool) -> None:
+    """Print what a command did to one entry or several (a JSON list for several)."""
+    if as_json:
+        from logbook.cli import output as out
+
+        dicts = [v.to_dict() for v in views]
+        out.print_json(dicts[0] if len(dicts) == 1 else dicts)
+        return
+    for view in views:
+        show(view)
 
 
 def when(value: str | None, *, stored: bool = False) -> datetime | None:

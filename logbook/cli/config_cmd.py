@@ -51,12 +51,59 @@ def set_(
     ] = False,
 ) -> None:
     """Change a setting in the project's (or the user's) config file. Example: logbook config set site ~/blog"""
-    from logbook.config import CONFIG_NAME, find_project_dir, user_config_file, write_value
+    from logbook.config import write_value
 
-    project = None if user else find_project_dir()
-    path = project / CONFIG_NAME if project else user_config_file()
+    path = _file(user)
     stored = write_value(path, key, value)
     out.info(f"{key} = {stored!r} in {path}")
+
+
+UserOption = Annotated[bool, typer.Option("--user", help="The user config even inside a project.")]
+
+
+def _file(user: bool) -> Path:
+    """The config file ``set``, ``unset`` and ``edit`` change: the project's, else the user's."""
+    from logbook.config import CONFIG_NAME, find_project_dir, user_config_file
+
+    project = None if user else find_project_dir()
+    return project / CONFIG_NAME if project else user_config_file()
+
+
+@app.command("unset")
+def unset(
+    key: Annotated[str, typer.Argument(help="A key, e.g. site.")], user: UserOption = False
+) -> None:
+    """Remove a setting from the project's (or the user's) config file, back to its default. Example: logbook config unset site"""
+    from logbook.config import remove_value
+
+    path = _file(user)
+    if remove_value(path, key):
+        out.info(f"Removed {key} from {path}")
+    else:
+        out.info(f"{key} is not set in {path}; nothing to remove")
+
+
+@app.command("path")
+def path_(user: UserOption = False) -> None:
+    """Print the config file that set/unset/edit change. Example: logbook config path"""
+    sys.stdout.write(f"{_file(user)}\n")
+
+
+@app.command("edit")
+def edit(user: UserOption = False) -> None:
+    """Edit the config file in $EDITOR; it is saved only if it is valid. Example: logbook config edit"""
+    from logbook.cli.common import edit_text
+    from logbook.config import parse_text
+    from logbook.fileio import write_atomic
+
+    path = _file(user)
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = edit_text(current, what="config")
+    # Checked before it replaces the file: a typo must not break every later command.
+    parse_text(text, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)
+    out.info(f"Saved {path}")
 
 
 def init(

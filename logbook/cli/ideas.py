@@ -11,9 +11,13 @@ from logbook.cli import output as out
 from logbook.cli.common import (
     JsonOption,
     LimitOption,
+    YesOption,
+    confirm,
     edit_text,
+    emit,
     local,
     number_parser,
+    piped_text,
     read_text,
     when,
 )
@@ -26,6 +30,15 @@ NumberArg = Annotated[
     int,
     typer.Argument(
         parser=number_parser("the idea number"), help="The idea's number (see 'idea list')."
+    ),
+]
+
+
+NumbersArg = Annotated[
+    list[int],
+    typer.Argument(
+        parser=number_parser("the idea number"),
+        help="The ideas' numbers (see 'idea list').",
     ),
 ]
 
@@ -43,7 +56,10 @@ def _created(idea: object, verb: str, as_json: bool) -> None:
 @app.command("add")
 def add(
     text: Annotated[
-        str | None, typer.Argument(help="The idea; '-' reads stdin; none opens $EDITOR.")
+        str | None,
+        typer.Argument(
+            help="The idea; #tags in it become tags. None: what is piped, else $EDITOR."
+        ),
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag.")] = None,
     paper: Annotated[
@@ -100,7 +116,7 @@ def list_(
         config = state.config()
         span = parse_week(week, config.tz, config.get("week_start"))
         start, end = span.start, span.end
-    ideas = state.store().ideas.find(
+    ideas = state.reader().ideas.find(
         tags=tag, statuses=status, since=start, until=end, archived=archived, limit=limit
     )
     if as_json:
@@ -125,7 +141,7 @@ def list_(
 @app.command("show")
 def show(number: NumberArg, as_json: JsonOption = False) -> None:
     """Show one idea with its tags, papers and earlier versions. Example: logbook idea show 12"""
-    idea = state.store().ideas.get(number)
+    idea = state.reader().ideas.get(number)
     if as_json:
         out.print_json(idea.to_dict())
         return
@@ -141,9 +157,9 @@ def show(number: NumberArg, as_json: JsonOption = False) -> None:
         ],
         idea.text,
     )
-    for revision in reversed(idea.revisions):
+    for index, revision in reversed(list(enumerate(idea.revisions, 1))):
         out.fields(
-            [("earlier text", f"written {local(_moment(revision['written_at']))}")],
+            [(f"earlier text {index}", f"written {local(_moment(revision['written_at']))}")],
             revision["text"],
         )
 
@@ -162,8 +178,27 @@ def edit(
 ) -> None:
     """Change an idea's text; the old text is kept. Example: logbook idea edit 12 --text "…" """
     ideas = state.store().ideas
-    body = read_text(text) if text is not None else edit_text(ideas.get(number).text)
+    if text is not None:
+        body = read_text(text)
+    else:
+        body = piped_text() or edit_text(ideas.get(number).text)
     _created(ideas.edit(number, body), "Edited", as_json)
+
+
+@app.command("revert")
+def revert(
+    number: NumberArg,
+    revision: Annotated[
+        int | None,
+        typer.Argument(
+            parser=number_parser("the revision"),
+            help="Which earlier text ('idea show' numbers them); default the latest.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Bring back an earlier text; the current one is kept. Example: logbook idea revert 12 1"""
+    _created(state.store().ideas.revert(number, revision), "Reverted", as_json)
 
 
 @app.command("status")
@@ -203,20 +238,30 @@ def link(
 
 @app.command("rm")
 def rm(
-    number: NumberArg,
+    numbers: NumbersArg,
     purge: Annotated[
         bool, typer.Option("--purge", help="Delete for good, with revisions.")
     ] = False,
+    yes: YesOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Remove an idea (restorable unless --purge). Example: logbook idea rm 12"""
-    idea = state.store().ideas.remove(number, purge=purge)
-    _created(idea, "Purged" if purge else "Removed", as_json)
+    """Remove ideas (restorable unless --purge). Example: logbook idea rm 12 13"""
+    store = state.store()
+    numbers = list(dict.fromkeys(numbers))
+    if purge:
+        listed = " ".join(f"#{n}" for n in numbers)
+        confirm(f"Delete idea {listed} for good, with its earlier texts?", yes=yes)
+    with store.batch():
+        ideas = [store.ideas.remove(n, purge=purge) for n in numbers]
+    emit(ideas, lambda i: _created(i, "Purged" if purge else "Removed", False), as_json)
     if not purge and not as_json:
-        out.info(f"(undo with: logbook idea restore {idea.id})")
+        out.info(f"(undo with: logbook idea restore {' '.join(str(i.id) for i in ideas)})")
 
 
 @app.command("restore")
-def restore(number: NumberArg, as_json: JsonOption = False) -> None:
-    """Bring back a removed idea. Example: logbook idea restore 12"""
-    _created(state.store().ideas.restore(number), "Restored", as_json)
+def restore(numbers: NumbersArg, as_json: JsonOption = False) -> None:
+    """Bring back removed ideas. Example: logbook idea restore 12"""
+    store = state.store()
+    with store.batch():
+        ideas = [store.ideas.restore(n) for n in dict.fromkeys(numbers)]
+    emit(ideas, lambda i: _created(i, "Restored", False), as_json)

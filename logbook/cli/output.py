@@ -14,10 +14,26 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+COLOR_MODES = ("auto", "always", "never")
+_color = "auto"
+
+
+def set_color(mode: str) -> None:
+    """``--color``: ``auto`` (on a terminal, unless ``$NO_COLOR``), ``always`` or ``never``."""
+    global _color
+    _color = mode
+
 
 def is_terminal() -> bool:
     """Whether stdout is a terminal a person is looking at."""
     return sys.stdout.isatty()
+
+
+def use_color() -> bool:
+    """Whether output may be coloured: ``--color``, then ``$NO_COLOR``, then a terminal."""
+    if _color != "auto":
+        return _color == "always"
+    return "NO_COLOR" not in os.environ and is_terminal()
 
 
 def print_json(data: Any) -> None:
@@ -33,7 +49,10 @@ def info(message: str) -> None:
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ or None, highlight=False)
+    if _color == "always":
+        return Console(stderr=stderr, force_terminal=True, no_color=False, highlight=False)
+    off = _color == "never" or "NO_COLOR" in os.environ
+    return Console(stderr=stderr, no_color=off or None, highlight=False)
 
 
 def table(
@@ -60,12 +79,35 @@ def table(
         return
     from rich.table import Table
 
+    cells = [[_plain(cell) for cell in row] for row in rows]
     grid = Table(title=title, show_lines=False, header_style="bold")
-    for header in headers:
-        grid.add_column(header, overflow="fold")
-    for row in rows:
-        grid.add_row(*(_plain(cell) for cell in row))
-    _console().print(grid)
+    widths = [max(len(header), *(len(row[i]) for row in cells)) for i, header in enumerate(headers)]
+    widest = max(range(len(headers)), key=lambda i: widths[i])
+    for index, header in enumerate(headers):
+        if widths[index] <= SHORT_COLUMN:
+            # ids, statuses, years, dates, tag names: never wrapped, never broken
+            grid.add_column(header, no_wrap=True)
+        else:
+            # the widest column (the title) takes what the others leave; the other long
+            # ones wrap between words and are never narrower than their longest word (up
+            # to a limit), so no word is broken or cut
+            word = max((len(w) for row in cells for w in row[index].split()), default=1)
+            least = min(word, SHORT_COLUMN)
+            if index == widest:
+                grid.add_column(header, ratio=1, min_width=least)
+            else:
+                grid.add_column(header, min_width=least, max_width=least)
+    for row in cells:
+        grid.add_row(*row)
+    console = _console()
+    # Rich shares the width by ratio only in an expanded table: expand when the cells do
+    # not fit, so the title gets most of what the short columns leave.
+    grid.expand = sum(widths) + 3 * len(widths) + 1 > console.width
+    console.print(grid)
+
+
+# Cells up to this long (a date and time is 16) are kept on one line.
+SHORT_COLUMN = 20
 
 
 def fields(pairs: Iterable[tuple[str, Any]], body: str | None = None) -> None:
@@ -77,25 +119,24 @@ def fields(pairs: Iterable[tuple[str, Any]], body: str | None = None) -> None:
 
 
 def highlighted(text: str, start: str, end: str) -> str:
-    """Match marks as Rich markup on a terminal, ``[brackets]`` in plain text.
+    """Turn match marks into Rich markup on a terminal, brackets elsewhere.
 
-    Without colour (``NO_COLOR``) a terminal gets bold ``[brackets]``: bold alone may not
-    show, and bare brackets would be read as Rich markup and vanish.
+    Without colour a terminal still gets the brackets, escaped: a bare ``[word]`` would be
+    read as Rich markup and the matched word would vanish.
     """
-    if not is_terminal():
-        return text.replace(start, "[").replace(end, "]")
-    from rich.markup import escape
+    if is_terminal():
+        from rich.markup import escape
 
-    coloured = "NO_COLOR" not in os.environ
-    parts = []
-    for piece in text.split(start):
-        if end in piece:
-            hit, rest = piece.split(end, 1)
-            shown = escape(hit) if coloured else escape(f"[{hit}]")
-            parts.append(f"[bold yellow]{shown}[/]{escape(rest)}")
-        else:
-            parts.append(escape(piece))
-    return "".join(parts)
+        opening, closing = ("[bold yellow]", "[/]") if use_color() else ("[bold]\\[", "][/]")
+        parts = []
+        for piece in text.split(start):
+            if end in piece:
+                hit, rest = piece.split(end, 1)
+                parts.append(f"{opening}{escape(hit)}{closing}{escape(rest)}")
+            else:
+                parts.append(escape(piece))
+        return "".join(parts)
+    return text.replace(start, "[").replace(end, "]")
 
 
 def rich_print(text: str, *, indent: int = 0) -> None:

@@ -9,8 +9,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from logbook.cli import output as out
-from logbook.cli.common import JsonOption, LimitOption, edit_text, local, read_text, when
+from logbook.cli.common import (
+    JsonOption,
+    LimitOption,
+    YesOption,
+    confirm,
+    edit_text,
+    emit,
+    local,
+    piped_text,
+    read_text,
+    when,
+)
 from logbook.cli.state import state
+from logbook.errors import UsageError
 
 if TYPE_CHECKING:
     from logbook.arxiv.fetch import FetchReport
@@ -21,8 +33,15 @@ app = typer.Typer(help="Import arXiv papers and keep the reading list.", no_args
 PaperArg = Annotated[
     str, typer.Argument(help="The paper: its number (see 'paper list') or any arXiv id form.")
 ]
+PapersArg = Annotated[
+    list[str],
+    typer.Argument(help="The papers: numbers (see 'paper list') or arXiv ids."),
+]
 StatusOption = Annotated[
     list[str] | None, typer.Option("--status", "-s", help="to-read, reading or read.")
+]
+DateOption = Annotated[
+    str | None, typer.Option("--date", "-d", help="When: 2026-11-20, yesterday, last monday.")
 ]
 TagOption = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")]
 
@@ -54,6 +73,7 @@ def import_(
     tag: Annotated[
         list[str] | None, typer.Option("--tag", "-t", help="Tag every imported paper.")
     ] = None,
+    date: DateOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import papers from arXiv; known ones cost no request. Example: logbook paper import 1706.03762 arXiv:2103.00001"""
@@ -62,9 +82,11 @@ def import_(
     refs = list(ids or [])
     if from_file is not None:
         refs.extend(_ids_from_file(from_file))
+    elif not refs and (piped := piped_text()) is not None:
+        # `echo 1706.03762 | logbook paper import`: what is piped is read as --from-file -.
+        refs.extend(_ids_in(piped, "-"))
+    added_at = when(date, stored=True)
     if not refs:
-        from logbook.errors import UsageError
-
         raise UsageError("give arXiv ids, or --from-file PATH ('-' for stdin)")
     config = state.config()
     bar = _ProgressBar()
@@ -76,6 +98,7 @@ def import_(
             delay_seconds=config.get("arxiv.delay_seconds"),
             refresh=refresh,
             tags=tag or [],
+            added_at=added_at,
             progress=bar.update,
         )
     finally:
@@ -90,11 +113,8 @@ def import_(
 
 
 def _ids_from_file(name: str) -> list[str]:
-    from logbook.arxiv.fetch import find_ids, looks_like_markdown
     from logbook.cli.common import decode_text, read_stdin
-    from logbook.errors import UsageError
 
-    where = "stdin" if name == "-" else name
     if name == "-":
         content = read_stdin()
     else:
@@ -104,6 +124,13 @@ def _ids_from_file(name: str) -> list[str]:
             raise UsageError(f"no file {name}") from None
         except OSError as error:
             raise UsageError(f"cannot read {name}: {error.strerror or error}") from None
+    return _ids_in(content, name)
+
+
+def _ids_in(content: str, name: str) -> list[str]:
+    from logbook.arxiv.fetch import find_ids, looks_like_markdown
+
+    where = "stdin" if name == "-" else name
     found = find_ids(content, markdown=looks_like_markdown(name, content))
     if not found.ids:
         raise UsageError(f"no arXiv ids or links in {where}")
@@ -179,7 +206,7 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """List papers in the order they were added. Example: logbook paper list --status to-read --category cs.LG"""
-    papers = state.store().papers.iter_find(
+    papers = state.reader().papers.iter_find(
         statuses=status,
         tags=tag,
         categories=category,
@@ -210,7 +237,7 @@ def list_(
 @app.command("show")
 def show(paper: PaperArg, as_json: JsonOption = False) -> None:
     """Show a paper: abstract, authors, links, notes and linked ideas. Example: logbook paper show 1706.03762"""
-    view = state.store().papers.get(paper)
+    view = state.reader().papers.get(paper)
     if as_json:
         out.print_json(view.to_dict())
         return
@@ -252,13 +279,18 @@ def show(paper: PaperArg, as_json: JsonOption = False) -> None:
 
 @app.command("status")
 def status(
-    paper: PaperArg,
+    papers: PapersArg,
     value: Annotated[str, typer.Argument(help="to-read, reading or read.")],
+    date: DateOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Set a paper's reading status; 'read' records when and which version. Example: logbook paper status 3 read"""
-    view = state.store().papers.set_status(paper, value)
-    _done(view, f"Marked {view.status}:", as_json)
+    """Set papers' reading status; 'read' records when and which version. Example: logbook paper status 3 4 read"""
+    refs = papers
+    at = when(date, stored=True)
+    store = state.store()
+    with store.batch():
+        views = [store.papers.set_status(r, value, at=at) for r in dict.fromkeys(refs)]
+    emit(views, lambda v: _done(v, f"Marked {v.status}:", False), as_json)
 
 
 @app.command("note")
@@ -270,48 +302,78 @@ def note(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace the notes instead of adding to them.")
     ] = False,
+    date: DateOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Add to a paper's notes (earlier notes are kept as revisions). Example: logbook paper note 3 "Sec. 3.2 has the trick" """
+    at = when(date, stored=True)
     papers = state.store().papers
+    if text is None and (piped := piped_text("stdin")) is not None:
+        text = piped
     if text is None:
         body = edit_text(papers.get(paper).notes, what="note")
-        view = papers.note(paper, body, replace=True)
+        view = papers.note(paper, body, replace=True, at=at)
     else:
-        view = papers.note(paper, read_text(text, what="note"), replace=replace)
+        view = papers.note(paper, read_text(text, what="note"), replace=replace, at=at)
     _done(view, "Noted", as_json)
 
 
 @app.command("tag")
 def tag(
-    paper: PaperArg,
-    tags: Annotated[list[str], typer.Argument(help="Tags to add (or remove).")],
+    papers: Annotated[
+        list[str],
+        typer.Argument(
+            help="A paper then its tags; or, with --add, the papers to tag.",
+        ),
+    ],
+    add: Annotated[
+        list[str] | None,
+        typer.Option("--add", "-a", help="Tag every paper given with this.", metavar="TAG"),
+    ] = None,
     remove: Annotated[bool, typer.Option("--remove", "-r", help="Remove these tags.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Add or remove tags. Example: logbook paper tag 3 transformers attention"""
-    _done(state.store().papers.tag(paper, tags, remove=remove), "Retagged", as_json)
+    """Add or remove tags. Example: logbook paper tag 3 transformers attention; logbook paper tag 1 2 --add survey"""
+    if add:
+        refs, names = papers, add
+    elif len(papers) < 2:
+        raise UsageError("give a paper and its tags, or the papers and --add TAG")
+    else:
+        refs, names = papers[:1], papers[1:]
+    store = state.store()
+    with store.batch():
+        views = [store.papers.tag(r, names, remove=remove) for r in dict.fromkeys(refs)]
+    emit(views, lambda v: _done(v, "Retagged", False), as_json)
 
 
 @app.command("rm")
 def rm(
-    paper: PaperArg,
+    papers: PapersArg,
     purge: Annotated[
         bool, typer.Option("--purge", help="Delete for good, with its notes and revisions.")
     ] = False,
+    yes: YesOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Remove a paper (restorable unless --purge). Example: logbook paper rm 3"""
-    view = state.store().papers.remove(paper, purge=purge)
-    _done(view, "Purged" if purge else "Removed", as_json)
+    """Remove papers (restorable unless --purge). Example: logbook paper rm 3 4"""
+    refs = list(dict.fromkeys(papers))
+    if purge:
+        confirm(f"Delete paper {' '.join(refs)} for good, with its notes?", yes=yes)
+    store = state.store()
+    with store.batch():
+        views = [store.papers.remove(r, purge=purge) for r in refs]
+    emit(views, lambda v: _done(v, "Purged" if purge else "Removed", False), as_json)
     if not purge and not as_json:
-        out.info(f"(undo with: logbook paper restore {view.id})")
+        out.info(f"(undo with: logbook paper restore {' '.join(str(v.id) for v in views)})")
 
 
 @app.command("restore")
-def restore(paper: PaperArg, as_json: JsonOption = False) -> None:
-    """Bring back a removed paper. Example: logbook paper restore 3"""
-    _done(state.store().papers.restore(paper), "Restored", as_json)
+def restore(papers: PapersArg, as_json: JsonOption = False) -> None:
+    """Bring back removed papers. Example: logbook paper restore 3"""
+    store = state.store()
+    with store.batch():
+        views = [store.papers.restore(r) for r in dict.fromkeys(papers)]
+    emit(views, lambda v: _done(v, "Restored", False), as_json)
 
 
 def reading_list(
@@ -330,7 +392,7 @@ def reading_list(
     from logbook.sync.reading_list import render
 
     fmt = "json" if as_json else fmt.strip().lower()
-    papers = state.store().papers.reading_list(statuses=status, tags=tag)
+    papers = state.reader().papers.reading_list(statuses=status, tags=tag)
     text = render(papers, fmt, tags=tag or [])
     if not text:
         out.info("no papers match")

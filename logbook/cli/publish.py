@@ -62,6 +62,9 @@ def publish(
     edit: Annotated[
         bool, typer.Option("--edit", "-e", help="Open the post in $EDITOR before writing it.")
     ] = False,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Write a week's post even if nothing was logged.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write a Jekyll post for a week, a paper or an idea; re-publishing keeps your edits.
@@ -94,6 +97,7 @@ def publish(
         force=force,
         intro=intro,
         edit=(lambda text: edit_text(text, what="post")) if edit else None,
+        allow_empty=allow_empty,
     )
     if as_json:
         out.print_json(result.to_dict())
@@ -102,6 +106,10 @@ def publish(
         sys.stdout.write(result.draft.text)
     if mode == "stdout":
         return
+    from pathlib import Path
+
+    # Posts sent to a blog other than the one the command runs in must say so.
+    where = f" (the site {result.site}, not this folder)" if result.elsewhere(Path.cwd()) else ""
     if result.file is None or result.action is None:
         out.info(f"Would write {result.draft.path} (no site given)")
     elif result.dry_run:
@@ -111,7 +119,7 @@ def publish(
             "merged": "rewrite, keeping your edits,",
             "unchanged": "leave unchanged",
         }
-        out.info(f"Would {would[result.action]} {result.file}")
+        out.info(f"Would {would[result.action]} {result.file}{where}")
     else:
         verb = {
             "created": "Wrote",
@@ -120,7 +128,7 @@ def publish(
             "unchanged": "Unchanged:",
         }[result.action]
         forced = " (overwriting the edits by hand)" if result.forced else ""
-        out.info(f"{verb} {result.file}{forced}")
+        out.info(f"{verb} {result.file}{forced}{where}")
 
 
 @posts_app.command("list")
@@ -132,7 +140,7 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """List the posts logbook wrote, newest first. Example: logbook post list --kind week"""
-    posts = state.store().posts.find(kind=kind, archived=archived)
+    posts = state.reader().posts.find(kind=kind, archived=archived)
     if as_json:
         out.print_json([p.to_dict(body=False) for p in posts])
         return
@@ -154,7 +162,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one post: where it is and the markdown logbook wrote. Example: logbook post show 3"""
-    post = state.store().posts.get(number)
+    post = state.reader().posts.get(number)
     if as_json:
         out.print_json(post.to_dict())
         return

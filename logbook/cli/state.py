@@ -25,14 +25,29 @@ class State:
         """Keep ``path`` (text the user typed) unless the command succeeds."""
         self.kept_text = path
 
-    def store(self) -> Store:
-        """The store for this run, opened (and migrated) on first use."""
+    def store(self, *, reading: bool = False) -> Store:
+        """The store for this run, opened (and migrated) on first use.
+
+        A command that only reads passes ``reading``: a store path the user named (``--db``,
+        ``$LOGBOOK_DB``) that does not exist is then a mistyped path to report, not a new
+        empty store to create and answer "nothing matches" from.
+        """
         if self._store is None:
-            from logbook.config import resolve_db_path
+            from logbook.config import named_db_path, resolve_db_path
             from logbook.store import open_store
 
-            self._store = open_store(resolve_db_path(self.db_flag))
+            path = resolve_db_path(self.db_flag)
+            named = named_db_path(self.db_flag)
+            if reading and named is not None and not path.exists():
+                from logbook.errors import NotFoundError
+
+                raise NotFoundError(f"no store at {path} (given by {named}); nothing was created")
+            self._store = open_store(path)
         return self._store
+
+    def reader(self) -> Store:
+        """The store for a command that only reads (see ``store``)."""
+        return self.store(reading=True)
 
     def config(self) -> Config:
         """The merged config for this run."""

@@ -63,7 +63,7 @@ def themes(
         return
     from logbook.themes import find_themes
 
-    found = find_themes(state.store(), _settings(since, until, kind), top=top)
+    found = find_themes(state.reader(), _settings(since, until, kind), top=top)
     if as_json:
         out.print_json([t.to_dict() for t in found])
         return
@@ -121,7 +121,7 @@ def show(
     """List a theme's entries week by week. Example: logbook themes show "scaling laws" """
     from logbook.themes import theme_detail
 
-    detail = theme_detail(state.store(), theme, _settings(since, until, kind))
+    detail = theme_detail(state.reader(), theme, _settings(since, until, kind))
     if as_json:
         out.print_json(detail.to_dict())
         return

@@ -50,13 +50,14 @@ def publish(
     force: bool = False,
     intro: str | None = None,
     edit: Callable[[str], str] | None = None,
+    allow_empty: bool = False,
 ) -> PublishResult:
     """Draft the post for a week (``week``: a spec, the default ``this``), a paper or an idea.
 
     ``mode`` ``write`` writes it into the site and records it (``write_post``); ``dry-run``
     runs the same checks and writes nothing (with no site given or configured, it only
-    drafts); ``stdout`` only drafts. The site is ``site``, else config ``site``, else the
-    folder holding ``.logbook/`` (``resolve_site``).
+    drafts); ``stdout`` only drafts. The site is ``resolve_site``'s. A week with nothing
+    logged is written only with ``allow_empty``.
 
     ``intro`` sets a week's opening paragraph (None keeps the one it had); ``edit`` gets the
     text about to be written and returns the user's version of it (``publish --edit``).
@@ -79,6 +80,13 @@ def publish(
         draft = draft_week(store, settings, week or "this", title=title, intro=intro, site=folder)
     if folder is None:
         return PublishResult(draft, None, None, dry_run=dry_run)
+    if draft.empty and mode == "write" and not allow_empty:
+        # An empty week is a post nobody meant to write ("A quiet week"), and once in the
+        # blog's git history it is published.
+        raise PublishError(
+            f"nothing was logged in the week {draft.source}; nothing was written "
+            "(--dry-run shows the post, --allow-empty writes it)"
+        )
     return write_post(
         store, draft, folder, force=force, dry_run=dry_run, edit=None if dry_run else edit
     )
@@ -87,27 +95,32 @@ def publish(
 def resolve_site(
     flag: str | Path | None, configured: str | None, configured_in: str | None = None
 ) -> Path:
-    """The Jekyll site: ``--site``, config ``site``, else the folder holding ``.logbook/``.
+    """The Jekyll site: ``--site``; a ``site`` set in the project's config or in
+    ``$LOGBOOK_SITE``; the project found from the current folder (the folder holding
+    ``.logbook/``); else the ``site`` of the user's config.
 
-    A relative ``site`` set in a project's ``.logbook/config.yaml`` is read from the project
-    folder (the blog repository), wherever the command runs.
+    The project comes before the user's ``site``: that is set once, outside any blog, and
+    must not send the posts of another blog repository there. A relative ``site`` set in a
+    project's ``.logbook/config.yaml`` is read from the project folder (the blog repository),
+    wherever the command runs.
     """
     from logbook.config import PROJECT_DIR, find_project_dir
 
+    source = Path(configured_in) if configured_in and not configured_in.startswith("$") else None
+    in_project = source is not None and source.parent.name == PROJECT_DIR
+    project = None if flag or (configured and not source) or in_project else find_project_dir()
     if flag:
         site = Path(flag).expanduser()
+    elif project is not None:
+        site = project.parent
     elif configured:
         site = Path(configured).expanduser()
-        source = Path(configured_in) if configured_in else None
-        if not site.is_absolute() and source is not None and source.parent.name == PROJECT_DIR:
+        if not site.is_absolute() and source is not None and in_project:
             site = source.parent.parent / site
     else:
-        project = find_project_dir()
-        if project is None:
-            raise PublishError(
-                "no Jekyll site: pass --site PATH or set one with 'logbook config set site PATH'"
-            )
-        site = project.parent
+        raise PublishError(
+            "no Jekyll site: pass --site PATH or set one with 'logbook config set site PATH'"
+        )
     if not site.is_dir():
         raise PublishError(f"the site folder {site} does not exist")
     return site

@@ -73,6 +73,7 @@ class Draft:
     text: str  # front matter + body: exactly the bytes that get written
     # What it was made from: ``write_post`` places it again inside its write transaction.
     request: _Request = field(repr=False, compare=False)
+    empty: bool = False  # a week with nothing logged: written only when asked for
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a draft (without its text)."""
@@ -141,7 +142,7 @@ def draft_week(
     # entries; one still running is dated its first moment: stable (re-publishing rewrites
     # the same file) and never in the future, which Jekyll would skip.
     date = week.end - timedelta(seconds=1) if week.end <= moment else week.start
-    return _draft(
+    draft = _draft(
         store,
         settings,
         kind="week",
@@ -155,6 +156,8 @@ def draft_week(
         intro=intro,
         slug_text=slug_text,
     )
+    draft.empty = digest.empty
+    return draft
 
 
 def _earlier_posts(

@@ -30,6 +30,18 @@ class PublishResult:
     forced: bool = False
     post: PostView | None = None
 
+    @property
+    def site(self) -> Path | None:
+        """The site folder the post went (or would go) to."""
+        if self.file is None:
+            return None
+        return self.file.parents[len(Path(self.draft.path).parts) - 1]
+
+    def elsewhere(self, here: Path) -> bool:
+        """Whether the site is outside the folder ``here`` (a command run in another repo)."""
+        site = self.site
+        return site is not None and not here.resolve().is_relative_to(site.resolve())
+
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form: the draft's fields, then what was done with it.
 

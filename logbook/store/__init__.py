@@ -54,12 +54,34 @@ class Store:
         self.path = path
         self.engine = make_engine(path)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._batch: Session | None = None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run several operations in one write transaction: all are saved, or none is.
+
+        ``idea rm 1 2 3`` must not remove 1 and 2 and then stop at a missing 3. Inside a
+        batch every ``_read``/``_write`` joins the batch's session, so each operation sees
+        the ones before it.
+        """
+        if self._batch is not None:
+            yield
+            return
+        with self._write() as session:
+            self._batch = session
+            try:
+                yield
+            finally:
+                self._batch = None
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
         """A session in one read transaction: a consistent snapshot."""
         from sqlmodel import Session
 
+        if self._batch is not None:
+            yield self._batch
+            return
         with (
             self._translate(),
             Session(self.engine, expire_on_commit=False) as session,
@@ -76,6 +98,9 @@ class Store:
         """
         from sqlmodel import Session
 
+        if self._batch is not None:
+            yield self._batch
+            return
         with (
             self._translate(),
             Session(self._write_engine, expire_on_commit=False) as session,

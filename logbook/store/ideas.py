@@ -229,7 +229,10 @@ class Ideas:
     def edit(self, number: int, body: str) -> IdeaView:
         """Replace an idea's text, keeping the old text as a revision.
 
-        Inline ``#tags`` in the new text are added; tags are never removed by an edit.
+        Tags written in the text follow it: inline ``#tags`` of the new text are added, and
+        those the old text had inline and the new one drops are removed. Tags that came
+        another way (``--tag``, ``idea tag``) stay, unless the old text also had them inline:
+        the store keeps no record of where a tag came from, so the text is the evidence.
         """
         body = body.strip("\n")
         if not body.strip():
@@ -241,13 +244,28 @@ class Ideas:
                 moment = keep_revision(
                     session, "idea", idea.uid, "text", idea.text, idea.updated_at
                 )
+                dropped = set(inline_tags(idea.text)) - set(inline_tags(body))
                 idea.text = body
                 idea.updated_at = moment
                 session.add(idea)
                 session.flush()
                 assert idea.id is not None
+                unlink_tags(session, "idea", idea.id, sorted(dropped))
                 link_tags(session, "idea", idea.id, inline_tags(body))
             return self._view(session, idea)
+
+    def revert(self, number: int, revision: int | None = None) -> IdeaView:
+        """Bring back an earlier text: revision ``revision`` (1 is the oldest, as
+        ``revisions`` lists them), by default the latest. The current text becomes a revision,
+        so a revert is itself undone by reverting again."""
+        with self.store.batch():
+            texts = [r["text"] for r in self.get(number).revisions if r["field"] == "text"]
+            if not texts:
+                raise UsageError(f"idea #{number} has no earlier text")
+            chosen = len(texts) if revision is None else revision
+            if not 1 <= chosen <= len(texts):
+                raise UsageError(f"idea #{number} has earlier texts 1 to {len(texts)}")
+            return self.edit(number, texts[chosen - 1])
 
     def set_status(self, number: int, status: str) -> IdeaView:
         """Move an idea to ``open``, ``exploring``, ``done`` or ``dropped``."""

@@ -212,7 +212,7 @@ class _Merger:
         """The paper's cite key, or a fresh one (and a note) when another paper has it."""
         from types import SimpleNamespace
 
-        from logbook.store.papers import new_cite_key
+        from logbook.store.rules import new_cite_key
 
         wanted = values["cite_key"]
         if wanted is None:

@@ -26,7 +26,7 @@ from logbook.store.models import Idea, IdeaPaper, Paper, PaperTag, Tag
 from logbook.store.paper_views import ARXIV_FIELDS, Known, PaperMeta, PaperView, Saved
 from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, revisions_of
-from logbook.store.rules import check_cite_key, link_or_none
+from logbook.store.rules import link_or_none, new_cite_key
 from logbook.store.tags import link_tags, tags_of, unlink_tags
 from logbook.tags import normalize_tag
 
@@ -74,12 +74,18 @@ class Papers:
                     found[arxiv_id] = Known(number or 0, title, archived_at is not None)
         return found
 
-    def save(self, metas: Sequence[PaperMeta], *, tags: Sequence[str] = ()) -> list[Saved]:
+    def save(
+        self,
+        metas: Sequence[PaperMeta],
+        *,
+        tags: Sequence[str] = (),
+        added_at: datetime | None = None,
+    ) -> list[Saved]:
         """Insert new papers and refresh known ones, in one transaction.
 
         A known paper is ``updated`` only when arXiv's fields changed; an older version than
         the one stored never replaces it. Archived papers come back. ``tags`` are user tags
-        given to every paper saved.
+        given to every paper saved; ``added_at`` dates the new ones (default now).
         """
         names = [normalize_tag(t) for t in tags]
         moment = now(UTC)
@@ -93,7 +99,7 @@ class Papers:
                         arxiv_id=meta.arxiv_id,
                         title=meta.title,
                         cite_key=new_cite_key(session, meta),
-                        created_at=moment,
+                        created_at=added_at or moment,
                         updated_at=moment,
                     )
                     _apply(paper, meta)
@@ -206,19 +212,21 @@ class Papers:
 
     # -- the reader's changes ---------------------------------------------------------------
 
-    def set_status(self, ref: str | int, status: str) -> PaperView:
+    def set_status(self, ref: str | int, status: str, *, at: datetime | None = None) -> PaperView:
         """Move a paper to ``to-read``, ``reading`` or ``read``.
 
-        ``read`` records when and which version; leaving ``read`` forgets both.
+        ``read`` records when (``at``, default now) and which version; leaving ``read``
+        forgets both. A paper read again at another ``at`` gets the new date.
         """
         value = check_status(status)
         with self.store._write() as session:
             paper = _load(session, ref)
-            if paper.status != value or (value == "read" and paper.read_at is None):
+            redated = at is not None and paper.read_at != at
+            if paper.status != value or (value == "read" and (paper.read_at is None or redated)):
                 moment = now(UTC)
                 paper.status = value
                 if value == "read":
-                    paper.read_at = moment
+                    paper.read_at = at or moment
                     paper.read_version = paper.version
                 else:
                     paper.read_at = None
@@ -228,8 +236,13 @@ class Papers:
                 session.flush()
             return self._views(session, [paper])[0]
 
-    def note(self, ref: str | int, body: str, *, replace: bool = False) -> PaperView:
-        """Add a paragraph to a paper's notes (or replace them); the old notes are kept."""
+    def note(
+        self, ref: str | int, body: str, *, replace: bool = False, at: datetime | None = None
+    ) -> PaperView:
+        """Add a paragraph to a paper's notes (or replace them); the old notes are kept.
+
+        ``at`` is when the note was written (default now): the old notes' end.
+        """
         body = body.strip("\n")
         if not body.strip() and not replace:
             raise UsageError("a note needs some text")
@@ -239,7 +252,7 @@ class Papers:
             check_size(new, "the notes")
             if new != paper.notes:
                 moment = keep_revision(
-                    session, "paper", paper.uid, "notes", paper.notes, paper.updated_at
+                    session, "paper", paper.uid, "notes", paper.notes, paper.updated_at, at
                 )
                 paper.notes = new
                 paper.updated_at = moment
@@ -335,24 +348,6 @@ def _sync_categories(session: Session, paper_id: int, categories: list[str]) -> 
     missing = [name for name in wanted if name not in current]
     if missing:
         link_tags(session, "paper", paper_id, missing, kind="category")
-
-
-def new_cite_key(session: Session, paper: Any) -> str:
-    """A citation key for ``paper`` (``authors``, ``published``, ``title``) no paper has yet."""
-    from logbook.cite_keys import base_key, unique_key
-
-    year = paper.published.year if paper.published else None
-    base = base_key(list(paper.authors), year, paper.title)
-
-    # every key that starts with ``base``, in one query, however many clash
-    taken = set(
-        session.exec(
-            select(Paper.cite_key).where(
-                col(Paper.cite_key) >= base, col(Paper.cite_key) < base + "\uffff"
-            )
-        )
-    )
-    return check_cite_key(unique_key(base, taken.__contains__))
 
 
 def _filters(

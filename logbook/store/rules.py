@@ -9,10 +9,13 @@ is stored, not where it is used.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from logbook.errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 # Entry numbers stay exact in JSON (2^53) and keep the search-index key (id * 4 + kind,
 # see migrations.py) far inside SQLite's 64-bit integers.
@@ -81,3 +84,24 @@ def check_link(value: Any, what: str = "link") -> str:
 def link_or_none(value: str | None) -> str | None:
     """``value`` if it is a link ``is_link`` accepts, else ``None`` (for data arXiv sends)."""
     return value if value and is_link(value) else None
+
+
+def new_cite_key(session: Session, paper: Any) -> str:
+    """A citation key for ``paper`` (``authors``, ``published``, ``title``) no paper has yet."""
+    from sqlmodel import col, select
+
+    from logbook.cite_keys import base_key, unique_key
+    from logbook.store.models import Paper
+
+    year = paper.published.year if paper.published else None
+    base = base_key(list(paper.authors), year, paper.title)
+
+    # every key that starts with ``base``, in one query, however many clash
+    taken = set(
+        session.exec(
+            select(Paper.cite_key).where(
+                col(Paper.cite_key) >= base, col(Paper.cite_key) < base + "\uffff"
+            )
+        )
+    )
+    return check_cite_key(unique_key(base, taken.__contains__))
