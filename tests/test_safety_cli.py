@@ -251,6 +251,7 @@ def test_purge_asks_on_a_terminal_and_yes_deletes(cli):
         ("paper", "show", "1"),
         ("reading-list",),
         ("themes",),
+        ("search", "attention"),
         ("post", "list"),
     ],
 )

@@ -34,7 +34,7 @@ def search(
     """Search everything, best match first. Example: logbook search "scaling law*" --kind paper"""
     from logbook.store.search import MARK_END, MARK_START
 
-    hits = state.store().search(
+    hits = state.reader().search(
         " ".join(query), kinds=kind, tags=tag, since=when(since), limit=limit
     )
     if as_json:
