@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from logbook.store.corpus import AutoTagChange, Corpus
     from logbook.store.ideas import Ideas
+    from logbook.store.imported_posts import IncomingPost, PostImportCounts
     from logbook.store.merge import Entry, MergeResult
     from logbook.store.papers import Papers
     from logbook.store.posts import Posts
@@ -112,6 +113,30 @@ class Store:
         from logbook.store.posts import Posts
 
         return Posts(self)
+
+    def import_posts(self, posts: Sequence[IncomingPost]) -> PostImportCounts:
+        """Record posts read from a blog, in one transaction (``logbook.store.imported_posts``)."""
+        from logbook.store.imported_posts import import_posts
+
+        return import_posts(self, posts)
+
+    def imported_sources(self) -> set[str]:
+        """The site paths of the imported posts (not removed)."""
+        from logbook.store.imported_posts import imported_sources
+
+        return imported_sources(self)
+
+    def post_citations(self, post_id: int) -> list[tuple[str, int | None]]:
+        """The arXiv ids a post cites, each with its stored paper's number or None."""
+        from logbook.store.imported_posts import citations
+
+        return citations(self, post_id)
+
+    def pending_citations(self) -> list[str]:
+        """ArXiv ids imported posts cite that no stored paper has yet."""
+        from logbook.store.imported_posts import pending_citations
+
+        return pending_citations(self)
 
     def search(
         self,
