@@ -184,12 +184,17 @@ class Store:
         return snapshot(self)
 
     def corpus(
-        self, kinds: Sequence[str], since: datetime | None, until: datetime | None
+        self,
+        kinds: Sequence[str],
+        since: datetime | None,
+        until: datetime | None,
+        *,
+        generated_posts: bool = True,
     ) -> Corpus:
         """The entries themes are judged on (``logbook.store.corpus``)."""
         from logbook.store.corpus import load_corpus
 
-        return load_corpus(self, kinds, since, until)
+        return load_corpus(self, kinds, since, until, generated_posts=generated_posts)
 
     def replace_auto_tags(
         self, wanted: Mapping[tuple[str, int], Collection[str]], read_at: int

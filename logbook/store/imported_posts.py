@@ -78,6 +78,8 @@ def import_posts(store: Store, posts: Sequence[IncomingPost]) -> PostImportCount
                 body=post.body,
                 published_at=post.published_at,
                 tags=post.tags,
+                # written then: themes place an entry in the week it was created
+                created_at=post.published_at,
             )
             (counts.imported if old is None else counts.updated).append(post.source)
             counts.numbers[post.source] = view.id

@@ -201,10 +201,12 @@ def record_post(
     body: str,
     published_at: datetime,
     tags: list[str] | None = None,
+    created_at: datetime | None = None,
 ) -> PostView:
     """Record a post by (kind, source): a new row, or the same row updated (and flushed).
 
     A changed body keeps the old one as a revision; the tags become exactly ``tags``.
+    ``created_at`` (default: now) is for posts written before they were recorded.
     """
     kind = check_kind(kind)
     names = list(dict.fromkeys(normalize_tag(t) for t in tags or []))
@@ -221,7 +223,7 @@ def record_post(
             content_hash=content_hash,
             body=body,
             published_at=published_at,
-            created_at=moment,
+            created_at=created_at or moment,
             updated_at=moment,
         )
     else:
@@ -230,6 +232,7 @@ def record_post(
         post.title, post.slug, post.path = title, slug, path
         post.content_hash, post.body = content_hash, body
         post.published_at = published_at
+        post.created_at = created_at or post.created_at
         post.updated_at = moment
         post.archived_at = None
     session.add(post)
