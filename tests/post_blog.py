@@ -43,12 +43,20 @@ RAMBLINGS = """\
 title: Ramblings
 tags: ideas thoughts
 ---
-Here are some of my thoughts from this week.
+Here are some of my thoughts from this week:
+
+- What if attention is a kernel smoother?
+- Distil a model into a lookup table
+  - a nested detail, part of the idea above
 
 ## Ideas
 
 1. Kernel methods for attention
 2. Sparse mixtures of experts on a laptop
+
+## Reading
+
+- not an idea: a book
 """
 
 SUMMARY = """\

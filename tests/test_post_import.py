@@ -50,7 +50,9 @@ def test_post_import_reads_every_post_reports_each_problem_and_fetches_papers_in
     assert sorted(posts["skipped"]) == UNREADABLE
     assert ".DS_Store" not in str(report)
     problems = problems_of(report)
-    assert problems["_posts/2020-11-09-tabs.md"] == [(4, "error", problems["_posts/2020-11-09-tabs.md"][0][2])]
+    assert problems["_posts/2020-11-09-tabs.md"] == [
+        (4, "error", problems["_posts/2020-11-09-tabs.md"][0][2])
+    ]
     assert "tab" in problems["_posts/2020-11-09-tabs.md"][0][2]
     assert problems["_posts/2020-11-23-colon-title.md"][0][:2] == (2, "error")
     assert "quotes" in problems["_posts/2020-11-23-colon-title.md"][0][2]
@@ -128,7 +130,9 @@ def test_lenient_imports_a_post_whose_front_matter_cannot_be_read_from_its_file_
 
 
 def test_no_fetch_records_the_cited_papers_to_fetch_later(cli, site, tmp_path):
-    report = cli("post", "import", str(site / "_posts/2020-10-19-reading-list.md"), "--no-fetch", "--json").json()
+    report = cli(
+        "post", "import", str(site / "_posts/2020-10-19-reading-list.md"), "--no-fetch", "--json"
+    ).json()
     assert report["papers"]["requests"] == 0
     assert len(report["papers"]["pending"]) == 7
     store = open_store(tmp_path / "logbook.db")
@@ -139,7 +143,9 @@ def test_no_fetch_records_the_cited_papers_to_fetch_later(cli, site, tmp_path):
 def test_post_import_of_a_missing_path_is_one_usage_error(cli, tmp_path):
     run = cli("post", "import", str(tmp_path / "nowhere"), ok=False)
     assert run.exit_code == 2
-    assert run.stderr.strip().splitlines() == [f"Error: no such file or folder: {tmp_path / 'nowhere'}"]
+    assert run.stderr.strip().splitlines() == [
+        f"Error: no such file or folder: {tmp_path / 'nowhere'}"
+    ]
 
 
 def test_imported_posts_count_in_themes_by_default_and_generated_posts_do_not(cli, site, tmp_path):
@@ -157,7 +163,9 @@ def test_imported_posts_count_in_themes_by_default_and_generated_posts_do_not(cl
     assert corpus.titles == ["Ramblings"]
     assert corpus.created[0].year == 2020  # dated as written, not as imported
     every = ThemeSettings.make(kinds=["post"])
-    assert len(store.corpus(every.kinds, None, None, generated_posts=every.generated_posts).ids) == 2
+    assert (
+        len(store.corpus(every.kinds, None, None, generated_posts=every.generated_posts).ids) == 2
+    )
     store.close()
 
 
@@ -186,7 +194,9 @@ def test_every_post_jekyll_publishes_is_imported_with_its_title_and_date(cli, si
             published[path] = (title, datetime.strptime(when, "%Y-%m-%dT%H:%M:%S%z"))
     # Jekyll names the files whose front matter it could not read on stderr: it publishes
     # them with no title, dated when the build ran, so logbook must report them instead.
-    unreadable = {p for p in published if f"{p}:" in built.stderr and "YAML Exception" in built.stderr}
+    unreadable = {
+        p for p in published if f"{p}:" in built.stderr and "YAML Exception" in built.stderr
+    }
     assert unreadable == {p for p in UNREADABLE if "unclosed" not in p}
 
     report = cli("post", "import", str(site), "--json", "--no-fetch", ok=False).json()
@@ -201,3 +211,42 @@ def test_every_post_jekyll_publishes_is_imported_with_its_title_and_date(cli, si
     for path in imported:
         if path not in published:
             assert path in problems, f"{path} is not published by Jekyll and not reported"
+
+
+def test_ideas_takes_the_items_of_idea_lists_as_ideas_dated_as_their_post(cli, site):
+    blog = str(site / "_posts")
+    report = cli("post", "import", blog, "--ideas", "--no-fetch", "--json", ok=False).json()
+    assert len(report["ideas"]["created"]) == 4
+    ideas = {i["text"]: i for i in cli("idea", "list", "--json").json()}
+    assert set(ideas) == {
+        "What if attention is a kernel smoother?",
+        "Distil a model into a lookup table",
+        "Kernel methods for attention",
+        "Sparse mixtures of experts on a laptop",
+    }
+    assert all(i["created_at"].startswith("2020-10-26T04:00") for i in ideas.values())
+    again = cli("post", "import", blog, "--ideas", "--no-fetch", "--json", ok=False).json()
+    assert again["ideas"]["created"] == []
+    assert len(cli("idea", "list", "--json").json()) == 4
+
+
+def test_idea_headings_come_from_config(cli, site, tmp_path):
+    (tmp_path / "config.yaml").write_text("import:\n  idea_headings: [Reading]\n")
+    post = str(site / "_posts/2020-10-26-ramblings.md")
+    report = cli("post", "import", post, "--ideas", "--no-fetch", "--json").json()
+    # the "Reading" list, and the list a sentence about thoughts introduces is not taken
+    assert len(report["ideas"]["created"]) == 1
+    [idea] = cli("idea", "list", "--json").json()
+    assert idea["text"] == "not an idea: a book"
+
+
+def test_paper_import_pending_fetches_what_no_fetch_left_in_one_request(cli, site, arxiv_server):
+    cli("post", "import", str(site / "_posts/2020-10-19-reading-list.md"), "--no-fetch")
+    assert arxiv_server.requests == []
+    report = cli("paper", "import", "--pending", "--json", ok=False).json()
+    assert len(report["imported"]) == 6 and report["not_found"] == ["2012.99999"]
+    assert len(arxiv_server.requests) == 1
+    [post] = cli("post", "list", "--json").json()
+    shown = cli("post", "show", str(post["id"]), "--json").json()
+    assert len(shown["papers"]) == 7
+    assert sum(p["paper"] is not None for p in shown["papers"]) == 6

@@ -54,6 +54,10 @@ def import_(
     tag: Annotated[
         list[str] | None, typer.Option("--tag", "-t", help="Tag every imported paper.")
     ] = None,
+    pending: Annotated[
+        bool,
+        typer.Option("--pending", help="Also the papers imported posts cite, not fetched yet."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import papers from arXiv; known ones cost no request. Example: logbook paper import 1706.03762 arXiv:2103.00001"""
@@ -62,6 +66,11 @@ def import_(
     refs = list(ids or [])
     if from_file is not None:
         refs.extend(_ids_from_file(from_file))
+    if pending:
+        refs.extend(state.store().pending_citations())
+        if not refs:
+            out.info("No papers left to fetch: imported posts cite none that is missing")
+            return
     if not refs:
         from logbook.errors import UsageError
 

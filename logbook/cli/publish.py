@@ -127,9 +127,14 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one post: where it is and the markdown logbook wrote. Example: logbook post show 3"""
-    post = state.store().posts.get(number)
+    store = state.store()
+    post = store.posts.get(number)
+    cited = store.post_citations(post.id) if post.kind == "imported" else []
     if as_json:
-        out.print_json(post.to_dict())
+        data = post.to_dict()
+        if post.kind == "imported":
+            data["papers"] = [{"arxiv_id": a, "paper": n} for a, n in cited]
+        out.print_json(data)
         return
     out.fields(
         [
@@ -141,6 +146,7 @@ def show(
             ("path", post.path),
             ("updated", local(post.updated_at)),
             ("tags", post.tags and [t.name for t in post.tags]),
+            ("papers", cited and [a if n is None else f"{a} (#{n})" for a, n in cited]),
         ],
         post.body,
     )
@@ -193,6 +199,12 @@ def import_(
         bool,
         typer.Option("--fetch/--no-fetch", help="Fetch the cited arXiv papers now, or later."),
     ] = True,
+    ideas: Annotated[
+        bool,
+        typer.Option(
+            "--ideas", help="Make list items under idea headings (import.idea_headings) ideas."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Bring an existing blog's posts in, with the arXiv papers they cite. Example: logbook post import ~/blog/_posts ~/blog/_drafts"""
@@ -212,6 +224,8 @@ def import_(
             now=now(config.tz),
             lenient=lenient,
             fetch=fetch,
+            ideas=ideas,
+            idea_headings=config.get("import.idea_headings"),
             api_url=config.get("arxiv.api_url"),
             delay_seconds=config.get("arxiv.delay_seconds"),
             progress=bar.update,

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import col, delete, select
+from sqlmodel import Session, col, delete, select
 
-from logbook.store.models import Paper, Post, PostCitation
+from logbook.dates import now
+from logbook.ids import new_uid
+from logbook.store.models import Idea, Paper, Post, PostCitation, PostIdea
 from logbook.store.posts import record_post
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ class IncomingPost:
     published_at: datetime
     tags: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)  # versionless arXiv ids
+    ideas: list[str] = field(default_factory=list)  # idea texts taken from its lists
 
 
 @dataclass
@@ -50,6 +53,7 @@ class PostImportCounts:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     numbers: dict[str, int] = field(default_factory=dict)
+    ideas: list[int] = field(default_factory=list)  # numbers of the ideas created
 
 
 def import_posts(store: Store, posts: Sequence[IncomingPost]) -> PostImportCounts:
@@ -57,12 +61,14 @@ def import_posts(store: Store, posts: Sequence[IncomingPost]) -> PostImportCount
     body kept as a revision), unchanged ones (same file hash, not removed) left alone."""
     counts = PostImportCounts()
     with store._write() as session:
-        existing = {
-            p.source: p for p in session.exec(select(Post).where(Post.kind == IMPORTED))
-        }
+        existing = {p.source: p for p in session.exec(select(Post).where(Post.kind == IMPORTED))}
         for post in posts:
             old = existing.get(post.source)
-            if old is not None and old.content_hash == post.content_hash and old.archived_at is None:
+            if (
+                old is not None
+                and old.content_hash == post.content_hash
+                and old.archived_at is None
+            ):
                 counts.unchanged.append(post.source)
                 assert old.id is not None
                 counts.numbers[post.source] = old.id
@@ -83,11 +89,36 @@ def import_posts(store: Store, posts: Sequence[IncomingPost]) -> PostImportCount
             )
             (counts.imported if old is None else counts.updated).append(post.source)
             counts.numbers[post.source] = view.id
-            session.exec(delete(PostCitation).where(col(PostCitation.post_id) == view.id))  # type: ignore[call-overload]
+            session.exec(delete(PostCitation).where(col(PostCitation.post_id) == view.id))
             for arxiv_id in dict.fromkeys(post.citations):
                 session.add(PostCitation(post_id=view.id, arxiv_id=arxiv_id))
+            counts.ideas.extend(_add_ideas(session, view.id, post.ideas, post.published_at))
             session.flush()
     return counts
+
+
+def _add_ideas(session: Session, post_id: int, texts: list[str], written: datetime) -> list[int]:
+    """Make each text an idea linked to the post, dated as the post, unless the post already
+    has an idea with that text (a changed file adds only its new items)."""
+    had = set(
+        session.exec(
+            select(Idea.text)
+            .join(PostIdea, col(PostIdea.idea_id) == Idea.id)
+            .where(PostIdea.post_id == post_id)
+        )
+    )
+    moment = now(UTC)
+    numbers = []
+    for text in dict.fromkeys(texts):
+        if text in had:
+            continue
+        idea = Idea(uid=new_uid(), text=text, created_at=written, updated_at=moment)
+        session.add(idea)
+        session.flush()
+        assert idea.id is not None
+        session.add(PostIdea(post_id=post_id, idea_id=idea.id))
+        numbers.append(idea.id)
+    return numbers
 
 
 def imported_sources(store: Store) -> set[str]:

@@ -309,8 +309,9 @@ def m007_unsafe_links_and_cite_keys(db: sqlite3.Connection) -> None:
 
 
 def m008_imported_posts(db: sqlite3.Connection) -> None:
-    # Posts a researcher wrote before logbook (``post import``) are a fourth kind of post, and
-    # the arXiv papers a post cites are recorded by id, fetched or not yet.
+    # Posts a researcher wrote before logbook (``post import``) are a fourth kind of post; the
+    # arXiv papers a post cites are recorded by id (fetched or not yet), and the ideas taken
+    # from its lists are linked to it.
     # SQLite cannot change a CHECK in place, so the post table is rebuilt with the same ids
     # and uids (the search index keys on the id), and the indexes and triggers it had (the
     # search index's, the change counter's) are made again from their recorded SQL.
@@ -359,6 +360,13 @@ def m008_imported_posts(db: sqlite3.Connection) -> None:
             PRIMARY KEY (post_id, arxiv_id)
         );
         CREATE INDEX ix_post_citation_arxiv_id ON post_citation (arxiv_id);
+
+        CREATE TABLE post_idea (
+            post_id INTEGER NOT NULL REFERENCES post (id) ON DELETE CASCADE,
+            idea_id INTEGER NOT NULL REFERENCES idea (id) ON DELETE CASCADE,
+            PRIMARY KEY (post_id, idea_id)
+        );
+        CREATE INDEX ix_post_idea_idea ON post_idea (idea_id);
         """,
     )
     for statement in kept:
@@ -367,11 +375,13 @@ def m008_imported_posts(db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM sqlite_sequence WHERE name = 'post'")
         db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('post', ?)", sequence)
     bump = "UPDATE meta SET value = value + 1 WHERE key = 'changes'"
-    for event in ("INSERT", "UPDATE", "DELETE"):
-        db.execute(
-            f"CREATE TRIGGER post_citation_count_{event.lower()} AFTER {event} ON post_citation "
-            f"BEGIN {bump}; END"
-        )
+    for table in ("post_citation", "post_idea"):
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_count_{event.lower()} AFTER {event} ON {table} "
+                f"BEGIN {bump}; END"
+            )
+
 
 MIGRATIONS: list[Migration] = [
     m001_ideas,

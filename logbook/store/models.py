@@ -149,6 +149,16 @@ class PostCitation(SQLModel, table=True):
     arxiv_id: str = Field(primary_key=True)
 
 
+class PostIdea(SQLModel, table=True):
+    """An idea ``post import --ideas`` took from a list in an imported post."""
+
+    __tablename__ = "post_idea"
+    __table_args__ = (Index("ix_post_idea_idea", "idea_id"),)
+
+    post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
+    idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
+
+
 class IdeaPaper(SQLModel, table=True):
     __tablename__ = "idea_paper"
     __table_args__ = (Index("ix_idea_paper_paper", "paper_id"),)

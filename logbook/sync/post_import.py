@@ -4,6 +4,7 @@ The flow: read every file (``post_reader``: problems are collected, never raised
 arXiv references in each body (markdown-it-py, as ``paper import --from-file`` does), record
 the posts in one transaction (``Store.import_posts``), then fetch the papers cited by the
 posts that are new or changed, in one batched fetch (``add_papers``: ≤ 100 ids a request).
+With ``ideas``, the items of idea lists (``post_ideas``) become ideas linked to their post.
 A second run over the same files records nothing and sends no request.
 """
 
@@ -40,6 +41,7 @@ class PostImportReport:
     papers_not_found: list[str] = field(default_factory=list)
     papers_pending: list[str] = field(default_factory=list)
     requests: int = 0
+    ideas: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -62,7 +64,8 @@ class PostImportReport:
         if self.papers_pending:
             papers += f", {len(self.papers_pending)} left to fetch"
         plural = "" if self.requests == 1 else "s"
-        return f"{posts}\n{papers} ({self.requests} request{plural} to arXiv)"
+        ideas = f"Ideas: {len(self.ideas)} created"
+        return f"{posts}\n{papers} ({self.requests} request{plural} to arXiv)\n{ideas}"
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form."""
@@ -82,6 +85,7 @@ class PostImportReport:
                 "pending": self.papers_pending,
                 "requests": self.requests,
             },
+            "ideas": {"created": self.ideas},
             "problems": [p.to_dict() for p in self.problems],
         }
 
@@ -106,6 +110,8 @@ def import_blog(
     now: datetime,
     lenient: bool = False,
     fetch: bool = True,
+    ideas: bool = False,
+    idea_headings: Sequence[str] = (),
     api_url: str = "",
     delay_seconds: float = 3.0,
     progress: Progress | None = None,
@@ -121,7 +127,16 @@ def import_blog(
     read = read_posts(paths, tz=tz, now=now, lenient=lenient)
     report = PostImportReport(skipped=read.skipped, problems=read.problems)
     citations = {post.path: cited_ids(post.body) for post in read.posts}
-    counts = store.import_posts([_incoming(IncomingPost, p, citations[p.path]) for p in read.posts])
+    if ideas:
+        from logbook.sync.post_ideas import DEFAULT_HEADINGS, ideas_in
+
+        headings = tuple(idea_headings) or DEFAULT_HEADINGS
+    incoming = [
+        _incoming(IncomingPost, p, citations[p.path], ideas_in(p.body, headings) if ideas else [])
+        for p in read.posts
+    ]
+    counts = store.import_posts(incoming)
+    report.ideas = counts.ideas
     report.imported, report.updated, report.unchanged = (
         counts.imported,
         counts.updated,
@@ -153,7 +168,7 @@ def import_blog(
     return report
 
 
-def _incoming(make: Any, post: SourcePost, citations: list[str]) -> Any:
+def _incoming(make: Any, post: SourcePost, citations: list[str], ideas: list[str]) -> Any:
     return make(
         source=post.path,
         title=post.title,
@@ -163,6 +178,7 @@ def _incoming(make: Any, post: SourcePost, citations: list[str]) -> Any:
         published_at=post.date,
         tags=[*post.tags, *post.categories],
         citations=citations,
+        ideas=ideas,
     )
 
 

@@ -267,8 +267,8 @@ def read_post(
             try:
                 loaded = loader.get_single_data()
             except yaml.YAMLError as error:
-                line, reason = _yaml_reason(error, front)
-                report(line, reason, "error")
+                at, reason = _yaml_reason(error, front)
+                report(at, reason, "error")
                 if not lenient:
                     return None, problems
                 loaded = None
@@ -307,7 +307,9 @@ def read_post(
     if draft:
         report(None, "a draft: Jekyll publishes it only with --drafts")
     if moment > now:
-        report(None, f"dated {moment.date().isoformat()}, in the future: Jekyll skips it until then")
+        report(
+            None, f"dated {moment.date().isoformat()}, in the future: Jekyll skips it until then"
+        )
     if meta.get("published") is False:
         report(_line_of(text, "published"), "published: false: Jekyll does not publish it")
 
@@ -359,7 +361,10 @@ def read_posts(
                 post, problems = read_post(site, file, tz=site_tz, now=now, lenient=lenient)
             except OSError as error:
                 relative = resolved.relative_to(site).as_posix()
-                post, problems = None, [Problem(relative, None, error.strerror or str(error), "error")]
+                post, problems = (
+                    None,
+                    [Problem(relative, None, error.strerror or str(error), "error")],
+                )
             result.problems.extend(problems)
             if post is None:
                 result.skipped.append(problems[0].path)
