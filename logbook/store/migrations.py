@@ -309,78 +309,26 @@ def m007_unsafe_links_and_cite_keys(db: sqlite3.Connection) -> None:
 
 
 def m008_imported_posts(db: sqlite3.Connection) -> None:
-    # Posts a researcher wrote before logbook (``post import``) are a fourth kind of post; the
-    # arXiv papers a post cites are recorded by id (fetched or not yet), and the ideas taken
-    # from its lists are linked to it.
-    # SQLite cannot change a CHECK in place, so the post table is rebuilt with the same ids
-    # and uids (the search index keys on the id), and the indexes and triggers it had (the
-    # search index's, the change counter's) are made again from their recorded SQL.
-    # Dropping ``post`` cascades to ``post_tag`` (foreign keys stay on inside a
-    # transaction), so the links are kept aside and put back.
-    kept = [
-        row[0]
-        for row in db.execute(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = 'post' AND type IN ('index', 'trigger')"
-            " AND sql IS NOT NULL ORDER BY type, name"
-        )
-    ]
-    # AUTOINCREMENT's high-water mark goes with the dropped table: keep it, so the number of
-    # a purged post is still never reused.
-    sequence = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'post'").fetchone()
-    _script(
-        db,
-        """
-        CREATE TEMP TABLE saved_post_tag AS SELECT post_id, tag_id FROM post_tag;
-        CREATE TABLE post_new (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            uid TEXT NOT NULL UNIQUE,
-            kind TEXT NOT NULL CHECK (kind IN ('week', 'paper', 'idea', 'imported')),
-            source TEXT NOT NULL,
-            title TEXT NOT NULL,
-            slug TEXT NOT NULL,
-            path TEXT NOT NULL,
-            content_hash TEXT NOT NULL,
-            body TEXT NOT NULL DEFAULT '',
-            published_at TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            archived_at TEXT,
-            UNIQUE (kind, source)
-        );
-        INSERT INTO post_new SELECT id, uid, kind, source, title, slug, path, content_hash, body,
-            published_at, created_at, updated_at, archived_at FROM post;
-        DROP TABLE post;
-        ALTER TABLE post_new RENAME TO post;
-        INSERT INTO post_tag (post_id, tag_id) SELECT post_id, tag_id FROM saved_post_tag;
-        DROP TABLE saved_post_tag;
+    # ``post import``: posts of the researcher's own, the arXiv ids a post cites, its ideas.
+    # A CHECK cannot change in place: post is rebuilt (ids, links, triggers, sequence kept).
+    from logbook.store.table_rebuild import rebuild_table
 
+    check = "CHECK (kind IN ('week', 'paper', 'idea'"
+    rebuild_table(db, "post", lambda sql: sql.replace(check, check + ", 'imported'"))
+    bump = "UPDATE meta SET value = value + 1 WHERE key = 'changes'"
+    counters = "".join(f"CREATE TRIGGER {t}_count_{e.lower()} AFTER {e} ON {t} BEGIN {bump}; END;\n"
+        for t in ("post_citation", "post_idea") for e in ("INSERT", "UPDATE", "DELETE"))  # fmt: skip
+    _script(db, """
         CREATE TABLE post_citation (
             post_id INTEGER NOT NULL REFERENCES post (id) ON DELETE CASCADE,
-            arxiv_id TEXT NOT NULL,
-            PRIMARY KEY (post_id, arxiv_id)
-        );
+            arxiv_id TEXT NOT NULL, PRIMARY KEY (post_id, arxiv_id));
         CREATE INDEX ix_post_citation_arxiv_id ON post_citation (arxiv_id);
-
         CREATE TABLE post_idea (
             post_id INTEGER NOT NULL REFERENCES post (id) ON DELETE CASCADE,
             idea_id INTEGER NOT NULL REFERENCES idea (id) ON DELETE CASCADE,
-            PRIMARY KEY (post_id, idea_id)
-        );
+            PRIMARY KEY (post_id, idea_id));
         CREATE INDEX ix_post_idea_idea ON post_idea (idea_id);
-        """,
-    )
-    for statement in kept:
-        db.execute(statement)
-    if sequence is not None:
-        db.execute("DELETE FROM sqlite_sequence WHERE name = 'post'")
-        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('post', ?)", sequence)
-    bump = "UPDATE meta SET value = value + 1 WHERE key = 'changes'"
-    for table in ("post_citation", "post_idea"):
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            db.execute(
-                f"CREATE TRIGGER {table}_count_{event.lower()} AFTER {event} ON {table} "
-                f"BEGIN {bump}; END"
-            )
+        """ + counters)  # fmt: skip
 
 
 MIGRATIONS: list[Migration] = [
