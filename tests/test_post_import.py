@@ -250,3 +250,29 @@ def test_paper_import_pending_fetches_what_no_fetch_left_in_one_request(cli, sit
     shown = cli("post", "show", str(post["id"]), "--json").json()
     assert len(shown["papers"]) == 7
     assert sum(p["paper"] is not None for p in shown["papers"]) == 6
+
+
+@pytest.mark.slow
+def test_a_500_post_blog_imports_in_10_seconds_with_one_request_per_100_new_ids(
+    cli, tmp_path, arxiv_server
+):
+    import time
+
+    posts = tmp_path / "big" / "_posts"
+    posts.mkdir(parents=True)
+    for n in range(500):
+        links = "\n".join(
+            f"* [paper](https://arxiv.org/abs/2101.{5 * n + k:05d})" for k in range(5)
+        )
+        day = f"2020-{n % 12 + 1:02d}-{n % 28 + 1:02d}"
+        text = f"---\ntitle: Post {n}\ntags: [week{n % 50}]\n---\nReading on topic {n % 7}.\n\n{links}\n"
+        (posts / f"{day}-post-{n}.md").write_text(text, encoding="utf-8")
+    # CPU time of this process (the CLI runs in it; the local arXiv answers at once): the
+    # wall clock of a shared 2-core machine would measure the other jobs on it
+    started = time.process_time()
+    report = cli("post", "import", str(posts), "--json").json()
+    elapsed = time.process_time() - started
+    assert len(report["posts"]["imported"]) == 500
+    assert len(report["papers"]["found"]) == 2500
+    assert report["papers"]["requests"] == len(arxiv_server.requests) == 25
+    assert elapsed < 10, f"{elapsed:.1f} s"

@@ -92,7 +92,8 @@ def import_posts(store: Store, posts: Sequence[IncomingPost]) -> PostImportCount
             session.exec(delete(PostCitation).where(col(PostCitation.post_id) == view.id))
             for arxiv_id in dict.fromkeys(post.citations):
                 session.add(PostCitation(post_id=view.id, arxiv_id=arxiv_id))
-            counts.ideas.extend(_add_ideas(session, view.id, post.ideas, post.published_at))
+            if post.ideas:
+                counts.ideas.extend(_add_ideas(session, view.id, post.ideas, post.published_at))
             session.flush()
     return counts
 

@@ -8,8 +8,10 @@ out).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
+from typing import Any
 
 DEFAULT_HEADINGS = ("Ideas", "Ramblings", "Thoughts", "Questions", "Open questions")
 # "here are some of my thoughts", "a few ideas:", "some open questions I have"
@@ -21,11 +23,17 @@ def _names(text: str, headings: Sequence[str]) -> bool:
     return any(f" {re.sub(r'[^a-z0-9]+', ' ', h.lower()).strip()} " in lowered for h in headings)
 
 
-def ideas_in(body: str, headings: Sequence[str] = DEFAULT_HEADINGS) -> list[str]:
-    """The texts of the idea list items in a markdown ``body``, in order, without repeats."""
+@functools.cache
+def _markdown() -> Any:
+    # one parser for every post: building one costs more than parsing a post
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(body)
+    return MarkdownIt("commonmark")
+
+
+def ideas_in(body: str, headings: Sequence[str] = DEFAULT_HEADINGS) -> list[str]:
+    """The texts of the idea list items in a markdown ``body``, in order, without repeats."""
+    tokens = _markdown().parse(body)
     found: dict[str, None] = {}
     heading_names = False  # the section we are in is headed by an idea word
     previous_paragraph = ""
