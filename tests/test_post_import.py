@@ -276,3 +276,15 @@ def test_a_500_post_blog_imports_in_10_seconds_with_one_request_per_100_new_ids(
     assert len(report["papers"]["found"]) == 2500
     assert report["papers"]["requests"] == len(arxiv_server.requests) == 25
     assert elapsed < 10, f"{elapsed:.1f} s"
+
+
+def test_a_post_linked_in_from_outside_the_site_is_imported_at_its_place_in_the_site(
+    cli, site, tmp_path
+):
+    elsewhere = tmp_path / "notes" / "2021-03-01-linked.md"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("---\ntitle: Linked in\n---\nA symlink.\n", encoding="utf-8")
+    (site / "_posts/2021-03-01-linked.md").symlink_to(elsewhere)
+    cli("post", "import", str(site / "_posts/2021-03-01-linked.md"), "--no-fetch")
+    [post] = cli("post", "list", "--json").json()
+    assert (post["source"], post["title"]) == ("_posts/2021-03-01-linked.md", "Linked in")

@@ -22,6 +22,7 @@ not valid YAML with no title and the build's time as its date; logbook reports i
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -109,10 +110,16 @@ class _DuplicateKeys(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def _absolute(path: Path) -> Path:
+    # Absolute but with symlinks kept: a post linked in from elsewhere is still at its
+    # place in the site (resolving it would put it outside).
+    return Path(os.path.abspath(path))
+
+
 def find_site(path: Path) -> Path:
     """The Jekyll site ``path`` belongs to: the nearest folder with ``_config.yml``, else the
     folder above ``_posts``/``_drafts``, else ``path`` itself (its folder, for a file)."""
-    path = path.resolve()
+    path = _absolute(path)
     start = path if path.is_dir() else path.parent
     for folder in (start, *start.parents):
         if (folder / "_config.yml").is_file():
@@ -145,7 +152,7 @@ def post_files(path: Path) -> Iterable[Path]:
     if path.is_file():
         yield path
         return
-    inside = any(part in POST_FOLDERS for part in path.resolve().parts)
+    inside = any(part in POST_FOLDERS for part in _absolute(path).parts)
     for child in sorted(path.rglob("*")):
         relative = child.relative_to(path).parts
         folders = relative[:-1]
@@ -234,7 +241,8 @@ def read_post(
     site: Path, file: Path, *, tz: tzinfo, now: datetime, lenient: bool = False
 ) -> tuple[SourcePost | None, list[Problem]]:
     """One file as a post, and its problems (None when an error leaves it out)."""
-    relative = file.resolve().relative_to(site).as_posix()
+    parts = _absolute(file).relative_to(site).parts
+    relative = "/".join(parts)
     problems: list[Problem] = []
 
     def report(line: int | None, reason: str, level: str = "warning") -> None:
@@ -249,7 +257,6 @@ def read_post(
                "Jekyll skips it")  # fmt: skip
         text = raw.decode("cp1252", errors="replace")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    parts = file.resolve().relative_to(site).parts
     draft = "_drafts" in parts
     folder = "_drafts" if draft else "_posts"
     above = list(parts[: parts.index(folder)]) if folder in parts else []
@@ -351,7 +358,7 @@ def read_posts(
             )
             site_tz = tz
         if given.is_dir():
-            result.folders.append(given.resolve().relative_to(site).as_posix())
+            result.folders.append(_absolute(given).relative_to(site).as_posix())
         for file in post_files(given):
             resolved = file.resolve()
             if resolved in seen:
@@ -360,7 +367,7 @@ def read_posts(
             try:
                 post, problems = read_post(site, file, tz=site_tz, now=now, lenient=lenient)
             except OSError as error:
-                relative = resolved.relative_to(site).as_posix()
+                relative = _absolute(file).relative_to(site).as_posix()
                 post, problems = (
                     None,
                     [Problem(relative, None, error.strerror or str(error), "error")],
