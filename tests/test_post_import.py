@@ -288,3 +288,14 @@ def test_a_post_linked_in_from_outside_the_site_is_imported_at_its_place_in_the_
     cli("post", "import", str(site / "_posts/2021-03-01-linked.md"), "--no-fetch")
     [post] = cli("post", "list", "--json").json()
     assert (post["source"], post["title"]) == ("_posts/2021-03-01-linked.md", "Linked in")
+
+
+def test_when_arxiv_cannot_be_reached_the_posts_stay_and_the_error_says_how_to_fetch_later(
+    cli, site
+):
+    # LOGBOOK_ARXIV_API_URL points at a closed port (conftest)
+    run = cli("post", "import", str(site / "_posts/2020-10-19-reading-list.md"), ok=False)
+    assert run.exit_code == 1
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith("Error: ") and "paper import --pending" in line
+    assert len(cli("post", "list", "--json").json()) == 1

@@ -196,10 +196,18 @@ def _fetch(
     progress: Progress | None,
 ) -> None:
     from logbook.arxiv.fetch import add_papers
+    from logbook.errors import ArxivError
 
-    fetched: FetchReport = add_papers(
-        store, ids, api_url=api_url, delay_seconds=delay, progress=progress
-    )
+    try:
+        fetched: FetchReport = add_papers(
+            store, ids, api_url=api_url, delay_seconds=delay, progress=progress
+        )
+    except ArxivError as error:
+        # the posts are recorded: a second import sees them unchanged and fetches nothing
+        raise ArxivError(
+            f"{error}; the posts were imported, fetch their papers with: "
+            "logbook paper import --pending"
+        ) from error
     report.requests = fetched.requests
     report.papers_fetched = [i.arxiv_id or i.input for i in fetched.of("imported")]
     report.papers_not_found = [
