@@ -73,6 +73,14 @@ def _one_of(*choices: str) -> Callable[[Any], str]:
     return check
 
 
+def _as_names(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else str(value).split(",")
+    names = [str(item).strip() for item in items if str(item).strip()]
+    if not names:
+        raise TypeError("a list of names, e.g. Ideas, Open questions")
+    return names
+
+
 def _timezone(value: Any) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -125,6 +133,12 @@ KEYS: dict[str, Key] = {
         Key("related.after_add", _as_bool, False, "show the 3 nearest entries after idea add"),
         # "_logbook": Jekyll does not publish a folder whose name starts with "_" (unless it is
         # a collection or listed in include:), so the whole logbook is not put on the website.
+        Key(
+            "import.idea_headings",
+            _as_names,
+            ["Ideas", "Ramblings", "Thoughts", "Questions", "Open questions"],
+            "headings whose lists 'post import --ideas' takes as ideas (comma-separated)",
+        ),
         Key("export.dir", _as_str, "_logbook", "folder of the text export inside the blog repo"),
     )
 }

@@ -71,7 +71,7 @@ def test_an_absurd_number_of_days_ago_is_a_usage_error(cli, typed):
     assert "bug" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_filters_and_weeks_outside_the_range_are_usage_errors(cli):
+def test_filters_and_weeks_outside_the_range_are_usage_errors(cli, store):
     for args in (
         ("idea", "list", "--since", "999999999 days ago"),
         ("search", "kernels", "--since", "0999-01-01"),

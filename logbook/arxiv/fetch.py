@@ -7,6 +7,7 @@ write everything in one transaction, so a failed fetch leaves the store as it wa
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -218,6 +219,14 @@ def _unique(found: list[str]) -> list[str]:
     return list(unique.values())
 
 
+@functools.cache
+def _markdown() -> Any:
+    # Building the parser costs ~5 ms; ``post import`` walks hundreds of bodies with it.
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
 def find_ids(content: str, *, markdown: bool) -> FoundIds:
     """The arXiv ids and links in a file, in order, without repeats.
 
@@ -236,10 +245,8 @@ def find_ids(content: str, *, markdown: bool) -> FoundIds:
                 result.skipped.append((number, line.strip()))
         result.ids = _unique(result.ids)
         return result
-    from markdown_it import MarkdownIt
-
     found: list[str] = []
-    for token in MarkdownIt("commonmark").parse(content):
+    for token in _markdown().parse(content):
         for child in token.children or []:
             if child.type == "link_open":
                 href = str(child.attrGet("href") or "")

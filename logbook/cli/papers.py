@@ -74,6 +74,10 @@ def import_(
         list[str] | None, typer.Option("--tag", "-t", help="Tag every imported paper.")
     ] = None,
     date: DateOption = None,
+    pending: Annotated[
+        bool,
+        typer.Option("--pending", help="Also the papers imported posts cite, not fetched yet."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import papers from arXiv; known ones cost no request. Example: logbook paper import 1706.03762 arXiv:2103.00001"""
@@ -86,6 +90,11 @@ def import_(
         # `echo 1706.03762 | logbook paper import`: what is piped is read as --from-file -.
         refs.extend(_ids_in(piped, "-"))
     added_at = when(date, stored=True)
+    if pending:
+        refs.extend(state.store().pending_citations())
+        if not refs:
+            out.info("No papers left to fetch: imported posts cite none that is missing")
+            return
     if not refs:
         raise UsageError("give arXiv ids, or --from-file PATH ('-' for stdin)")
     config = state.config()

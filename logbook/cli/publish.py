@@ -11,7 +11,10 @@ from logbook.cli import output as out
 from logbook.cli.common import JsonOption, local, number_parser
 from logbook.cli.state import state
 
-posts_app = typer.Typer(help="Posts logbook wrote to the Jekyll site.", no_args_is_help=True)
+posts_app = typer.Typer(
+    help="Posts logbook wrote to the Jekyll site, and posts imported from a blog.",
+    no_args_is_help=True,
+)
 
 
 def publish(
@@ -162,9 +165,14 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one post: where it is and the markdown logbook wrote. Example: logbook post show 3"""
-    post = state.reader().posts.get(number)
+    store = state.reader()
+    post = store.posts.get(number)
+    cited = store.post_citations(post.id) if post.kind == "imported" else []
     if as_json:
-        out.print_json(post.to_dict())
+        data = post.to_dict()
+        if post.kind == "imported":
+            data["papers"] = [{"arxiv_id": a, "paper": n} for a, n in cited]
+        out.print_json(data)
         return
     out.fields(
         [
@@ -176,6 +184,7 @@ def show(
             ("path", post.path),
             ("updated", local(post.updated_at)),
             ("tags", post.tags and [t.name for t in post.tags]),
+            ("papers", cited and [a if n is None else f"{a} (#{n})" for a, n in cited]),
         ],
         post.body,
     )
@@ -210,3 +219,62 @@ def restore(number: PostNumber, as_json: JsonOption = False) -> None:
         out.print_json(post.to_dict(body=False))
         return
     out.info(f"Restored post #{post.id}: {post.path}")
+
+
+@posts_app.command("import")
+def import_(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Post files or folders: _posts/, _drafts/, a whole site."),
+    ],
+    lenient: Annotated[
+        bool,
+        typer.Option(
+            "--lenient", help="Import a post whose front matter cannot be read, from its name."
+        ),
+    ] = False,
+    fetch: Annotated[
+        bool,
+        typer.Option("--fetch/--no-fetch", help="Fetch the cited arXiv papers now, or later."),
+    ] = True,
+    ideas: Annotated[
+        bool,
+        typer.Option(
+            "--ideas", help="Make list items under idea headings (import.idea_headings) ideas."
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Bring an existing blog's posts in, with the arXiv papers they cite. Example: logbook post import ~/blog/_posts ~/blog/_drafts"""
+    from pathlib import Path
+
+    from logbook.cli.papers import _ProgressBar
+    from logbook.dates import now
+    from logbook.sync.post_import import import_blog
+
+    config = state.config()
+    bar = _ProgressBar()
+    try:
+        report = import_blog(
+            state.store(),
+            [Path(p).expanduser() for p in paths],
+            tz=config.tz,
+            now=now(config.tz),
+            lenient=lenient,
+            fetch=fetch,
+            ideas=ideas,
+            idea_headings=config.get("import.idea_headings"),
+            api_url=config.get("arxiv.api_url"),
+            delay_seconds=config.get("arxiv.delay_seconds"),
+            progress=bar.update,
+        )
+    finally:
+        bar.close()
+    if as_json:
+        out.print_json(report.to_dict())
+    else:
+        for problem in report.problems:
+            out.info(f"{problem.level}: {problem}")
+        out.info(report.summary())
+    if not report.ok:
+        raise typer.Exit(1)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from logbook.store.corpus import AutoTagChange, Corpus
     from logbook.store.ideas import Ideas
+    from logbook.store.imported_posts import IncomingPost, PostImportCounts
     from logbook.store.merge import Entry, MergeResult
     from logbook.store.paper_updates import PaperUpdates
     from logbook.store.papers import Papers
@@ -147,6 +148,30 @@ class Store:
 
         return Posts(self)
 
+    def import_posts(self, posts: Sequence[IncomingPost]) -> PostImportCounts:
+        """Record posts read from a blog, in one transaction (``logbook.store.imported_posts``)."""
+        from logbook.store.imported_posts import import_posts
+
+        return import_posts(self, posts)
+
+    def imported_sources(self) -> set[str]:
+        """The site paths of the imported posts (not removed)."""
+        from logbook.store.imported_posts import imported_sources
+
+        return imported_sources(self)
+
+    def post_citations(self, post_id: int) -> list[tuple[str, int | None]]:
+        """The arXiv ids a post cites, each with its stored paper's number or None."""
+        from logbook.store.imported_posts import citations
+
+        return citations(self, post_id)
+
+    def pending_citations(self) -> list[str]:
+        """ArXiv ids imported posts cite that no stored paper has yet."""
+        from logbook.store.imported_posts import pending_citations
+
+        return pending_citations(self)
+
     def search(
         self,
         query: str,
@@ -195,12 +220,17 @@ class Store:
         return snapshot(self)
 
     def corpus(
-        self, kinds: Sequence[str], since: datetime | None, until: datetime | None
+        self,
+        kinds: Sequence[str],
+        since: datetime | None,
+        until: datetime | None,
+        *,
+        generated_posts: bool = True,
     ) -> Corpus:
         """The entries themes are judged on (``logbook.store.corpus``)."""
         from logbook.store.corpus import load_corpus
 
-        return load_corpus(self, kinds, since, until)
+        return load_corpus(self, kinds, since, until, generated_posts=generated_posts)
 
     def replace_auto_tags(
         self, wanted: Mapping[tuple[str, int], Collection[str]], read_at: int

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
-from logbook.store.kinds import title_of
+from logbook.store.kinds import GENERATED_POST_KINDS, title_of
 from logbook.store.models import Idea, IdeaTag, Paper, PaperTag, Post, PostTag, Tag
 from logbook.store.tags import sync_auto_tags
 
@@ -68,9 +68,18 @@ _MODELS: dict[str, tuple[Any, Any, Any]] = {
 
 
 def load_corpus(
-    store: Store, kinds: Sequence[str], since: datetime | None, until: datetime | None
+    store: Store,
+    kinds: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+    *,
+    generated_posts: bool = True,
 ) -> Corpus:
-    """The entries of ``kinds`` (not archived) created in [since, until), oldest first."""
+    """The entries of ``kinds`` (not archived) created in [since, until), oldest first.
+
+    Without ``generated_posts``, posts are only the imported ones (``GENERATED_POST_KINDS``
+    repeat the ideas and papers they were made from).
+    """
     corpus = Corpus()
     select_columns: Any = select  # a column list of varying length
     with store._read() as session:
@@ -86,6 +95,8 @@ def load_corpus(
             query = select_columns(*columns, model.created_at).where(
                 col(model.archived_at).is_(None)
             )
+            if kind == "post" and not generated_posts:
+                query = query.where(col(Post.kind).not_in(GENERATED_POST_KINDS))
             if since is not None:
                 query = query.where(col(model.created_at) >= since)
             if until is not None:

@@ -12,7 +12,10 @@ from logbook.errors import UsageError
 IDEA_STATUSES = ("open", "exploring", "done", "dropped")
 READING_STATUSES = ("to-read", "reading", "read")
 TAG_KINDS = ("user", "auto", "category")
-POST_KINDS = ("week", "paper", "idea")
+POST_KINDS = ("week", "paper", "idea", "imported")
+# Posts logbook generated from ideas and papers: search and themes leave them out by default
+# (they repeat their entries); an "imported" post is the researcher's own writing and counts.
+GENERATED_POST_KINDS = ("week", "paper", "idea")
 ENTRY_KINDS = ("idea", "paper", "post")
 
 

@@ -124,6 +124,29 @@ def m010_paper_freshness(db: sqlite3.Connection) -> None:
     )
 
 
+def m011_imported_posts(db: sqlite3.Connection) -> None:
+    # ``post import``: posts of the researcher's own, the arXiv ids a post cites, its ideas.
+    # A CHECK cannot change in place: post is rebuilt (ids, links, triggers, sequence kept).
+    from logbook.store.table_rebuild import rebuild_table
+
+    check = "CHECK (kind IN ('week', 'paper', 'idea'"
+    rebuild_table(db, "post", lambda sql: sql.replace(check, check + ", 'imported'"))
+    bump = "UPDATE meta SET value = value + 1 WHERE key = 'changes'"
+    counters = "".join(f"CREATE TRIGGER {t}_count_{e.lower()} AFTER {e} ON {t} BEGIN {bump}; END;\n"
+        for t in ("post_citation", "post_idea") for e in ("INSERT", "UPDATE", "DELETE"))  # fmt: skip
+    run_script(db, """
+        CREATE TABLE post_citation (
+            post_id INTEGER NOT NULL REFERENCES post (id) ON DELETE CASCADE,
+            arxiv_id TEXT NOT NULL, PRIMARY KEY (post_id, arxiv_id));
+        CREATE INDEX ix_post_citation_arxiv_id ON post_citation (arxiv_id);
+        CREATE TABLE post_idea (
+            post_id INTEGER NOT NULL REFERENCES post (id) ON DELETE CASCADE,
+            idea_id INTEGER NOT NULL REFERENCES idea (id) ON DELETE CASCADE,
+            PRIMARY KEY (post_id, idea_id));
+        CREATE INDEX ix_post_idea_idea ON post_idea (idea_id);
+        """ + counters)  # fmt: skip
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
@@ -135,6 +158,7 @@ MIGRATIONS: list[Migration] = [
     m008_post_generated_and_intro,
     m009_stemmed_search,
     m010_paper_freshness,
+    m011_imported_posts,
 ]
 
 

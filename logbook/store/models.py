@@ -84,14 +84,16 @@ class Paper(SQLModel, table=True):
 
 
 class Post(SQLModel, table=True):
-    """A Jekyll post logbook wrote: for an ISO week, a paper or an idea."""
+    """A Jekyll post: one logbook wrote (for an ISO week, a paper or an idea) or one the
+    researcher wrote before, brought in by ``post import`` (kind ``imported``)."""
 
     __table_args__ = (UniqueConstraint("kind", "source"), _one_of("kind", POST_KINDS))
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
-    kind: str  # week | paper | idea
-    source: str  # 2020-W43, or the uid of the paper or idea
+    kind: str  # week | paper | idea | imported
+    # 2020-W43, the uid of the paper or idea, or (imported) the file's path in the site
+    source: str
     title: str
     slug: str
     path: str  # relative to the site: _posts/2020-10-19-week-43.md
@@ -146,6 +148,26 @@ class PostTag(SQLModel, table=True):
 
     post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
     tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+
+
+class PostCitation(SQLModel, table=True):
+    """An arXiv paper an imported post cites, by versionless id: fetched or not yet."""
+
+    __tablename__ = "post_citation"
+    __table_args__ = (Index("ix_post_citation_arxiv_id", "arxiv_id"),)
+
+    post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
+    arxiv_id: str = Field(primary_key=True)
+
+
+class PostIdea(SQLModel, table=True):
+    """An idea ``post import --ideas`` took from a list in an imported post."""
+
+    __tablename__ = "post_idea"
+    __table_args__ = (Index("ix_post_idea_idea", "idea_id"),)
+
+    post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
+    idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
 
 
 class IdeaPaper(SQLModel, table=True):

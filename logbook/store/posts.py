@@ -211,12 +211,14 @@ def record_post(
     tags: list[str] | None = None,
     generated: str = "",
     intro: str = "",
+    created_at: datetime | None = None,
 ) -> PostView:
     """Record a post by (kind, source): a new row, or the same row updated (and flushed).
 
     A changed body keeps the old one as a revision; the tags become exactly ``tags``.
     ``generated`` is the whole file logbook made (the base of the next three-way merge),
     ``intro`` a week's opening paragraph.
+    ``created_at`` (default: now) is for posts written before they were recorded.
     """
     kind = check_kind(kind)
     names = list(dict.fromkeys(normalize_tag(t) for t in tags or []))
@@ -233,7 +235,7 @@ def record_post(
             content_hash=content_hash,
             body=body,
             published_at=published_at,
-            created_at=moment,
+            created_at=created_at or moment,
             updated_at=moment,
             generated=generated,
             intro=intro,
@@ -245,6 +247,7 @@ def record_post(
         post.content_hash, post.body = content_hash, body
         post.published_at = published_at
         post.generated, post.intro = generated, intro
+        post.created_at = created_at or post.created_at
         post.updated_at = moment
         post.archived_at = None
     session.add(post)

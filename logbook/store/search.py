@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from logbook.errors import UsageError
 from logbook.query import asks_for_kind, parse_query, wanted_texts
-from logbook.store.kinds import ENTRY_KINDS, one_of
+from logbook.store.kinds import ENTRY_KINDS, GENERATED_POST_KINDS, one_of
 from logbook.store.search_query import BM25_WEIGHTS, Conditions, split
 from logbook.store.snippets import MARK_END, MARK_START, make_snippet, words_of
 from logbook.store.types import format_utc, iso
@@ -59,9 +59,9 @@ def search(
 ) -> list[Hit]:
     """Entries matching ``query`` (logbook's query language, see logbook.query), best first.
 
-    Archived entries are left out, and so are posts (logbook wrote them from the ideas and
-    papers that are found already) unless ``kinds`` or a ``kind:post`` in the query asks
-    for them. Titles weigh more than bodies. A query of only negations (``-draft``) finds
+    Archived entries are left out, and so are the posts logbook generated (from the ideas
+    and papers that are found already) unless ``kinds`` or a ``kind:post`` in the query asks
+    for them; imported posts (the researcher's own) are always searched. Titles weigh more than bodies. A query of only negations (``-draft``) finds
     every entry without those words, newest first. ``since`` keeps entries created at or
     after it; ``limit=None`` gives every match.
     """
@@ -71,8 +71,10 @@ def search(
         raise UsageError("a search limit is a positive number (or None for every match)")
     tree = parse_query(query)
     selected = list(dict.fromkeys(one_of(k, ENTRY_KINDS, "a kind") for k in kinds or []))
-    if not selected:
-        selected = [k for k in ENTRY_KINDS if k != "post" or asks_for_kind(tree, "post")]
+    # Posts logbook generated repeat the ideas and papers they were made from: they count
+    # only when asked for. Imported posts are the researcher's own writing and always count.
+    generated_too = bool(selected) or asks_for_kind(tree, "post")
+    selected = selected or list(ENTRY_KINDS)
     if tree is None:
         return []  # nothing searchable in it (only punctuation): nothing matches
     match, rest = split(tree)
@@ -88,6 +90,9 @@ def search(
         rid = "m.rid" if match is not None else f"(e.id * 4 + {code})"
         render = Conditions(kind, rid, params)
         conditions = ["e.archived_at IS NULL"] + [render.sql(node) for node in rest]
+        if kind == "post" and not generated_too:
+            generated = ", ".join(f"'{k}'" for k in GENERATED_POST_KINDS)
+            conditions.append(f"e.kind NOT IN ({generated})")
         if since is not None:
             conditions.append("e.created_at >= :since")
         for n in range(len(tags or [])):

@@ -232,9 +232,14 @@ def _check_identity(kind: str, columns: dict[str, Any]) -> None:
         if columns["kind"] == "week":
             if not re.fullmatch(_WEEK, columns["source"]):
                 raise Malformed(f"source {_shown(columns['source'])} is not a week (2026-W47)")
+        elif columns["kind"] == "imported":
+            _check_site_path(columns["source"])
+            if columns["path"] != columns["source"]:
+                raise Malformed("an imported post's path is its source (its path in the site)")
         else:
             rules.check_uid(columns["source"], "source")
-        jekyll.post_path(Path("."), columns["path"])
+        if columns["kind"] != "imported":
+            jekyll.post_path(Path("."), columns["path"])
         if not re.fullmatch(_SLUG, columns["slug"]):
             raise Malformed(f"slug {_shown(columns['slug'])} is not a post slug")
     if kind == "paper":
@@ -242,6 +247,15 @@ def _check_identity(kind: str, columns: dict[str, Any]) -> None:
             rules.check_link(columns["pdf_url"], "pdf_url")
         if columns["cite_key"] is not None:
             rules.check_cite_key(columns["cite_key"])
+
+
+def _check_site_path(value: Any) -> None:
+    """An imported post's source: a relative path inside the site, as ``post import`` records."""
+    from pathlib import PurePosixPath
+
+    parts = PurePosixPath(value).parts if isinstance(value, str) else ()
+    if not parts or value.startswith("/") or "\\" in value or ".." in parts or "\x00" in value:
+        raise Malformed(f"source {_shown(value)} is not a path inside a site")
 
 
 def _tags(record: dict[str, Any]) -> list[tuple[str, str]]:

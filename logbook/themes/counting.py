@@ -99,7 +99,9 @@ def _count_stage(store: Store, settings: ThemeSettings) -> PhraseStage:
     import numpy as np
     from scipy import sparse
 
-    corpus = store.corpus(settings.kinds, settings.since, settings.until)
+    corpus = store.corpus(
+        settings.kinds, settings.since, settings.until, generated_posts=settings.generated_posts
+    )
     texts, corpus.texts = corpus.texts, []  # counted once; the cache keeps only the matrices
     n = len(corpus.kinds)
     tz, week_start = settings.tz, settings.week_start

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, tzinfo
 from logbook.errors import UsageError
 from logbook.store.kinds import ENTRY_KINDS, one_of
 
-# Posts are made by logbook from ideas and papers: counting them by default would count
-# those entries twice (and once more with every post published), dated when published.
-DEFAULT_KINDS = ("idea", "paper")
+# Posts logbook made from ideas and papers would count those entries twice (and once more
+# with every post published), so by default only imported posts (the researcher's own
+# writing, ``post import``) count among posts; ``--kind post`` counts every post.
+DEFAULT_KINDS = ("idea", "paper", "post")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class ThemeSettings:
     min_entries: int = 3
     week_start: str = "monday"
     tz: tzinfo = UTC
+    generated_posts: bool = False
 
     def __post_init__(self) -> None:
         if self.min_entries < 1:
@@ -51,12 +53,14 @@ class ThemeSettings:
             if kinds
             else DEFAULT_KINDS
         )
-        return cls(since, until, checked, min_entries, week_start, tz)
+        # kinds named by the user mean every entry of them, generated posts included
+        return cls(since, until, checked, min_entries, week_start, tz, generated_posts=bool(kinds))
 
     def cache_key(self) -> tuple[object, ...]:
         """The settings as the themes cache keys them (plain values that pickle stably)."""
         return (
             self.kinds,
+            self.generated_posts,
             self.since.isoformat() if self.since else None,
             self.until.isoformat() if self.until else None,
             self.min_entries,
