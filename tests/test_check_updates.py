@@ -244,3 +244,19 @@ def test_an_applied_update_survives_export_and_import_with_its_revisions(
     assert (paper.title, paper.version) == ("Renamed", 2)
     assert {r["field"] for r in paper.revisions} == {"version", "title"}
     copy.close()
+
+
+def test_the_weekly_post_lists_new_versions_of_papers_read_in_the_week_they_were_found(
+    cli, arxiv_server, store, monkeypatch
+):
+    for i in (2, 3):
+        arxiv_server.add(synthetic(i))
+    cli("paper", "import", "2401.00002", "2401.00003", "--date", "30 days ago")
+    cli("paper", "status", "2401.00002", "2401.00003", "read", "--date", "20 days ago")
+    _new_version(arxiv_server, "2401.00002", title="Synthetic study 2, revised")
+    cli("paper", "check-updates", "--apply")
+    post = cli("publish", "--week", "--stdout").stdout
+    listed = post.split("New versions of papers I had read:", 1)[1]
+    assert "Synthetic study 2, revised" in listed and "study 3" not in listed.split("\n\n")[1]
+    last_week = cli("publish", "--week", "last", "--stdout", "--allow-empty").stdout
+    assert "New versions of papers I had read" not in last_week

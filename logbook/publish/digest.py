@@ -101,19 +101,24 @@ def gather_week(
         themes=[],
         reading_list=reading,
         reading_total=store.papers.count(statuses=UNREAD, until=end),
-        papers_updated=[
-            p
-            for p in store.papers.find(statuses=["read"], read_until=start)
-            if p.updated is not None
-            and start <= p.updated < end
-            and p.read_version is not None
-            and p.version > p.read_version
-        ],
+        papers_updated=_new_versions(store, start, end),
     )
     digest.themes = week_themes(
         store, digest, tz=tz, week_start=week_start, min_entries=min_entries
     )
     return digest
+
+
+def _new_versions(store: Store, start: datetime, end: datetime) -> list[PaperView]:
+    """Papers read in an older version whose newer one logbook found this week
+    (``paper check-updates --apply`` keeps the replaced version as a revision, dated when
+    it was found), oldest find first."""
+    found: dict[int, PaperView] = {}
+    for update in store.paper_updates.updated_versions(start, end):
+        paper = update.paper
+        if paper.read_version is not None and paper.version > paper.read_version:
+            found.setdefault(paper.id, paper)
+    return list(found.values())
 
 
 def week_themes(
