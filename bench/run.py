@@ -143,6 +143,13 @@ def _hook_unchanged(size: Size, runs: int) -> Timing:
     return time_command(["sh", str(repo / ".git/hooks/pre-commit")], env=env, cwd=repo, runs=runs)
 
 
+def _related_uncached(size: Size, runs: int) -> Timing | None:
+    if size.n == 0:
+        return None  # nothing to be related to
+    env = size.env(size.mixed, LOGBOOK_CACHE_DIR="-")
+    return time_command(logbook("related", "1"), env=env, runs=runs)
+
+
 def _related_cached(size: Size, runs: int) -> Timing | None:
     if size.n == 0:
         return None
@@ -179,7 +186,7 @@ CASES = [
     Case("themes (no cache)", _simple("themes", mixed=True, LOGBOOK_CACHE_DIR="-"), "≤ 4 s"),
     Case("themes (cached)", _themes_cached, "≤ 0.6 s"),
     Case("publish --week --dry-run", _simple("publish", "--week", "--dry-run"), "≤ 0.8 s"),
-    Case("related (no cache)", _simple("related", "1", mixed=True, LOGBOOK_CACHE_DIR="-")),
+    Case("related (no cache)", _related_uncached),
     Case("related (cached)", _related_cached, "10k ≤ 1 s"),
     Case("export (no change)", _export_unchanged, "10k ≤ 0.5 s, 100k ≤ 1 s"),
     Case("git pre-commit hook (no change)", _hook_unchanged, "10k ≤ 0.5 s, 100k ≤ 1 s"),
