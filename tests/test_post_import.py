@@ -74,12 +74,11 @@ def test_post_import_reads_every_post_reports_each_problem_and_fetches_papers_in
     assert listed["_posts/2020-10-19-reading-list.md"]["published_at"].startswith(
         "2020-10-19T15:20:00"
     )
-    assert listed["_posts/2020-11-2-paper-summary.md"]["tags"] == ["papers", "vision"]
+    summary = listed["_posts/2020-11-2-paper-summary.md"]
+    assert (summary["tags"], summary["categories"]) == ([], ["papers", "vision"])
     assert listed["_posts/2020-10-26-ramblings.md"]["tags"] == ["ideas", "thoughts"]
-    assert listed["research/_posts/2021/2021-01-04-nested-post.md"]["tags"] == [
-        "nested",
-        "research",
-    ]
+    nested = listed["research/_posts/2021/2021-01-04-nested-post.md"]
+    assert (nested["tags"], nested["categories"]) == (["nested"], ["research"])
     assert listed["_posts/2021-01-11-with-a-bom.md"]["title"] == "With a BOM"
     # the site's time zone (America/New_York) for a date without an offset
     assert datetime.fromisoformat(
@@ -316,3 +315,82 @@ def test_imported_posts_are_searched_by_default_and_generated_posts_only_when_as
     assert [(h["kind"], h["title"]) for h in found] == [("post", "Ramblings")]
     asked = cli("search", "ramblings kind:post", "--json").json()
     assert {h["title"] for h in asked} == {"Ramblings", "Ramblings of week 43"}
+
+
+def test_jekyll_categories_are_kept_apart_from_tags_in_post_show_and_json(cli, site):
+    cli("post", "import", str(site / "_posts/2020-11-2-paper-summary.md"), "--no-fetch")
+    cli("post", "import", str(site / "research"), "--no-fetch")
+    shown = cli("post", "show", "1").stdout
+    assert "categories: papers, vision" in shown and "tags:" not in shown
+    nested = cli("post", "show", "2", "--json").json()
+    assert (nested["tags"], nested["categories"]) == (["nested"], ["research"])
+
+
+def test_post_categories_survive_export_import_export_byte_for_byte(cli, site, tmp_path):
+    cli("post", "import", str(site / "_posts/2020-11-2-paper-summary.md"), "--no-fetch")
+    cli("post", "import", str(site / "research"), "--no-fetch")
+    cli("export", "--out", str(tmp_path / "one"))
+    other = tmp_path / "other.db"
+    cli("--db", str(other), "import", str(tmp_path / "one"))
+    cli("--db", str(other), "export", "--out", str(tmp_path / "two"))
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.yaml"))
+    assert files == sorted(
+        p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.yaml")
+    )
+    for name in files:
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    listed = {p["source"]: p for p in cli("--db", str(other), "post", "list", "--json").json()}
+    assert listed["_posts/2020-11-2-paper-summary.md"]["categories"] == ["papers", "vision"]
+
+
+def test_post_categories_count_in_themes_as_tags_do(cli, tmp_path):
+    posts = tmp_path / "blog/_posts"
+    posts.mkdir(parents=True)
+    for day in ("2020-10-05", "2020-10-19", "2020-11-02"):
+        (posts / f"{day}-notes.md").write_text(
+            f"---\ntitle: Notes {day}\ncategories: [Vision]\n---\nSome notes.\n",
+            encoding="utf-8",
+        )
+    (posts / "2020-11-09-tagged.md").write_text(
+        "---\ntitle: Tagged\ntags: [vision]\ncategories: vision\n---\nBoth.\n", "utf-8"
+    )
+    cli("post", "import", str(posts), "--no-fetch")
+    theme = cli("themes", "show", "vision", "--json").json()
+    # a category that is also the post's tag counts once
+    assert (theme["source"], theme["entries"]) == ("tag", 4)
+
+
+def test_a_post_imported_with_its_categories_as_tags_has_them_moved_out_on_the_next_import(
+    cli, site, tmp_path
+):
+    import sqlite3
+
+    summary = str(site / "_posts/2020-11-2-paper-summary.md")
+    cli("post", "import", summary, "--no-fetch")
+    # what an import before m012 left: the categories among the user tags, none of its own
+    db = sqlite3.connect(tmp_path / "logbook.db")
+    db.execute("UPDATE post SET categories = '[]'")
+    db.execute("INSERT INTO tag (name, kind) VALUES ('papers', 'user'), ('vision', 'user')")
+    db.execute("INSERT INTO post_tag (post_id, tag_id) SELECT 1, id FROM tag")
+    db.commit()
+    db.close()
+    again = cli("post", "import", summary, "--no-fetch", "--json").json()
+    assert again["posts"]["updated"] == ["_posts/2020-11-2-paper-summary.md"]
+    post = cli("post", "show", "1", "--json").json()
+    assert (post["tags"], post["categories"]) == ([], ["papers", "vision"])
+    assert cli("post", "import", summary, "--no-fetch", "--json").json()["posts"]["unchanged"]
+
+
+def test_reading_a_blog_shows_a_progress_bar_on_a_terminal_only(cli, site):
+    import os
+
+    from terminal import on_terminal
+
+    code, shown = on_terminal(
+        ["post", "import", str(site), "--no-fetch"], {**os.environ, "NO_COLOR": "1"}
+    )
+    assert code == 1, shown  # the four unreadable posts
+    assert "Reading posts" in shown
+    assert "Posts: 11 imported" in shown
+    piped = cli("post", "import", str(site), "--no-fetch", ok=False)
+    assert "Reading posts" not in piped.stderr + piped.stdout

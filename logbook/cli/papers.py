@@ -155,14 +155,15 @@ _SKIPPED_SHOWN = 10
 
 
 class _ProgressBar:
-    """A Rich bar on stderr while more than one id is fetched (only on a terminal)."""
+    """A Rich bar on stderr while more than one thing is done (only on a terminal)."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "Fetching from arXiv") -> None:
+        self._label = label
         self._progress: Any = None
         self._task: Any = None
 
     def update(self, done: int, total: int) -> None:
-        if total <= 1 or not sys.stderr.isatty():
+        if total <= 1 or not sys.stderr.isatty() or (done >= total and self._progress is None):
             return
         if self._progress is None:
             from rich.progress import Progress
@@ -171,12 +172,15 @@ class _ProgressBar:
 
             self._progress = Progress(console=_console(stderr=True), transient=True)
             self._progress.start()
-            self._task = self._progress.add_task("Fetching from arXiv", total=total)
+            self._task = self._progress.add_task(self._label, total=total)
         self._progress.update(self._task, completed=done)
+        if done >= total:  # Rich shows one bar at a time: the next step may start its own
+            self.close()
 
     def close(self) -> None:
         if self._progress is not None:
             self._progress.stop()
+            self._progress = None
 
 
 def _report(report: FetchReport, as_json: bool) -> None:

@@ -184,6 +184,7 @@ def show(
             ("path", post.path),
             ("updated", local(post.updated_at)),
             ("tags", post.tags and [t.name for t in post.tags]),
+            ("categories", post.categories),
             ("papers", cited and [a if n is None else f"{a} (#{n})" for a, n in cited]),
         ],
         post.body,
@@ -253,7 +254,7 @@ def import_(
     from logbook.sync.post_import import import_blog
 
     config = state.config()
-    bar = _ProgressBar()
+    reading, bar = _ProgressBar("Reading posts"), _ProgressBar()
     try:
         report = import_blog(
             state.store(),
@@ -267,8 +268,10 @@ def import_(
             api_url=config.get("arxiv.api_url"),
             delay_seconds=config.get("arxiv.delay_seconds"),
             progress=bar.update,
+            read_progress=reading.update,
         )
     finally:
+        reading.close()
         bar.close()
     if as_json:
         out.print_json(report.to_dict())

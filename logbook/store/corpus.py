@@ -91,7 +91,7 @@ def load_corpus(
             elif kind == "paper":
                 columns = (Paper.id, Paper.uid, Paper.title, Paper.abstract, Paper.categories)
             else:
-                columns = (Post.id, Post.uid, Post.title, Post.body)
+                columns = (Post.id, Post.uid, Post.title, Post.body, Post.categories)
             query = select_columns(*columns, model.created_at).where(
                 col(model.archived_at).is_(None)
             )
@@ -111,8 +111,10 @@ def load_corpus(
                     row = corpus.add(kind, record[0], uid, title, created, f"{title}.\n{abstract}")
                     corpus.categories.extend((row, c) for c in categories or [])
                 else:
-                    _, uid, title, body, created = record
+                    _, uid, title, body, post_categories, created = record
                     row = corpus.add(kind, record[0], uid, title, created, f"{title}.\n{body}")
+                    # a blog's categories are the researcher's own labels, as its tags are
+                    corpus.tags.extend((row, name) for name in _as_tags(post_categories))
                 rows[record[0]] = row
             if not rows:
                 continue
@@ -121,15 +123,31 @@ def load_corpus(
                 .join(Tag, col(Tag.id) == link.tag_id)
                 .where(col(Tag.kind).in_(("user", "category")))
             )
+            had = set(corpus.tags)  # a post's category that is also one of its tags counts once
             for entry_id, name, tag_kind in links:
                 row_of = rows.get(entry_id)
                 if row_of is None:
                     continue
                 if tag_kind == "user":
-                    corpus.tags.append((row_of, name))
+                    if (row_of, name) not in had:
+                        corpus.tags.append((row_of, name))
                 else:
                     corpus.categories.append((row_of, name))
     return corpus
+
+
+def _as_tags(categories: list[str] | None) -> list[str]:
+    """Jekyll categories as tag names; one that cannot be a tag (``Q&A``) is left out."""
+    from logbook.errors import UsageError
+    from logbook.tags import normalize_tag
+
+    names: dict[str, None] = {}
+    for category in categories or []:
+        try:
+            names.setdefault(normalize_tag(category))
+        except UsageError:
+            continue
+    return list(names)
 
 
 def replace_auto_tags(

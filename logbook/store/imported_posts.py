@@ -41,6 +41,7 @@ class IncomingPost:
     content_hash: str
     published_at: datetime
     tags: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # Jekyll's, kept apart from the tags
     citations: list[str] = field(default_factory=list)  # versionless arXiv ids
     ideas: list[str] = field(default_factory=list)  # idea texts taken from its lists
 
@@ -64,10 +65,13 @@ def import_posts(store: Store, posts: Sequence[IncomingPost]) -> PostImportCount
         existing = {p.source: p for p in session.exec(select(Post).where(Post.kind == IMPORTED))}
         for post in posts:
             old = existing.get(post.source)
+            # the categories too: a post imported before they had a column of their own
+            # (m012) has them among its tags, and the next import moves them out
             if (
                 old is not None
                 and old.content_hash == post.content_hash
                 and old.archived_at is None
+                and list(old.categories or []) == post.categories
             ):
                 counts.unchanged.append(post.source)
                 assert old.id is not None
@@ -84,6 +88,7 @@ def import_posts(store: Store, posts: Sequence[IncomingPost]) -> PostImportCount
                 body=post.body,
                 published_at=post.published_at,
                 tags=post.tags,
+                categories=post.categories,
                 # written then: themes place an entry in the week it was created
                 created_at=post.published_at,
             )

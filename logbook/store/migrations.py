@@ -147,6 +147,13 @@ def m011_imported_posts(db: sqlite3.Connection) -> None:
         """ + counters)  # fmt: skip
 
 
+def m012_post_categories(db: sqlite3.Connection) -> None:
+    # Jekyll keeps categories apart from tags (they make the URL, tags do not): an imported
+    # post's categories are a JSON list of their own, as a paper's arXiv categories are.
+    # Posts imported before keep their categories among the tags until the next import.
+    run_script(db, "ALTER TABLE post ADD COLUMN categories TEXT NOT NULL DEFAULT '[]';")
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
@@ -159,6 +166,7 @@ MIGRATIONS: list[Migration] = [
     m009_stemmed_search,
     m010_paper_freshness,
     m011_imported_posts,
+    m012_post_categories,
 ]
 
 

@@ -105,6 +105,10 @@ class Post(SQLModel, table=True):
     archived_at: datetime | None = _time(nullable=True)
     generated: str = ""  # the whole file logbook generated last: the base of the next merge
     intro: str = ""  # a week's opening paragraph (publish --intro), kept for re-publishing
+    # an imported post's Jekyll categories (front matter and the folders above _posts)
+    categories: list[str] = Field(
+        default_factory=list, sa_column=Column(JSONList(), nullable=False)
+    )
 
 
 class Tag(SQLModel, table=True):

@@ -44,6 +44,7 @@ class PostView:
     tags: list[TagRef] = field(default_factory=list)
     generated: str = ""  # the whole file logbook generated last ('' before logbook kept it)
     intro: str = ""  # a week's opening paragraph, kept for the next publish
+    categories: list[str] = field(default_factory=list)  # an imported post's Jekyll categories
 
     def to_dict(self, *, body: bool = True) -> dict[str, Any]:
         """The documented JSON form (field names are stable)."""
@@ -57,6 +58,7 @@ class PostView:
             "path": self.path,
             "content_hash": self.content_hash,
             "tags": [t.name for t in self.tags],
+            "categories": self.categories,
             "published_at": self.published_at.isoformat(),
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
@@ -212,13 +214,15 @@ def record_post(
     generated: str = "",
     intro: str = "",
     created_at: datetime | None = None,
+    categories: list[str] | None = None,
 ) -> PostView:
     """Record a post by (kind, source): a new row, or the same row updated (and flushed).
 
     A changed body keeps the old one as a revision; the tags become exactly ``tags``.
     ``generated`` is the whole file logbook made (the base of the next three-way merge),
     ``intro`` a week's opening paragraph.
-    ``created_at`` (default: now) is for posts written before they were recorded.
+    ``created_at`` (default: now) is for posts written before they were recorded;
+    ``categories`` an imported post's Jekyll categories, kept apart from its tags.
     """
     kind = check_kind(kind)
     names = list(dict.fromkeys(normalize_tag(t) for t in tags or []))
@@ -239,6 +243,7 @@ def record_post(
             updated_at=moment,
             generated=generated,
             intro=intro,
+            categories=list(categories or []),
         )
     else:
         if post.body != body:
@@ -247,6 +252,7 @@ def record_post(
         post.content_hash, post.body = content_hash, body
         post.published_at = published_at
         post.generated, post.intro = generated, intro
+        post.categories = list(categories or [])
         post.created_at = created_at or post.created_at
         post.updated_at = moment
         post.archived_at = None
@@ -283,6 +289,7 @@ def _views(session: Session, posts: list[Post]) -> list[PostView]:
             tags=tags.get(p.id or 0, []),
             generated=p.generated,
             intro=p.intro,
+            categories=list(p.categories or []),
         )
         for p in posts
     ]

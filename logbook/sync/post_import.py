@@ -115,16 +115,18 @@ def import_blog(
     api_url: str = "",
     delay_seconds: float = 3.0,
     progress: Progress | None = None,
+    read_progress: Progress | None = None,
 ) -> PostImportReport:
     """Import the posts under ``paths`` (see the module docstring). Raises ``UsageError`` for
     a path that does not exist, ``ArxivError`` when arXiv cannot be reached (the posts are
-    recorded by then; their papers stay pending, fetched by the next run or ``paper import``)."""
+    recorded by then; their papers stay pending, fetched by the next run or ``paper import``).
+    ``read_progress(done, total)`` follows the files being read, ``progress`` the fetch."""
     from logbook.store.imported_posts import IncomingPost
 
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    read = read_posts(paths, tz=tz, now=now, lenient=lenient)
+    read = read_posts(paths, tz=tz, now=now, lenient=lenient, progress=read_progress)
     report = PostImportReport(skipped=read.skipped, problems=read.problems)
     citations = {post.path: cited_ids(post.body) for post in read.posts}
     if ideas:
@@ -176,7 +178,8 @@ def _incoming(make: Any, post: SourcePost, citations: list[str], ideas: list[str
         body=post.body,
         content_hash=post.content_hash,
         published_at=post.date,
-        tags=[*post.tags, *post.categories],
+        tags=post.tags,
+        categories=post.categories,
         citations=citations,
         ideas=ideas,
     )

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
@@ -338,15 +338,23 @@ def read_post(
 
 
 def read_posts(
-    paths: Sequence[Path], *, tz: tzinfo, now: datetime, lenient: bool = False
+    paths: Sequence[Path],
+    *,
+    tz: tzinfo,
+    now: datetime,
+    lenient: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReadResult:
     """Every post under ``paths`` (files or folders), each read with ``read_post``; a site's
-    ``_config.yml`` timezone overrides ``tz``. A file that cannot be read is a problem."""
+    ``_config.yml`` timezone overrides ``tz``. A file that cannot be read is a problem.
+    ``progress(done, total)`` is called once the files are listed and after each one."""
     from logbook.dates import zone
     from logbook.errors import ConfigError
 
     result = ReadResult()
     seen: set[Path] = set()
+    # every file is listed before any is read, so the progress has its total from the start
+    todo: list[tuple[Path, tzinfo, Path]] = []
     for given in paths:
         site = find_site(given)
         named = site_timezone(site)
@@ -361,20 +369,22 @@ def read_posts(
             result.folders.append(_absolute(given).relative_to(site).as_posix())
         for file in post_files(given):
             resolved = file.resolve()
-            if resolved in seen:
-                continue
-            seen.add(resolved)
-            try:
-                post, problems = read_post(site, file, tz=site_tz, now=now, lenient=lenient)
-            except OSError as error:
-                relative = _absolute(file).relative_to(site).as_posix()
-                post, problems = (
-                    None,
-                    [Problem(relative, None, error.strerror or str(error), "error")],
-                )
-            result.problems.extend(problems)
-            if post is None:
-                result.skipped.append(problems[0].path)
-            else:
-                result.posts.append(post)
+            if resolved not in seen:
+                seen.add(resolved)
+                todo.append((site, site_tz, file))
+    if progress is not None:
+        progress(0, len(todo))
+    for done, (site, site_tz, file) in enumerate(todo, 1):
+        try:
+            post, problems = read_post(site, file, tz=site_tz, now=now, lenient=lenient)
+        except OSError as error:
+            relative = _absolute(file).relative_to(site).as_posix()
+            post, problems = None, [Problem(relative, None, error.strerror or str(error), "error")]
+        result.problems.extend(problems)
+        if post is None:
+            result.skipped.append(problems[0].path)
+        else:
+            result.posts.append(post)
+        if progress is not None:
+            progress(done, len(todo))
     return result
