@@ -77,16 +77,22 @@ def now(tz: tzinfo) -> datetime:
     return datetime.now(tz)
 
 
-def range_problem(moment: datetime, *, reference: datetime | None = None) -> str | None:
+def range_problem(
+    moment: datetime, *, reference: datetime | None = None, future: bool = False
+) -> str | None:
     """Why ``moment`` is not a date logbook keeps, or ``None`` when it is one.
 
     Every date that enters the store (typed, imported, from arXiv) must fall between
     ``EARLIEST`` and tomorrow, both read in the moment's own time zone: the answer is a
     phrase to follow the value, e.g. ``"is before 1900-01-01 (dates run from …)"``.
+    ``future`` lifts the upper bound, for the one date that may lie ahead: a Jekyll post
+    scheduled by its author (Jekyll publishes it when the day comes).
     """
     day = moment.date()
     if day < EARLIEST:
         return f"is before {EARLIEST.isoformat()} ({RANGE})"
+    if future:
+        return None
     current = reference or now(UTC)
     try:
         today = current.astimezone(moment.tzinfo).date() if moment.tzinfo else current.date()

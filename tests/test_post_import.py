@@ -394,3 +394,18 @@ def test_reading_a_blog_shows_a_progress_bar_on_a_terminal_only(cli, site):
     assert "Posts: 11 imported" in shown
     piped = cli("post", "import", str(site), "--no-fetch", ok=False)
     assert "Reading posts" not in piped.stderr + piped.stdout
+
+
+def test_a_scheduled_post_survives_export_and_import_into_another_store(cli, site, tmp_path):
+    """Jekyll publishes a future-dated post when its day comes; the export carries it."""
+    cli(
+        "post", "import", str(site / "_posts/2099-01-01-from-the-future.md"), "--no-fetch", ok=False
+    )
+    assert [p["source"] for p in cli("post", "list", "--json").json()] == [
+        "_posts/2099-01-01-from-the-future.md"
+    ]
+    cli("export", "--out", str(tmp_path / "out"))
+    other = tmp_path / "other.db"
+    cli("--db", str(other), "import", str(tmp_path / "out"))
+    moved = cli("--db", str(other), "post", "list", "--json").json()
+    assert [p["source"] for p in moved] == ["_posts/2099-01-01-from-the-future.md"]

@@ -166,7 +166,7 @@ def _text(value: Any, name: str) -> str:
     return value
 
 
-def _time(value: Any, name: str) -> datetime:
+def _time(value: Any, name: str, *, future: bool = False) -> datetime:
     if isinstance(value, datetime):  # an unquoted timestamp typed by hand
         if value.tzinfo is None:
             raise Malformed(f"{name} has no time zone")
@@ -189,20 +189,20 @@ def _time(value: Any, name: str) -> datetime:
         same = False
     if not same:
         raise Malformed(f"{name} is out of range: {_shown(value)}")
-    problem = range_problem(moment)
+    problem = range_problem(moment, future=future)
     if problem:
         raise Malformed(f"{name} {value!s} {problem}")
     return parse_utc(stored)
 
 
-def _column_value(column: Field, value: Any) -> Any:
+def _column_value(column: Field, value: Any, *, future: bool = False) -> Any:
     name = column.name
     if value is None:
         if not column.nullable:
             raise Malformed(f"{name} cannot be empty")
         return None
     if column.type == "time":
-        return _time(value, name)
+        return _time(value, name, future=future)
     if column.type == "list":
         if not isinstance(value, list):
             raise Malformed(f"{name} must be a list of texts")
@@ -306,7 +306,13 @@ def _check_entry(kind: str, where: str, record: Any) -> Entry:
     for column in fields(kind):
         name = column.name
         if name in record:
-            columns[name] = _column_value(column, record[name])
+            # A post imported from a blog may be scheduled ahead, as its author dated it.
+            scheduled = (
+                kind == "post"
+                and name in ("published_at", "created_at")
+                and record.get("kind") == "imported"
+            )
+            columns[name] = _column_value(column, record[name], future=scheduled)
         elif name == "id" or column.nullable:
             columns[name] = None
         elif column.has_default:
