@@ -206,6 +206,9 @@ def _global(
         typer.Option("--color", metavar="auto|always|never", help="Colour the output."),
     ] = "auto",
     no_color: Annotated[bool, typer.Option("--no-color", help="Same as --color never.")] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Do not page long output ($PAGER, less -FRX).")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -218,6 +221,7 @@ def _global(
     if mode not in output.COLOR_MODES:
         raise typer.BadParameter(f"{color!r}: use auto, always or never", param_hint="--color")
     output.set_color(mode)
+    output.set_pager(not no_pager)
     state.db_flag = db
     state.debug = debug
     state._store = None

@@ -122,20 +122,21 @@ def list_(
     if as_json:
         out.print_json([i.to_dict() for i in ideas])
         return
-    out.table(
-        [
+    with out.paged():
+        out.table(
             [
-                i.id,
-                local(i.created_at),
-                i.status,
-                i.title,
-                " ".join(f"#{t.name}" for t in i.tags if t.kind != "category"),
-            ]
-            for i in ideas
-        ],
-        ["#", "created", "status", "title", "tags"],
-        empty="no ideas match",
-    )
+                [
+                    i.id,
+                    local(i.created_at),
+                    i.status,
+                    i.title,
+                    " ".join(f"#{t.name}" for t in i.tags if t.kind != "category"),
+                ]
+                for i in ideas
+            ],
+            ["#", "created", "status", "title", "tags"],
+            empty="no ideas match",
+        )
 
 
 @app.command("show")
@@ -145,27 +146,28 @@ def show(number: NumberArg, as_json: JsonOption = False) -> None:
     if as_json:
         out.print_json(idea.to_dict())
         return
-    out.fields(
-        [
-            ("idea", f"#{idea.id}" + (" (removed)" if idea.archived_at else "")),
-            ("status", idea.status),
-            ("created", local(idea.created_at)),
-            ("updated", local(idea.updated_at)),
-            ("tags", [f"#{t.name}" for t in idea.tags if t.kind == "user"]),
-            ("themes", [t.name for t in idea.tags if t.kind == "auto"]),
-            ("papers", [f"{p['arxiv_id']} {p['title']}" for p in idea.papers]),
-        ],
-        idea.text,
-    )
-    for index, revision in reversed(list(enumerate(idea.revisions, 1))):
+    with out.paged():
         out.fields(
-            [(f"earlier text {index}", f"written {local(_moment(revision['written_at']))}")],
-            revision["text"],
+            [
+                ("idea", f"#{idea.id}" + (" (removed)" if idea.archived_at else "")),
+                ("status", idea.status),
+                ("created", local(idea.created_at)),
+                ("updated", local(idea.updated_at)),
+                ("tags", [f"#{t.name}" for t in idea.tags if t.kind == "user"]),
+                ("themes", [t.name for t in idea.tags if t.kind == "auto"]),
+                ("papers", [f"{p['arxiv_id']} {p['title']}" for p in idea.papers]),
+            ],
+            idea.text,
         )
+        for index, revision in reversed(list(enumerate(idea.revisions, 1))):
+            out.fields(
+                [(f"earlier text {index}", f"written {local(_moment(revision['written_at']))}")],
+                revision["text"],
+            )
 
 
-def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+    def _moment(text: str) -> datetime:
+        return datetime.fromisoformat(text)
 
 
 @app.command("edit")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -226,21 +227,22 @@ def list_(
     if as_json:
         out.print_json([p.to_dict() for p in papers])
         return
-    out.table(
-        (
-            [
-                p.id,
-                p.arxiv_id,
-                p.status + (" (withdrawn)" if p.withdrawn else ""),
-                p.year or "",
-                p.title,
-                " ".join(f"#{t}" for t in p.user_tags),
-            ]
-            for p in papers
-        ),
-        ["#", "arXiv", "status", "year", "title", "tags"],
-        empty="no papers match",
-    )
+    with out.paged():
+        out.table(
+            (
+                [
+                    p.id,
+                    p.arxiv_id,
+                    p.status + (" (withdrawn)" if p.withdrawn else ""),
+                    p.year or "",
+                    p.title,
+                    " ".join(f"#{t}" for t in p.user_tags),
+                ]
+                for p in papers
+            ),
+            ["#", "arXiv", "status", "year", "title", "tags"],
+            empty="no papers match",
+        )
 
 
 @app.command("show")
@@ -250,40 +252,41 @@ def show(paper: PaperArg, as_json: JsonOption = False) -> None:
     if as_json:
         out.print_json(view.to_dict())
         return
-    read = ""
-    if view.status == "read":
-        read = f"{local(view.read_at)} (v{view.read_version})"
-        if view.read_version and view.read_version < view.version:
-            read += f"; v{view.version} is newer"
-    out.fields(
-        [
-            ("paper", f"#{view.id}" + (" (removed)" if view.archived_at else "")),
-            ("title", view.title),
-            (
-                "arXiv",
-                f"{view.arxiv_id}v{view.version}" + (" (WITHDRAWN)" if view.withdrawn else ""),
-            ),
-            ("authors", view.authors),
-            ("published", view.published.date().isoformat() if view.published else None),
-            ("updated", view.updated.date().isoformat() if view.updated else None),
-            ("categories", view.categories),
-            ("journal", view.journal_ref),
-            ("doi", view.doi),
-            ("comment", view.comment),
-            ("abs", view.abs_url),
-            ("pdf", view.to_dict()["pdf_url"]),
-            ("cite key", view.cite_key),
-            ("status", view.status),
-            ("read", read),
-            ("tags", [f"#{t}" for t in view.user_tags]),
-            ("ideas", [f"#{i['id']} {i['title']}" for i in view.ideas]),
-            (
-                "revisions",
-                len(view.revisions) or None,
-            ),  # notes, and metadata check-updates replaced
-        ],
-        view.abstract + (f"\n\nNotes:\n{view.notes}" if view.notes else ""),
-    )
+    with out.paged():
+        read = ""
+        if view.status == "read":
+            read = f"{local(view.read_at)} (v{view.read_version})"
+            if view.read_version and view.read_version < view.version:
+                read += f"; v{view.version} is newer"
+        out.fields(
+            [
+                ("paper", f"#{view.id}" + (" (removed)" if view.archived_at else "")),
+                ("title", view.title),
+                (
+                    "arXiv",
+                    f"{view.arxiv_id}v{view.version}" + (" (WITHDRAWN)" if view.withdrawn else ""),
+                ),
+                ("authors", view.authors),
+                ("published", view.published.date().isoformat() if view.published else None),
+                ("updated", view.updated.date().isoformat() if view.updated else None),
+                ("categories", view.categories),
+                ("journal", view.journal_ref),
+                ("doi", view.doi),
+                ("comment", view.comment),
+                ("abs", view.abs_url),
+                ("pdf", view.to_dict()["pdf_url"]),
+                ("cite key", view.cite_key),
+                ("status", view.status),
+                ("read", read),
+                ("tags", [f"#{t}" for t in view.user_tags]),
+                ("ideas", [f"#{i['id']} {i['title']}" for i in view.ideas]),
+                (
+                    "revisions",
+                    len(view.revisions) or None,
+                ),  # notes, and metadata check-updates replaced
+            ],
+            view.abstract + (f"\n\nNotes:\n{view.notes}" if view.notes else ""),
+        )
 
 
 @app.command("status")
@@ -406,7 +409,8 @@ def reading_list(
     if not text:
         out.info("no papers match")
     if output is None:
-        sys.stdout.write(text)
+        with out.paged() if fmt != "json" else contextlib.nullcontext():
+            sys.stdout.write(text)
         return
     from logbook.fileio import write_atomic
 

@@ -60,8 +60,10 @@ def search(
         return
     from rich.markup import escape
 
-    for h in hits:
-        out.rich_print(
-            f"[bold]{h.kind} {escape(h.ref)}[/] [dim]{local(h.created_at)}[/]  {escape(h.title)}"
-        )
-        out.rich_print(out.highlighted(h.snippet, MARK_START, MARK_END), indent=4)
+    with out.paged():
+        for h in hits:
+            out.rich_print(
+                f"[bold]{h.kind} {escape(h.ref)}[/] [dim]{local(h.created_at)}[/]  "
+                f"{escape(h.title)}"
+            )
+            out.rich_print(out.highlighted(h.snippet, MARK_START, MARK_END), indent=4)
