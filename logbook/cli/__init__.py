@@ -235,10 +235,10 @@ def _ideas(app: typer.Typer) -> None:
 
 
 def _papers(app: typer.Typer) -> None:
-    from logbook.cli import papers
+    from logbook.cli import papers, reading_list
 
     app.add_typer(papers.app, name="paper")
-    app.command("reading-list")(papers.reading_list)
+    app.command("reading-list")(reading_list.reading_list)
 
 
 def _search(app: typer.Typer) -> None:

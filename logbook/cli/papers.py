@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from logbook.cli import complete
 from logbook.cli import output as out
 from logbook.cli.common import (
     JsonOption,
@@ -32,19 +32,32 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Import arXiv papers and keep the reading list.", no_args_is_help=True)
 
 PaperArg = Annotated[
-    str, typer.Argument(help="The paper: its number (see 'paper list') or any arXiv id form.")
+    str,
+    typer.Argument(
+        help="The paper: its number (see 'paper list') or any arXiv id form.",
+        autocompletion=complete.paper_numbers,
+    ),
 ]
 PapersArg = Annotated[
     list[str],
-    typer.Argument(help="The papers: numbers (see 'paper list') or arXiv ids."),
+    typer.Argument(
+        help="The papers: numbers (see 'paper list') or arXiv ids.",
+        autocompletion=complete.paper_numbers,
+    ),
 ]
 StatusOption = Annotated[
-    list[str] | None, typer.Option("--status", "-s", help="to-read, reading or read.")
+    list[str] | None,
+    typer.Option(
+        "--status", "-s", help="to-read, reading or read.", autocompletion=complete.reading_statuses
+    ),
 ]
 DateOption = Annotated[
     str | None, typer.Option("--date", "-d", help="When: 2026-11-20, yesterday, last monday.")
 ]
-TagOption = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")]
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option("--tag", "-t", help="Only with this tag.", autocompletion=complete.tag_names),
+]
 
 
 def _done(paper: PaperView, verb: str, as_json: bool) -> None:
@@ -72,7 +85,10 @@ def import_(
         bool, typer.Option("--refresh", help="Fetch known papers again for newer versions.")
     ] = False,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Tag every imported paper.")
+        list[str] | None,
+        typer.Option(
+            "--tag", "-t", help="Tag every imported paper.", autocompletion=complete.tag_names
+        ),
     ] = None,
     date: DateOption = None,
     pending: Annotated[
@@ -291,7 +307,13 @@ def show(paper: PaperArg, as_json: JsonOption = False) -> None:
 
 @app.command("status")
 def status(
-    papers: PapersArg,
+    papers: Annotated[
+        list[str],
+        typer.Argument(
+            help="The papers: numbers (see 'paper list') or arXiv ids.",
+            autocompletion=complete.papers_then_status,
+        ),
+    ],
     value: Annotated[str, typer.Argument(help="to-read, reading or read.")],
     date: DateOption = None,
     as_json: JsonOption = False,
@@ -336,11 +358,18 @@ def tag(
         list[str],
         typer.Argument(
             help="A paper then its tags; or, with --add, the papers to tag.",
+            autocompletion=complete.papers_then_tags,
         ),
     ],
     add: Annotated[
         list[str] | None,
-        typer.Option("--add", "-a", help="Tag every paper given with this.", metavar="TAG"),
+        typer.Option(
+            "--add",
+            "-a",
+            help="Tag every paper given with this.",
+            metavar="TAG",
+            autocompletion=complete.tag_names,
+        ),
     ] = None,
     remove: Annotated[bool, typer.Option("--remove", "-r", help="Remove these tags.")] = False,
     as_json: JsonOption = False,
@@ -386,36 +415,6 @@ def restore(papers: PapersArg, as_json: JsonOption = False) -> None:
     with store.batch():
         views = [store.papers.restore(r) for r in dict.fromkeys(papers)]
     emit(views, lambda v: _done(v, "Restored", False), as_json)
-
-
-def reading_list(
-    status: StatusOption = None,
-    tag: TagOption = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-F", help="markdown, bibtex or json.")
-    ] = "markdown",
-    output: Annotated[
-        Path | None,
-        typer.Option("--out", "--output", "-o", help="Write to this file instead of stdout."),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
-) -> None:
-    """The reading list as markdown (grouped by tag), BibTeX or JSON. Example: logbook reading-list --status to-read --format bibtex"""
-    from logbook.sync.reading_list import render
-
-    fmt = "json" if as_json else fmt.strip().lower()
-    papers = state.reader().papers.reading_list(statuses=status, tags=tag)
-    text = render(papers, fmt, tags=tag or [])
-    if not text:
-        out.info("no papers match")
-    if output is None:
-        with out.paged() if fmt != "json" else contextlib.nullcontext():
-            sys.stdout.write(text)
-        return
-    from logbook.fileio import write_atomic
-
-    write_atomic(output, text)
-    out.info(f"Wrote the reading list to {output}")
 
 
 def _register_updates() -> None:
