@@ -144,3 +144,20 @@ def test_a_pipe_never_pages(pager):
     )
     assert "Idea number 30" in done.stdout
     assert not paged.exists()
+
+
+def test_output_flags_also_work_after_the_command_name(papers, pager, monkeypatch):
+    monkeypatch.delenv("NO_COLOR")
+    assert COLOUR.search(_screen("search", "recurrent"))
+    for flags in (["--no-color"], ["--color", "never"], ["--color=never"]):
+        shown = _screen("search", "recurrent", *flags)
+        assert not COLOUR.search(shown) and "[recurrent]" in _visible(shown)
+    assert COLOUR.search(_screen("search", "recurrent", "--color", "always", NO_COLOR="1"))
+    paged, env = pager
+    assert "Idea number 30" in _screen("idea", "list", "--no-pager", **env)
+    assert not paged.exists()
+
+
+def test_output_flags_after_a_double_dash_are_text(cli):
+    cli("idea", "add", "--", "--no-color is a flag #cli")
+    assert "--no-color is a flag" in cli("idea", "list").stdout
