@@ -39,6 +39,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    # A test on a terminal must never wait in `less` (or the developer's pager).
+    monkeypatch.setenv("PAGER", "cat")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

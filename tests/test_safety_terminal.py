@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -100,3 +102,62 @@ def test_help_shows_flags_bare_lists_as_names_and_that_hashtags_are_tags(cli, mo
     assert re.search(r"--json\s+Print JSON", shown)
     assert "TAG..." in shown and "DATE" in shown
     assert "#tags in it become tags" in shown
+
+
+@pytest.fixture
+def pager(tmp_path, store):  # type: ignore[no-untyped-def]
+    """$PAGER: a script that keeps what it was given in paged.txt; 30 ideas to page."""
+    script = tmp_path / "pager.sh"
+    script.write_text('#!/bin/sh\ncat > "$(dirname "$0")/paged.txt"\n', encoding="utf-8")
+    script.chmod(0o755)
+    for n in range(1, 31):
+        store.ideas.add(f"Idea number {n} #paging")
+    return tmp_path / "paged.txt", {"PAGER": str(script), "LINES": "20"}
+
+
+def test_long_output_on_a_terminal_goes_through_the_pager(pager):
+    paged, env = pager
+    for args in (["idea", "list"], ["search", "idea"]):
+        paged.unlink(missing_ok=True)
+        shown = _screen(*args, **env)
+        got = paged.read_text(encoding="utf-8")
+        assert "Idea number 30" in got, args
+        assert "Idea number 30" not in shown  # the pager had it, not the screen
+
+
+def test_short_output_and_no_pager_write_to_the_screen(pager):
+    paged, env = pager
+    assert "Idea number 3" in _screen("idea", "show", "3", **env)
+    assert "Idea number 30" in _screen("--no-pager", "idea", "list", **env)
+    assert '"id": 30' in _screen("idea", "list", "--json", **env)
+    assert not paged.exists()
+
+
+def test_a_pipe_never_pages(pager):
+    paged, env = pager
+    done = subprocess.run(
+        [sys.executable, "-m", "logbook", "idea", "list"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Idea number 30" in done.stdout
+    assert not paged.exists()
+
+
+def test_output_flags_also_work_after_the_command_name(papers, pager, monkeypatch):
+    monkeypatch.delenv("NO_COLOR")
+    assert COLOUR.search(_screen("search", "recurrent"))
+    for flags in (["--no-color"], ["--color", "never"], ["--color=never"]):
+        shown = _screen("search", "recurrent", *flags)
+        assert not COLOUR.search(shown) and "[recurrent]" in _visible(shown)
+    assert COLOUR.search(_screen("search", "recurrent", "--color", "always", NO_COLOR="1"))
+    paged, env = pager
+    assert "Idea number 30" in _screen("idea", "list", "--no-pager", **env)
+    assert not paged.exists()
+
+
+def test_output_flags_after_a_double_dash_are_text(cli):
+    cli("idea", "add", "--", "--no-color is a flag #cli")
+    assert "--no-color is a flag" in cli("idea", "list").stdout

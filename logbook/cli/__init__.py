@@ -69,6 +69,7 @@ class LogbookGroup(TyperGroup):
         try:
             for n, arg in enumerate(argv, 1):
                 decode_arg(arg, f"argument {n} of the command line")
+            argv = _hoist_output_flags(argv)
             code = super().main(argv, prog_name or "logbook", complete_var, False, **extra)
             # Flush here, not at exit, so that a reader that went away is seen below.
             sys.stdout.flush()
@@ -129,6 +130,38 @@ class LogbookGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code or 0)
         return code
+
+
+# Global options that take a value (the word after them is not the command name).
+_VALUED = frozenset({"--db", "--color"})
+# Global options about how output looks, also accepted after the command name
+# (`logbook idea list --no-color`), as people type them at the end of a line.
+_OUTPUT_FLAGS = frozenset({"--color", "--no-color", "--no-pager"})
+
+
+def _hoist_output_flags(argv: list[str]) -> list[str]:
+    """``argv`` with the output flags given after the command name moved before it."""
+    name = _command_name(argv)
+    if name is None:
+        return argv
+    start = argv.index(name) + 1
+    front, rest = argv[:start], []
+    moved: list[str] = []
+    words = iter(argv[start:])
+    for word in words:
+        if word == "--":  # what follows is text, never an option
+            rest.append(word)
+            rest.extend(words)
+            break
+        if word in _OUTPUT_FLAGS or word.startswith("--color="):
+            moved.append(word)
+            if word == "--color":
+                moved.append(next(words, ""))
+        else:
+            rest.append(word)
+    if not moved:
+        return argv
+    return [*front[: start - 1], *moved, name, *rest]
 
 
 class _ReaderGone(Exception):
@@ -206,6 +239,9 @@ def _global(
         typer.Option("--color", metavar="auto|always|never", help="Colour the output."),
     ] = "auto",
     no_color: Annotated[bool, typer.Option("--no-color", help="Same as --color never.")] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Do not page long output ($PAGER, less -FRX).")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -218,6 +254,7 @@ def _global(
     if mode not in output.COLOR_MODES:
         raise typer.BadParameter(f"{color!r}: use auto, always or never", param_hint="--color")
     output.set_color(mode)
+    output.set_pager(not no_pager)
     state.db_flag = db
     state.debug = debug
     state._store = None
@@ -231,10 +268,10 @@ def _ideas(app: typer.Typer) -> None:
 
 
 def _papers(app: typer.Typer) -> None:
-    from logbook.cli import papers
+    from logbook.cli import papers, reading_list
 
     app.add_typer(papers.app, name="paper")
-    app.command("reading-list")(papers.reading_list)
+    app.command("reading-list")(reading_list.reading_list)
 
 
 def _search(app: typer.Typer) -> None:
@@ -318,7 +355,7 @@ def build_app(argv: Sequence[str] | None = None) -> typer.Typer:
 def _command_name(argv: Sequence[str]) -> str | None:
     args = iter(argv)
     for arg in args:
-        if arg == "--db":
+        if arg in _VALUED:
             next(args, None)
         elif not arg.startswith("-"):
             return arg

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from logbook.cli import complete
 from logbook.cli import output as out
 from logbook.cli.common import (
     JsonOption,
@@ -29,7 +30,9 @@ app = typer.Typer(help="Log ideas and follow them over time.", no_args_is_help=T
 NumberArg = Annotated[
     int,
     typer.Argument(
-        parser=number_parser("the idea number"), help="The idea's number (see 'idea list')."
+        parser=number_parser("the idea number"),
+        help="The idea's number (see 'idea list').",
+        autocompletion=complete.idea_numbers,
     ),
 ]
 
@@ -39,6 +42,7 @@ NumbersArg = Annotated[
     typer.Argument(
         parser=number_parser("the idea number"),
         help="The ideas' numbers (see 'idea list').",
+        autocompletion=complete.idea_numbers,
     ),
 ]
 
@@ -61,7 +65,10 @@ def add(
             help="The idea; #tags in it become tags. None: what is piped, else $EDITOR."
         ),
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag.")] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Add a tag.", autocompletion=complete.tag_names),
+    ] = None,
     paper: Annotated[
         list[str] | None, typer.Option("--paper", "-p", help="Link a paper (number or arXiv id).")
     ] = None,
@@ -92,10 +99,17 @@ def add(
 @app.command("list")
 def list_(
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only with this tag.", autocompletion=complete.tag_names),
     ] = None,
     status: Annotated[
-        list[str] | None, typer.Option("--status", "-s", help="open, exploring, done, dropped.")
+        list[str] | None,
+        typer.Option(
+            "--status",
+            "-s",
+            help="open, exploring, done, dropped.",
+            autocompletion=complete.idea_statuses,
+        ),
     ] = None,
     since: Annotated[str | None, typer.Option(help="Created on or after this date.")] = None,
     until: Annotated[str | None, typer.Option(help="Created before this date.")] = None,
@@ -122,20 +136,21 @@ def list_(
     if as_json:
         out.print_json([i.to_dict() for i in ideas])
         return
-    out.table(
-        [
+    with out.paged():
+        out.table(
             [
-                i.id,
-                local(i.created_at),
-                i.status,
-                i.title,
-                " ".join(f"#{t.name}" for t in i.tags if t.kind != "category"),
-            ]
-            for i in ideas
-        ],
-        ["#", "created", "status", "title", "tags"],
-        empty="no ideas match",
-    )
+                [
+                    i.id,
+                    local(i.created_at),
+                    i.status,
+                    i.title,
+                    " ".join(f"#{t.name}" for t in i.tags if t.kind != "category"),
+                ]
+                for i in ideas
+            ],
+            ["#", "created", "status", "title", "tags"],
+            empty="no ideas match",
+        )
 
 
 @app.command("show")
@@ -145,23 +160,24 @@ def show(number: NumberArg, as_json: JsonOption = False) -> None:
     if as_json:
         out.print_json(idea.to_dict())
         return
-    out.fields(
-        [
-            ("idea", f"#{idea.id}" + (" (removed)" if idea.archived_at else "")),
-            ("status", idea.status),
-            ("created", local(idea.created_at)),
-            ("updated", local(idea.updated_at)),
-            ("tags", [f"#{t.name}" for t in idea.tags if t.kind == "user"]),
-            ("themes", [t.name for t in idea.tags if t.kind == "auto"]),
-            ("papers", [f"{p['arxiv_id']} {p['title']}" for p in idea.papers]),
-        ],
-        idea.text,
-    )
-    for index, revision in reversed(list(enumerate(idea.revisions, 1))):
+    with out.paged():
         out.fields(
-            [(f"earlier text {index}", f"written {local(_moment(revision['written_at']))}")],
-            revision["text"],
+            [
+                ("idea", f"#{idea.id}" + (" (removed)" if idea.archived_at else "")),
+                ("status", idea.status),
+                ("created", local(idea.created_at)),
+                ("updated", local(idea.updated_at)),
+                ("tags", [f"#{t.name}" for t in idea.tags if t.kind == "user"]),
+                ("themes", [t.name for t in idea.tags if t.kind == "auto"]),
+                ("papers", [f"{p['arxiv_id']} {p['title']}" for p in idea.papers]),
+            ],
+            idea.text,
         )
+        for index, revision in reversed(list(enumerate(idea.revisions, 1))):
+            out.fields(
+                [(f"earlier text {index}", f"written {local(_moment(revision['written_at']))}")],
+                revision["text"],
+            )
 
 
 def _moment(text: str) -> datetime:
@@ -204,7 +220,12 @@ def revert(
 @app.command("status")
 def status(
     number: NumberArg,
-    value: Annotated[str, typer.Argument(help="open, exploring, done or dropped.")],
+    value: Annotated[
+        str,
+        typer.Argument(
+            help="open, exploring, done or dropped.", autocompletion=complete.idea_statuses
+        ),
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Set an idea's status. Example: logbook idea status 12 exploring"""
@@ -215,7 +236,10 @@ def status(
 @app.command("tag")
 def tag(
     number: NumberArg,
-    tags: Annotated[list[str], typer.Argument(help="Tags to add (or remove).")],
+    tags: Annotated[
+        list[str],
+        typer.Argument(help="Tags to add (or remove).", autocompletion=complete.tag_names),
+    ],
     remove: Annotated[bool, typer.Option("--remove", "-r", help="Remove these tags.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -227,7 +251,10 @@ def tag(
 @app.command("link")
 def link(
     number: NumberArg,
-    papers: Annotated[list[str], typer.Argument(help="Papers: numbers or arXiv ids.")],
+    papers: Annotated[
+        list[str],
+        typer.Argument(help="Papers: numbers or arXiv ids.", autocompletion=complete.paper_numbers),
+    ],
     remove: Annotated[bool, typer.Option("--remove", "-r", help="Unlink these papers.")] = False,
     as_json: JsonOption = False,
 ) -> None:

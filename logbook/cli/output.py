@@ -5,12 +5,18 @@ Data goes to stdout, messages to stderr. Rich is imported only when something is
 
 from __future__ import annotations
 
+import contextlib
+import io
 import itertools
 import json
 import os
 import re
+import shlex
+import shutil
+import signal
+import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +30,15 @@ def set_color(mode: str) -> None:
     _color = mode
 
 
+def set_pager(on: bool) -> None:
+    """``--no-pager`` turns paging off for this run."""
+    global _pager
+    _pager = on
+
+
+_pager = True
+
+
 def is_terminal() -> bool:
     """Whether stdout is a terminal a person is looking at."""
     return sys.stdout.isatty()
@@ -34,6 +49,59 @@ def use_color() -> bool:
     if _color != "auto":
         return _color == "always"
     return "NO_COLOR" not in os.environ and is_terminal()
+
+
+class _Screenful(io.StringIO):
+    """Holds paged output; it stands for the terminal, so tables are drawn as for one."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@contextlib.contextmanager
+def paged() -> Iterator[None]:
+    """Output written inside goes through ``$PAGER`` (default ``less -FRX``) when it is long.
+
+    Only on a terminal and unless ``--no-pager``: a pipe, a file or ``--json`` get the
+    output as it is. Output that fits on the screen is written directly (as ``less -F``
+    would), so a short answer starts no program.
+    """
+    if not _pager or not is_terminal():
+        yield
+        return
+    screen, held = sys.stdout, _Screenful()
+    sys.stdout = held
+    try:
+        yield
+    finally:
+        sys.stdout = screen
+        text = held.getvalue()
+    rows = shutil.get_terminal_size().lines
+    if text.count("\n") < rows or not _run_pager(text):
+        screen.write(text)
+
+
+def _run_pager(text: str) -> bool:
+    """Show ``text`` in the pager; False when there is none to run (then print it)."""
+    command = os.environ.get("PAGER", "less -FRX")
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return False
+    if not argv or argv == ["cat"]:  # PAGER= or PAGER=cat: no pager, as for git
+        return False
+    # As git does: a plain `less` still keeps colours and leaves short output on screen.
+    env = {"LESS": "FRX", **os.environ}
+    sys.stdout.flush()
+    # Ctrl-C belongs to the pager (less uses it to stop a search), not to logbook.
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        subprocess.run(argv, input=text.encode("utf-8", "replace"), env=env, check=False)
+    except OSError:  # no such program
+        return False
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
+    return True
 
 
 def print_json(data: Any) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from logbook.cli import complete
 from logbook.cli import output as out
 from logbook.cli.common import (
     JsonOption,
@@ -31,19 +32,32 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Import arXiv papers and keep the reading list.", no_args_is_help=True)
 
 PaperArg = Annotated[
-    str, typer.Argument(help="The paper: its number (see 'paper list') or any arXiv id form.")
+    str,
+    typer.Argument(
+        help="The paper: its number (see 'paper list') or any arXiv id form.",
+        autocompletion=complete.paper_numbers,
+    ),
 ]
 PapersArg = Annotated[
     list[str],
-    typer.Argument(help="The papers: numbers (see 'paper list') or arXiv ids."),
+    typer.Argument(
+        help="The papers: numbers (see 'paper list') or arXiv ids.",
+        autocompletion=complete.paper_numbers,
+    ),
 ]
 StatusOption = Annotated[
-    list[str] | None, typer.Option("--status", "-s", help="to-read, reading or read.")
+    list[str] | None,
+    typer.Option(
+        "--status", "-s", help="to-read, reading or read.", autocompletion=complete.reading_statuses
+    ),
 ]
 DateOption = Annotated[
     str | None, typer.Option("--date", "-d", help="When: 2026-11-20, yesterday, last monday.")
 ]
-TagOption = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")]
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option("--tag", "-t", help="Only with this tag.", autocompletion=complete.tag_names),
+]
 
 
 def _done(paper: PaperView, verb: str, as_json: bool) -> None:
@@ -71,7 +85,10 @@ def import_(
         bool, typer.Option("--refresh", help="Fetch known papers again for newer versions.")
     ] = False,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Tag every imported paper.")
+        list[str] | None,
+        typer.Option(
+            "--tag", "-t", help="Tag every imported paper.", autocompletion=complete.tag_names
+        ),
     ] = None,
     date: DateOption = None,
     pending: Annotated[
@@ -230,21 +247,22 @@ def list_(
     if as_json:
         out.print_json([p.to_dict() for p in papers])
         return
-    out.table(
-        (
-            [
-                p.id,
-                p.arxiv_id,
-                p.status + (" (withdrawn)" if p.withdrawn else ""),
-                p.year or "",
-                p.title,
-                " ".join(f"#{t}" for t in p.user_tags),
-            ]
-            for p in papers
-        ),
-        ["#", "arXiv", "status", "year", "title", "tags"],
-        empty="no papers match",
-    )
+    with out.paged():
+        out.table(
+            (
+                [
+                    p.id,
+                    p.arxiv_id,
+                    p.status + (" (withdrawn)" if p.withdrawn else ""),
+                    p.year or "",
+                    p.title,
+                    " ".join(f"#{t}" for t in p.user_tags),
+                ]
+                for p in papers
+            ),
+            ["#", "arXiv", "status", "year", "title", "tags"],
+            empty="no papers match",
+        )
 
 
 @app.command("show")
@@ -254,45 +272,52 @@ def show(paper: PaperArg, as_json: JsonOption = False) -> None:
     if as_json:
         out.print_json(view.to_dict())
         return
-    read = ""
-    if view.status == "read":
-        read = f"{local(view.read_at)} (v{view.read_version})"
-        if view.read_version and view.read_version < view.version:
-            read += f"; v{view.version} is newer"
-    out.fields(
-        [
-            ("paper", f"#{view.id}" + (" (removed)" if view.archived_at else "")),
-            ("title", view.title),
-            (
-                "arXiv",
-                f"{view.arxiv_id}v{view.version}" + (" (WITHDRAWN)" if view.withdrawn else ""),
-            ),
-            ("authors", view.authors),
-            ("published", view.published.date().isoformat() if view.published else None),
-            ("updated", view.updated.date().isoformat() if view.updated else None),
-            ("categories", view.categories),
-            ("journal", view.journal_ref),
-            ("doi", view.doi),
-            ("comment", view.comment),
-            ("abs", view.abs_url),
-            ("pdf", view.to_dict()["pdf_url"]),
-            ("cite key", view.cite_key),
-            ("status", view.status),
-            ("read", read),
-            ("tags", [f"#{t}" for t in view.user_tags]),
-            ("ideas", [f"#{i['id']} {i['title']}" for i in view.ideas]),
-            (
-                "revisions",
-                len(view.revisions) or None,
-            ),  # notes, and metadata check-updates replaced
-        ],
-        view.abstract + (f"\n\nNotes:\n{view.notes}" if view.notes else ""),
-    )
+    with out.paged():
+        read = ""
+        if view.status == "read":
+            read = f"{local(view.read_at)} (v{view.read_version})"
+            if view.read_version and view.read_version < view.version:
+                read += f"; v{view.version} is newer"
+        out.fields(
+            [
+                ("paper", f"#{view.id}" + (" (removed)" if view.archived_at else "")),
+                ("title", view.title),
+                (
+                    "arXiv",
+                    f"{view.arxiv_id}v{view.version}" + (" (WITHDRAWN)" if view.withdrawn else ""),
+                ),
+                ("authors", view.authors),
+                ("published", view.published.date().isoformat() if view.published else None),
+                ("updated", view.updated.date().isoformat() if view.updated else None),
+                ("categories", view.categories),
+                ("journal", view.journal_ref),
+                ("doi", view.doi),
+                ("comment", view.comment),
+                ("abs", view.abs_url),
+                ("pdf", view.to_dict()["pdf_url"]),
+                ("cite key", view.cite_key),
+                ("status", view.status),
+                ("read", read),
+                ("tags", [f"#{t}" for t in view.user_tags]),
+                ("ideas", [f"#{i['id']} {i['title']}" for i in view.ideas]),
+                (
+                    "revisions",
+                    len(view.revisions) or None,
+                ),  # notes, and metadata check-updates replaced
+            ],
+            view.abstract + (f"\n\nNotes:\n{view.notes}" if view.notes else ""),
+        )
 
 
 @app.command("status")
 def status(
-    papers: PapersArg,
+    papers: Annotated[
+        list[str],
+        typer.Argument(
+            help="The papers: numbers (see 'paper list') or arXiv ids.",
+            autocompletion=complete.papers_then_status,
+        ),
+    ],
     value: Annotated[str, typer.Argument(help="to-read, reading or read.")],
     date: DateOption = None,
     as_json: JsonOption = False,
@@ -337,11 +362,18 @@ def tag(
         list[str],
         typer.Argument(
             help="A paper then its tags; or, with --add, the papers to tag.",
+            autocompletion=complete.papers_then_tags,
         ),
     ],
     add: Annotated[
         list[str] | None,
-        typer.Option("--add", "-a", help="Tag every paper given with this.", metavar="TAG"),
+        typer.Option(
+            "--add",
+            "-a",
+            help="Tag every paper given with this.",
+            metavar="TAG",
+            autocompletion=complete.tag_names,
+        ),
     ] = None,
     remove: Annotated[bool, typer.Option("--remove", "-r", help="Remove these tags.")] = False,
     as_json: JsonOption = False,
@@ -387,35 +419,6 @@ def restore(papers: PapersArg, as_json: JsonOption = False) -> None:
     with store.batch():
         views = [store.papers.restore(r) for r in dict.fromkeys(papers)]
     emit(views, lambda v: _done(v, "Restored", False), as_json)
-
-
-def reading_list(
-    status: StatusOption = None,
-    tag: TagOption = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-F", help="markdown, bibtex or json.")
-    ] = "markdown",
-    output: Annotated[
-        Path | None,
-        typer.Option("--out", "--output", "-o", help="Write to this file instead of stdout."),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
-) -> None:
-    """The reading list as markdown (grouped by tag), BibTeX or JSON. Example: logbook reading-list --status to-read --format bibtex"""
-    from logbook.sync.reading_list import render
-
-    fmt = "json" if as_json else fmt.strip().lower()
-    papers = state.reader().papers.reading_list(statuses=status, tags=tag)
-    text = render(papers, fmt, tags=tag or [])
-    if not text:
-        out.info("no papers match")
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from logbook.fileio import write_atomic
-
-    write_atomic(output, text)
-    out.info(f"Wrote the reading list to {output}")
 
 
 def _register_updates() -> None:

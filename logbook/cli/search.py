@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from logbook.cli import complete
 from logbook.cli import output as out
 from logbook.cli.common import JsonOption, LimitOption, local, when
 from logbook.cli.state import state
@@ -25,7 +26,8 @@ def search(
         typer.Option("--kind", "-k", help="idea, paper or post (posts only when asked)."),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only with this tag.", autocompletion=complete.tag_names),
     ] = None,
     since: Annotated[str | None, typer.Option(help="Created on or after this date.")] = None,
     limit: LimitOption = 20,
@@ -60,8 +62,10 @@ def search(
         return
     from rich.markup import escape
 
-    for h in hits:
-        out.rich_print(
-            f"[bold]{h.kind} {escape(h.ref)}[/] [dim]{local(h.created_at)}[/]  {escape(h.title)}"
-        )
-        out.rich_print(out.highlighted(h.snippet, MARK_START, MARK_END), indent=4)
+    with out.paged():
+        for h in hits:
+            out.rich_print(
+                f"[bold]{h.kind} {escape(h.ref)}[/] [dim]{local(h.created_at)}[/]  "
+                f"{escape(h.title)}"
+            )
+            out.rich_print(out.highlighted(h.snippet, MARK_START, MARK_END), indent=4)

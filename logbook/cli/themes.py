@@ -67,7 +67,8 @@ def themes(
     if as_json:
         out.print_json([t.to_dict() for t in found])
         return
-    _table(found)
+    with out.paged():
+        _table(found)
 
 
 def _table(found: list[Theme]) -> None:
@@ -130,14 +131,15 @@ def show(
         f"{t.label} ({t.source}): {t.entries} entries in {t.weeks} weeks, "
         f"{_day(t.first_seen)} to {_day(t.last_seen)}"
     )
-    out.table(
-        [
-            [week.label, ref.kind, ref.id, _day(ref.created_at), ref.title]
-            for week in detail.weeks
-            for ref in week.entries
-        ],
-        ["week", "kind", "#", "created", "title"],
-    )
+    with out.paged():
+        out.table(
+            [
+                [week.label, ref.kind, ref.id, _day(ref.created_at), ref.title]
+                for week in detail.weeks
+                for ref in week.entries
+            ],
+            ["week", "kind", "#", "created", "title"],
+        )
 
 
 @app.command("apply")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from logbook.cli import complete
 from logbook.cli import output as out
 from logbook.cli.common import JsonOption, when
 from logbook.cli.state import state
@@ -17,7 +18,8 @@ def check_updates(
         list[str] | None, typer.Option("--status", "-s", help="Only papers with this status.")
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Only with this tag.")
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only with this tag.", autocompletion=complete.tag_names),
     ] = None,
     since: Annotated[
         str | None, typer.Option(help="Only papers added on or after this date.")
