@@ -119,6 +119,7 @@ KEYS: dict[str, Key] = {
         ),
         Key("post.category_tags", _as_bool, False, "add arXiv categories to a post's tags"),
         Key("post.reading_list_url", _as_str, None, "the reading-list page weekly posts link"),
+        Key("post.chart_weeks", _as_int, 8, "weeks in a weekly post's themes chart"),
         Key("post.math", _one_of("mathjax", "plain"), "mathjax", "how $…$ math is written"),
         Key("arxiv.api_url", _as_str, "https://export.arxiv.org/api/query", "arXiv API URL"),
         Key("arxiv.delay_seconds", _as_float, 3.0, "seconds between two arXiv requests"),

@@ -211,3 +211,6 @@ def test_two_weeks_of_posts_build_and_link_each_other(store, cli, tmp_path, monk
     assert intro in week
     built = sorted(p.name for p in (site / "_site").rglob("*.html"))
     assert built == ["week-2020-w40.html", "week-2020-w43.html"]  # the side file is no post
+    # the themes chart is served beside the posts, and the post shows it with its words
+    assert (site / "_site" / "assets" / "logbook" / "2020-W43-themes.svg").is_file()
+    assert '<img src="/assets/logbook/2020-W43-themes.svg" alt="Entries per theme, weeks' in week

@@ -87,9 +87,37 @@ def publish(
             f"nothing was logged in the week {draft.source}; nothing was written "
             "(--dry-run shows the post, --allow-empty writes it)"
         )
-    return write_post(
+    assets = _asset_paths(folder, draft)  # checked first: a refused chart stops the post too
+    result = write_post(
         store, draft, folder, force=force, dry_run=dry_run, edit=None if dry_run else edit
     )
+    if not dry_run:
+        _write_assets(assets)
+    return result
+
+
+def _asset_paths(site: Path, draft: Draft) -> dict[Path, str]:
+    """Where each file the post refers to (its themes chart) goes, checked to be in ``site``."""
+    from logbook import fileio
+
+    paths = {}
+    for relative, text in draft.assets.items():
+        try:
+            paths[fileio.inside(site, relative)] = text
+        except fileio.OutsideRootError as error:
+            raise PublishError(f"the chart would be written outside the site: {error}") from None
+    return paths
+
+
+def _write_assets(assets: dict[Path, str]) -> None:
+    """Write the post's files beside it, after the post: a post whose write failed leaves
+    no chart behind, and each file is written whole (by a rename)."""
+    from logbook import fileio
+
+    for target, text in assets.items():
+        if target.is_file() and target.read_bytes() == text.encode("utf-8"):
+            continue  # the same chart: leave the file (and its time) alone
+        fileio.write_atomic(target, text, sync=False)
 
 
 def resolve_site(

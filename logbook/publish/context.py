@@ -18,6 +18,9 @@ from logbook.publish.html_safety import safe_url
 from logbook.publish.week_words import join_words, themes_sentence, week_range, week_summary
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from logbook.publish.chart import ThemesChart
     from logbook.publish.digest import WeekDigest
     from logbook.publish.settings import Settings
     from logbook.publish.week_words import EarlierPost
@@ -32,10 +35,12 @@ def week_context(
     *,
     intro: str = "",
     earlier: list[EarlierPost] | None = None,
+    chart: ThemesChart | None = None,
 ) -> dict[str, Any]:
     """The values ``week.md.j2`` receives: the intro, the ideas, the papers once each, the themes.
 
-    ``earlier`` are the week posts published before (the themes sentence links them).
+    ``earlier`` are the week posts published before (the themes sentence links them);
+    ``chart`` is the themes chart written beside the post (``chart.src`` and ``chart.alt``).
     """
     week = digest.week
     year, number = week.iso
@@ -81,6 +86,7 @@ def week_context(
             for t in digest.themes
         ],
         "themes_sentence": themes_sentence(digest.themes, earlier or [], year, plain),
+        "chart": _chart_context(chart, plain),
         "ideas": ideas,
         "ideas_new": [i for i in ideas if not i["revisited"]],
         "ideas_changed": [i for i in ideas if i["revisited"]],
@@ -91,6 +97,13 @@ def week_context(
         "reading_more": max(0, digest.reading_total - len(reading) - unread_shown),
         "reading_list_url": _url(settings.reading_list_url) if settings.reading_list_url else "",
     }
+
+
+def _chart_context(chart: ThemesChart | None, plain: Callable[[str], str]) -> dict[str, str]:
+    if chart is None:
+        return {}
+    # baseurl: the site may live under a path (GitHub project pages); Jekyll fills it in.
+    return {"src": f"{{{{ site.baseurl }}}}/{chart.path}", "alt": plain(chart.alt_text())}
 
 
 # Read-status markers: shapes, not colours, and each says its status in words too.

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from logbook.dates import now, parse_week
 from logbook.errors import NotFoundError, PublishError, UsageError
 from logbook.publish import jekyll
+from logbook.publish.chart import themes_chart
 from logbook.publish.context import (
     author_text,
     idea_context,
@@ -74,6 +75,8 @@ class Draft:
     # What it was made from: ``write_post`` places it again inside its write transaction.
     request: _Request = field(repr=False, compare=False)
     empty: bool = False  # a week with nothing logged: written only when asked for
+    # files written beside the post (relative to the site → text): the themes chart
+    assets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form of a draft (without its text)."""
@@ -132,7 +135,15 @@ def draft_week(
     else:
         title = week_title(settings.title_pattern, week, top_topics(digest))
     earlier = _earlier_posts(store, settings, week, site)
-    context = week_context(digest, settings, title, intro=intro, earlier=earlier)
+    chart = themes_chart(
+        store,
+        week,
+        digest.themes,
+        tz=settings.tz,
+        week_start=settings.week_start,
+        weeks=settings.chart_weeks,
+    )
+    context = week_context(digest, settings, title, intro=intro, earlier=earlier, chart=chart)
     body = render(env or template_env(settings.templates_dir), "week.md.j2", context)
     names = _by_count(digest.tag_counts())
     if settings.category_tags:
@@ -157,6 +168,8 @@ def draft_week(
         slug_text=slug_text,
     )
     draft.empty = digest.empty
+    if chart is not None:
+        draft.assets[chart.path] = chart.svg()
     return draft
 
 

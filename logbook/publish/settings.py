@@ -27,6 +27,7 @@ class Settings:
     site_source: str | None = None  # the config file that set it (a relative site is read there)
     category_tags: bool = False  # config ``post.category_tags``: arXiv categories as tags
     reading_list_url: str | None = None  # config ``post.reading_list_url``
+    chart_weeks: int = 8  # config ``post.chart_weeks``: weeks in the themes chart
 
     @classmethod
     def from_config(cls, config: Config) -> Settings:
@@ -45,4 +46,5 @@ class Settings:
             site_source=config.source("site"),
             category_tags=config.get("post.category_tags"),
             reading_list_url=config.get("post.reading_list_url"),
+            chart_weeks=config.get("post.chart_weeks"),
         )

@@ -207,6 +207,18 @@ class Store:
 
         return tag_weeks(self, names, end, week_starts)
 
+    def tag_week_counts(
+        self,
+        names: list[str],
+        since: datetime,
+        end: datetime,
+        week_starts: Callable[[datetime], Sequence[datetime]],
+    ) -> dict[str, dict[datetime, int]]:
+        """For each tag: its entries per week (by week start), from ``since`` to ``end``."""
+        from logbook.store.tag_history import tag_week_counts
+
+        return tag_week_counts(self, names, since, end, week_starts)
+
     def merge(self, entries: Iterable[Entry]) -> MergeResult:
         """Merge entries read from an export, in one transaction (``logbook.store.merge``)."""
         from logbook.store.merge import merge_entries

@@ -8,7 +8,8 @@ one row per tag however many entries carry it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -18,6 +19,8 @@ from sqlalchemy import text
 from logbook.store.types import format_utc, parse_utc
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from logbook.store import Store
 
 # Entries of one kind carrying a wanted tag, with the start of the week each was created in.
@@ -36,6 +39,14 @@ _HISTORY = (
     + " UNION ALL "
     + _PART.format(kind="paper")
     + ") GROUP BY name"
+)
+# The same entries counted per tag and week: what the weekly post's themes chart draws.
+_PER_WEEK = (
+    "SELECT name, week, count(*) FROM ("
+    + _PART.format(kind="idea")
+    + " UNION ALL "
+    + _PART.format(kind="paper")
+    + ") WHERE week >= :since GROUP BY name, week"
 )
 
 
@@ -61,34 +72,74 @@ def tag_weeks(
     """
     if not names:
         return {}
-    with store._read() as session:
-        first = session.execute(
-            text(
-                "SELECT min(m) FROM (SELECT min(created_at) AS m FROM idea "
-                "UNION ALL SELECT min(created_at) FROM paper)"
-            )
-        ).scalar()
-        if first is None:
+    with store._read() as session, _weeks_and_names(session, names, week_starts) as ready:
+        if not ready:
             return {}
-        session.execute(text("CREATE TEMP TABLE history_week (start TEXT PRIMARY KEY)"))
-        session.execute(text("CREATE TEMP TABLE history_name (name TEXT PRIMARY KEY)"))
-        try:
-            starts = {format_utc(s) for s in week_starts(parse_utc(first))}
-            session.execute(
-                text("INSERT INTO temp.history_week (start) VALUES (:s)"),
-                [{"s": s} for s in sorted(starts)],
+        rows = session.execute(text(_HISTORY), {"end": format_utc(end)})
+        return {
+            name: TagWeeks(
+                int(entries), sorted(parse_utc(w) for w in (weeks or "").split(",") if w)
             )
-            session.execute(
-                text("INSERT OR IGNORE INTO temp.history_name (name) VALUES (:n)"),
-                [{"n": n} for n in names],
-            )
-            rows = session.execute(text(_HISTORY), {"end": format_utc(end)})
-            return {
-                name: TagWeeks(
-                    int(entries), sorted(parse_utc(w) for w in (weeks or "").split(",") if w)
-                )
-                for name, entries, weeks in rows
-            }
-        finally:
-            session.execute(text("DROP TABLE temp.history_week"))
-            session.execute(text("DROP TABLE temp.history_name"))
+            for name, entries, weeks in rows
+        }
+
+
+def tag_week_counts(
+    store: Store,
+    names: list[str],
+    since: datetime,
+    end: datetime,
+    week_starts: Callable[[datetime], Sequence[datetime]],
+) -> dict[str, dict[datetime, int]]:
+    """For each tag name: how many entries carrying it were created in each week from the
+    one starting at ``since`` to ``end`` (weeks with none are left out).
+
+    Counted as ``tag_weeks`` counts (ideas and papers, not archived ones), so a chart of
+    these numbers agrees with the themes the weekly post names.
+    """
+    if not names:
+        return {}
+    with store._read() as session, _weeks_and_names(session, names, week_starts) as ready:
+        if not ready:
+            return {}
+        rows = session.execute(
+            text(_PER_WEEK), {"end": format_utc(end), "since": format_utc(since)}
+        )
+        counts: dict[str, dict[datetime, int]] = {}
+        for name, week, count in rows:
+            if week is not None:
+                counts.setdefault(name, {})[parse_utc(week)] = int(count)
+        return counts
+
+
+@contextmanager
+def _weeks_and_names(
+    session: Session, names: list[str], week_starts: Callable[[datetime], Sequence[datetime]]
+) -> Iterator[bool]:
+    """The temporary tables the queries join (week starts from the earliest entry, the
+    wanted names), dropped afterwards; yields False when the store has no entries."""
+    first = session.execute(
+        text(
+            "SELECT min(m) FROM (SELECT min(created_at) AS m FROM idea "
+            "UNION ALL SELECT min(created_at) FROM paper)"
+        )
+    ).scalar()
+    if first is None:
+        yield False
+        return
+    session.execute(text("CREATE TEMP TABLE history_week (start TEXT PRIMARY KEY)"))
+    session.execute(text("CREATE TEMP TABLE history_name (name TEXT PRIMARY KEY)"))
+    try:
+        starts = {format_utc(s) for s in week_starts(parse_utc(first))}
+        session.execute(
+            text("INSERT INTO temp.history_week (start) VALUES (:s)"),
+            [{"s": s} for s in sorted(starts)],
+        )
+        session.execute(
+            text("INSERT OR IGNORE INTO temp.history_name (name) VALUES (:n)"),
+            [{"n": n} for n in names],
+        )
+        yield True
+    finally:
+        session.execute(text("DROP TABLE temp.history_week"))
+        session.execute(text("DROP TABLE temp.history_name"))
