@@ -7,8 +7,7 @@ import subprocess
 import sys
 
 import pytest
-
-from tests.test_safety_terminal import _paper
+from test_safety_terminal import _paper
 
 
 def _complete(line: str, **env: str) -> list[str]:
