@@ -7,7 +7,6 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -278,6 +277,7 @@ def _global(
     state.debug = debug
     state._store = None
     state._config = None
+    state._location = None
 
 
 def _ideas(app: typer.Typer) -> None:

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from logbook.errors import LogbookError, StoreError
-from logbook.store import migrations
 from logbook.location import StoreLocation, mask_in, parse_location
+from logbook.store import migrations
 from logbook.store.pragmas import busy_timeout, configure_connection
 
 # SQLAlchemy and SQLModel are imported when a store is first opened, not with this package:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, text
 
+from logbook.store.sequences import claim_ids
 from logbook.store.snapshot import KINDS, REVISED_FIELD, TABLES
 from logbook.store.tags import link_tags
 from logbook.store.types import format_utc, parse_utc
@@ -201,6 +202,7 @@ class _Merger:
         values = dict(entry.columns)
         if values["id"] is None or values["id"] in self.ids[entry.kind]:
             values.pop("id")
+        claim_ids(self.session, entry.kind, [values])
         if entry.kind == "paper":
             values["cite_key"] = self._cite_key(entry, values, paper_id=None)
         result: Any = self.session.execute(table.insert().values(**values))
@@ -217,8 +219,9 @@ class _Merger:
         wanted = values["cite_key"]
         if wanted is None:
             return new_cite_key(self.session, SimpleNamespace(**values))
+        other = "" if paper_id is None else " AND id <> :id"
         holder = self.session.execute(
-            text("SELECT arxiv_id FROM paper WHERE cite_key = :key AND id IS NOT :id"),
+            text("SELECT arxiv_id FROM paper WHERE cite_key = :key" + other),
             {"key": wanted, "id": paper_id},
         ).first()
         if holder is None:

@@ -30,7 +30,7 @@ def peek_stamp(location: StoreLocation | Path) -> StoreStamp | None:
     rows = _postgres_rows(location) if location.is_postgres else _sqlite_rows(location.file())
     if rows is None or "changes" not in rows or "store_id" not in rows:
         return None
-    return StoreStamp(str(rows["store_id"]), int(rows["changes"]))
+    return StoreStamp(str(rows["store_id"]), int(str(rows["changes"])))
 
 
 def _sqlite_rows(db_path: Path) -> dict[str, object] | None:

@@ -78,6 +78,6 @@ def postgres_error(location: StoreLocation, text: str) -> StoreError:
         )
     if "lock timeout" in lowered:
         return StoreError(f"the store {where} is locked by another logbook client; try again")
-    if "connection" in lowered or "does not exist" in lowered and "database" in lowered:
+    if "connection" in lowered or ("does not exist" in lowered and "database" in lowered):
         return StoreError(f"cannot connect to the store {where}: {text}")
     return StoreError(f"store {where}: {text}")

@@ -90,7 +90,12 @@ def default_folder(setting: str) -> Path:
 
 
 def export_when_changed(
-    db_path: StoreLocation | Path, out: Path, fmt: str, open_store: Callable[[], Store], *, force: bool = False
+    db_path: StoreLocation | Path,
+    out: Path,
+    fmt: str,
+    open_store: Callable[[], Store],
+    *,
+    force: bool = False,
 ) -> ExportReport:
     """Export the store at ``db_path`` into ``out`` unless that export is up to date.
 
@@ -192,7 +197,12 @@ def owned_files(root: Path, fmt: str, db_path: StoreLocation | Path, store_id: s
 
 
 def record(
-    db_path: StoreLocation | Path, out: Path, fmt: str, store_id: str, changes: int, owned: Iterable[str]
+    db_path: StoreLocation | Path,
+    out: Path,
+    fmt: str,
+    store_id: str,
+    changes: int,
+    owned: Iterable[str],
 ) -> None:
     """Remember that ``out`` holds the ``fmt`` export of the store at ``changes``."""
     root = root_of(out, fmt)
