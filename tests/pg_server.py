@@ -79,6 +79,24 @@ def missing() -> str | None:
     return None
 
 
+def default_parent() -> Path:
+    """Where servers keep their folders: memory (/dev/shm) when it has room, else /tmp.
+
+    Both are short enough for a socket path (about 107 bytes) and traversable by postgres.
+    ``initdb`` and ``CREATE DATABASE`` write ~1,000 small files each, which on tmpfs is
+    about twice as fast as on a disk.
+    """
+    shm = Path("/dev/shm")
+    try:
+        stats = os.statvfs(shm)
+    except OSError:
+        return Path("/tmp")
+    # A container's default /dev/shm is 64 MB: far too small for a cluster (~40 MB) and
+    # the databases of a run.
+    room = stats.f_bavail * stats.f_frsize
+    return shm if room >= 2 * 1024**3 and os.access(shm, os.W_OK) else Path("/tmp")
+
+
 def _check_name(name: str) -> str:
     if not _NAME.match(name):
         raise ValueError(f"not a plain PostgreSQL name: {name!r}")
@@ -88,11 +106,12 @@ def _check_name(name: str) -> str:
 class PostgresServer:
     """One private PostgreSQL cluster on a Unix socket; trust auth, no durability."""
 
-    def __init__(self, bindir: Path | None = None) -> None:
+    def __init__(self, bindir: Path | None = None, parent: Path | None = None) -> None:
         found = bindir or find_bindir()
         if found is None:
             raise PostgresUnavailable("PostgreSQL (initdb, pg_ctl, postgres) is not installed")
         self.bindir = found
+        self.parent = parent or default_parent()
         self.base: Path | None = None
         self._admin: Any = None  # one psycopg connection to the postgres database, autocommit
 
@@ -134,8 +153,7 @@ class PostgresServer:
 
     def start(self) -> PostgresServer:
         """initdb a fresh cluster in a temp folder and start it; returns self."""
-        # /tmp: short enough for a socket path (about 107 bytes) and traversable by postgres.
-        base = Path(tempfile.mkdtemp(prefix="logbook-pg-", dir="/tmp"))
+        base = Path(tempfile.mkdtemp(prefix="logbook-pg-", dir=self.parent))
         self.base = base
         (base / "socket").mkdir()
         if os.geteuid() == 0:
