@@ -90,6 +90,33 @@ def test_a_read_only_role_can_read_every_table_and_write_none(pg_url, postgres_s
         assert conn.execute("SELECT title FROM paper").fetchall() == [("after the role",)]
 
 
+def test_copies_of_a_template_start_from_its_tables_and_stay_apart(
+    pg_url, postgres_server, connect
+):
+    left_open = []
+
+    def migrate(url: str) -> None:
+        conn = connect(url, autocommit=True)
+        conn.execute("CREATE TABLE idea (id bigserial PRIMARY KEY, text text NOT NULL)")
+        conn.execute("INSERT INTO idea (text) VALUES ('from the template')")
+        left_open.append(conn)  # as an engine's pool would: copying must still work
+
+    name = "tmpl_" + pg_url.split("/")[3].split("?")[0]
+    assert postgres_server.template(name, migrate) == name
+    assert postgres_server.template(name, migrate) == name  # built once
+    assert len(left_open) == 1
+    first = postgres_server.create_database(name + "_a", template=name)
+    second = postgres_server.create_database(name + "_b", template=name)
+    try:
+        with connect(first) as conn:
+            conn.execute("INSERT INTO idea (text) VALUES ('only in the first')")
+        with connect(second) as conn:
+            assert conn.execute("SELECT text FROM idea").fetchall() == [("from the template",)]
+    finally:
+        postgres_server.drop_database(name + "_a")
+        postgres_server.drop_database(name + "_b")
+
+
 def test_a_stopped_server_leaves_no_process_and_no_folder_behind(postgres_server, connect):
     # A second server beside the worker's own: its socket and data are its own.
     server = PostgresServer().start()
