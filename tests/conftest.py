@@ -1,19 +1,24 @@
-"""Fixtures shared by every test: an isolated home, a real store, the CLI, real programs."""
+"""Fixtures shared by every test: an isolated home, a real store, the CLI, real programs
+(PostgreSQL among them)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from typer.testing import CliRunner
 
 from logbook.store import Store, open_store
+
+if TYPE_CHECKING:
+    from pg_server import PostgresServer
 
 # pytester runs a small test session inside a test (tests/test_safety_ci.py).
 pytest_plugins = ["pytester"]
@@ -49,6 +54,13 @@ def _under_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 
 
+def _missing(what: str) -> NoReturn:
+    """Skip the test on a developer's machine; fail it when ``CI=true`` (see require_tool)."""
+    if _under_ci():
+        pytest.fail(f"{what} is not installed, and CI=true needs it", pytrace=False)
+    pytest.skip(f"{what} is not installed")
+
+
 @pytest.fixture
 def require_tool() -> Callable[[str], str]:
     """Ask for a real program a test needs (``require_tool("jekyll")``); returns its path.
@@ -61,9 +73,7 @@ def require_tool() -> Callable[[str], str]:
     def require(name: str) -> str:
         found = shutil.which(name)
         if found is None:
-            if _under_ci():
-                pytest.fail(f"{name} is not installed, and CI=true needs it", pytrace=False)
-            pytest.skip(f"{name} is not installed")
+            _missing(name)
         return found
 
     return require
@@ -75,6 +85,42 @@ def store(tmp_path: Path) -> Store:
     opened = open_store(tmp_path / "logbook.db")
     yield opened
     opened.close()
+
+
+# Database names on this worker's server (each xdist worker is its own process and server).
+_DATABASE_NUMBERS = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A private PostgreSQL server for this xdist worker (tests/pg_server.py), on a Unix socket.
+
+    Started once per worker (about a second), stopped at the end of its session. Without
+    PostgreSQL's programs or psycopg, the tests that ask for it are skipped on a developer's
+    machine and fail when ``CI=true``, like ``require_tool``. ``PG_BINDIR`` picks the programs.
+    """
+    # Imported here, not at the top: a conftest copied into a pytester session works without it.
+    from pg_server import PostgresServer, missing
+
+    if (what := missing()) is not None:
+        _missing(what)
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a fresh, empty database on this worker's server (dropped afterwards).
+
+    The form logbook accepts: ``postgresql://postgres@/test_N?host=/tmp/logbook-pg-…/socket``.
+    """
+    name = f"test_{next(_DATABASE_NUMBERS)}"
+    url = postgres_server.create_database(name)
+    yield url
+    # Dropped so a worker's disk stays small (each copy of template1 is ~7.5 MB); FORCE ends
+    # any connection a test left open.
+    postgres_server.drop_database(name)
 
 
 @dataclass
