@@ -60,7 +60,12 @@ def _newer(applied: set[str]) -> StoreError:
 
 
 def _applied(db: Any) -> set[str] | None:
-    found = db.execute("SELECT to_regclass('migration') IS NOT NULL").fetchone()[0]
+    # A query of the catalog, not to_regclass(): after waiting on an advisory lock the
+    # relation cache may not yet know of a table another client just committed.
+    found = db.execute(
+        "SELECT count(*) FROM pg_tables "
+        "WHERE schemaname = current_schema() AND tablename = 'migration'"
+    ).fetchone()[0]
     if not found:
         return None
     return {row[0] for row in db.execute("SELECT name FROM migration")}
