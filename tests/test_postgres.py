@@ -61,9 +61,7 @@ def test_without_psycopg_a_postgres_url_says_what_to_install(pg_url: str, tmp_pa
     blocker = tmp_path / "blocked"
     blocker.mkdir()
     (blocker / "psycopg.py").write_text("raise ImportError('psycopg is not installed here')\n")
-    result = logbook(
-        "idea", "list", db=pg_url, env={"PYTHONPATH": str(blocker)}, check=False
-    )
+    result = logbook("idea", "list", db=pg_url, env={"PYTHONPATH": str(blocker)}, check=False)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         'Error: a PostgreSQL store needs the psycopg driver: pip install "logbook[postgres]"'
@@ -261,3 +259,39 @@ def test_a_read_only_role_reads_everything_and_writes_nothing(
     assert "may only read" in result.stderr
     assert rows(pg_url, "SELECT value FROM meta WHERE key = 'changes'") == before
     assert rows(pg_url, "SELECT count(*) FROM idea WHERE text = 'not allowed'") == [(0,)]
+
+
+def test_the_documented_setup_with_one_role_per_person_works(
+    pg_url: str, postgres_server, tmp_path: Path
+) -> None:
+    # docs/team.md, section 2, with this test's names.
+    database = urlsplit(pg_url).path.strip("/")
+    owner, ana, ben, reader = (f"{n}_{database}" for n in ("owner", "ana", "ben", "reader"))
+    for statement in (
+        f"CREATE ROLE {owner}",
+        f"ALTER DATABASE {database} OWNER TO {owner}",
+        f"CREATE ROLE {ana} LOGIN IN ROLE {owner}",
+        f"ALTER ROLE {ana} SET role = '{owner}'",
+        f"CREATE ROLE {ben} LOGIN IN ROLE {owner}",
+        f"ALTER ROLE {ben} SET role = '{owner}'",
+        f"CREATE ROLE {reader} LOGIN",
+        f"GRANT CONNECT ON DATABASE {database} TO {reader}",
+    ):
+        postgres_server.execute(statement)
+    for statement in (
+        f"ALTER SCHEMA public OWNER TO {owner}",
+        f"GRANT USAGE ON SCHEMA public TO {reader}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public "
+        f"GRANT SELECT ON TABLES TO {reader}",
+    ):
+        postgres_server.execute(statement, database=database)
+    as_ana, as_ben, as_reader = (
+        postgres_server.url_for(database, user=role) for role in (ana, ben, reader)
+    )
+    logbook("idea", "add", "Ana's idea", db=as_ana)  # creates the tables
+    logbook("idea", "add", "Ben's idea", db=as_ben)
+    logbook("idea", "edit", "1", "--text", "Ana's idea, edited by Ben", db=as_ben)
+    listed = logbook("idea", "list", "--json", db=as_reader).stdout
+    assert "Ben's idea" in listed and "edited by Ben" in listed
+    refused = logbook("idea", "add", "Reader's idea", db=as_reader, check=False)
+    assert refused.returncode == 1 and "may only read" in refused.stderr
