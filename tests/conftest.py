@@ -24,9 +24,37 @@ if TYPE_CHECKING:
 pytest_plugins = ["pytester"]
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the tests of modules marked ``backends`` once per store backend.
+
+    A test there that is about SQLite itself (WAL, the file, its permissions) is marked
+    ``sqlite_only``; every other test must pass on PostgreSQL as it does on SQLite.
+    """
+    if "backend" not in metafunc.fixturenames:
+        return
+    marked = metafunc.definition.get_closest_marker("backends") is not None
+    if marked and metafunc.definition.get_closest_marker("sqlite_only") is None:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store backend of this test: ``sqlite`` unless the module runs on both."""
+    return str(getattr(request, "param", "sqlite"))
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point every path logbook could touch at tmp_path, so no test reaches real user data."""
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest
+) -> Path:
+    """Point every path logbook could touch at tmp_path, so no test reaches real user data.
+
+    ``LOGBOOK_DB`` is the test's store: a file in tmp_path, or (backend ``postgresql``) a
+    fresh migrated database on this worker's PostgreSQL server.
+    """
     for name in list(os.environ):
         if name.startswith("LOGBOOK_"):
             monkeypatch.delenv(name)
@@ -35,7 +63,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("LOGBOOK_DB", str(tmp_path / "logbook.db"))
+    if backend == "postgresql":
+        monkeypatch.setenv("LOGBOOK_DB", request.getfixturevalue("pg_store_url"))
+    else:
+        monkeypatch.setenv("LOGBOOK_DB", str(tmp_path / "logbook.db"))
     monkeypatch.setenv("LOGBOOK_CONFIG", str(tmp_path / "config.yaml"))
     monkeypatch.setenv("LOGBOOK_ARXIV_DELAY_SECONDS", "0")
     # A test that forgets the local arXiv server must fail, not reach export.arxiv.org.
@@ -80,9 +111,10 @@ def require_tool() -> Callable[[str], str]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    """A real, empty, fully migrated store in tmp_path (the one the CLI uses too)."""
-    opened = open_store(tmp_path / "logbook.db")
+def store(isolated: Path) -> Iterator[Store]:
+    """A real, empty, fully migrated store: the one the CLI uses too (``$LOGBOOK_DB``), a
+    file in tmp_path or, for the PostgreSQL backend, a database of its own."""
+    opened = open_store(os.environ["LOGBOOK_DB"])
     yield opened
     opened.close()
 
@@ -156,3 +188,16 @@ def cli() -> Callable[..., Run]:
 def jekyll(require_tool: Callable[[str], str]) -> str:
     """The ``jekyll`` program (``require_tool``: skipped without it, failed when CI=true)."""
     return require_tool("jekyll")
+
+
+@pytest.fixture
+def pg_store_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a fresh database holding an empty, migrated logbook store.
+
+    Copied from a template migrated once per worker: a copy costs less than migrating.
+    """
+    template = postgres_server.template("logbook_template", lambda url: open_store(url).close())
+    name = f"test_{next(_DATABASE_NUMBERS)}"
+    url = postgres_server.create_database(name, template=template)
+    yield url
+    postgres_server.drop_database(name)

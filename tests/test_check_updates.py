@@ -6,7 +6,11 @@ import dataclasses
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from arxiv_server import Entry, arxiv_server, closed_port_url, later, synthetic
+
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
 
 __all__ = ["arxiv_server"]  # the local arXiv fixture, imported for pytest
 

@@ -23,6 +23,9 @@ from logbook.themes import ThemeSettings, apply_themes, find_themes, theme_detai
 from logbook.themes.counting import count_texts
 from logbook.themes.phrases import SKLEARN_STOP_WORDS, count_phrases, phrases, singular, theme_key
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 START = datetime(2026, 8, 31, 9, 0, tzinfo=UTC)  # a Monday
 WEEKS = 10
 NOW = "2026-11-15T12:00:00+00:00"

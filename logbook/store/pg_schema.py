@@ -139,6 +139,22 @@ CREATE TABLE post_idea (
 CREATE INDEX ix_post_idea_idea ON post_idea (idea_id);
 """
 
+# Words as SQLite's index reads them ('porter unicode61 remove_diacritics 2'): accents folded
+# (unaccent, a trusted extension), English stems, and no stop words ("don't", "the" and
+# "c++" are found as on SQLite; PostgreSQL's own english configuration would drop them).
+TEXT_SEARCH = """
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH DICTIONARY logbook_stem (TEMPLATE = snowball, Language = english);
+CREATE TEXT SEARCH CONFIGURATION logbook_english (COPY = simple);
+ALTER TEXT SEARCH CONFIGURATION logbook_english
+    ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part
+    WITH unaccent, logbook_stem;
+CREATE TEXT SEARCH CONFIGURATION logbook_simple (COPY = simple);
+ALTER TEXT SEARCH CONFIGURATION logbook_simple
+    ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part
+    WITH unaccent, simple;
+"""
+
 # Weights as FTS5's bm25 has them (title 5, body 1, authors 2, arXiv id 10): ts_rank is
 # given {D, C, B, A} = {0.1, 0.2, 0.5, 1.0} by the search, so the ratios are the same.
 SEARCH = """
@@ -150,13 +166,13 @@ CREATE TABLE search_index (
     authors TEXT NOT NULL,
     ref TEXT NOT NULL,
     document tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english', title), 'B')
-        || setweight(to_tsvector('english', body), 'D')
-        || setweight(to_tsvector('english', authors), 'C')
-        || setweight(to_tsvector('simple', ref), 'A')
+        setweight(to_tsvector('logbook_english', title), 'B')
+        || setweight(to_tsvector('logbook_english', body), 'D')
+        || setweight(to_tsvector('logbook_english', authors), 'C')
+        || setweight(to_tsvector('logbook_simple', ref), 'A')
     ) STORED,
-    authors_document tsvector GENERATED ALWAYS AS (to_tsvector('english', authors)) STORED,
-    ref_document tsvector GENERATED ALWAYS AS (to_tsvector('simple', ref)) STORED
+    authors_document tsvector GENERATED ALWAYS AS (to_tsvector('logbook_english', authors)) STORED,
+    ref_document tsvector GENERATED ALWAYS AS (to_tsvector('logbook_simple', ref)) STORED
 );
 CREATE INDEX ix_search_document ON search_index USING gin (document);
 CREATE INDEX ix_search_authors ON search_index USING gin (authors_document);
@@ -223,4 +239,4 @@ END $$;
 
 def baseline() -> str:
     """The whole baseline as one script (run inside the migration's transaction)."""
-    return TABLES + SEARCH + _index_triggers() + _counter_triggers()
+    return TABLES + TEXT_SEARCH + SEARCH + _index_triggers() + _counter_triggers()

@@ -2,7 +2,8 @@
 
 The same tree the FTS5 renderer takes, rendered to boolean SQL over a ``search_index`` row
 ``s``: every text node is an ``@@`` test of a ``tsvector`` column against a query made by
-PostgreSQL from the user's text (``phraseto_tsquery``, English stemming as on SQLite), so a
+PostgreSQL from the user's text (``phraseto_tsquery`` with the store's configuration:
+English stems, accents folded, no stop words, as on SQLite), so a
 word the user typed is bound as a parameter and never read as ``tsquery`` syntax. Ranking is
 ``ts_rank`` over the positive text nodes with the weights of SQLite's bm25.
 """
@@ -44,17 +45,17 @@ def _phrase_query(text: str, config: str, bind: Bind) -> str:
 def tsquery(node: Node, bind: Bind) -> tuple[str, str] | None:
     """A single text node as (the ``tsvector`` column, a ``tsquery`` expression), or None."""
     if isinstance(node, Term | Phrase):
-        return "document", _phrase_query(node.text, "english", bind)
+        return "document", _phrase_query(node.text, "logbook_english", bind)
     if isinstance(node, Prefix):
-        query = _prefix_query(node.text, "english", bind)
+        query = _prefix_query(node.text, "logbook_english", bind)
         return ("document", query) if query else None
     if isinstance(node, Field) and node.name == "author":
         if node.value.endswith("*"):
-            query = _prefix_query(node.value.rstrip("*"), "english", bind)
+            query = _prefix_query(node.value.rstrip("*"), "logbook_english", bind)
             return ("authors_document", query) if query else None
-        return "authors_document", _phrase_query(node.value, "english", bind)
+        return "authors_document", _phrase_query(node.value, "logbook_english", bind)
     if isinstance(node, Field) and node.name == "arxiv":
-        return "ref_document", _phrase_query(node.value, "simple", bind)
+        return "ref_document", _phrase_query(node.value, "logbook_simple", bind)
     return None
 
 
