@@ -468,9 +468,9 @@ def test_counting_themes_does_not_import_scikit_learn(
 ) -> None:
     monkeypatch.setenv("LOGBOOK_CACHE_DIR", "-")  # count, do not read a cache
     code = (
-        "import sys; from pathlib import Path; from logbook.store import open_store; "
+        "import sys; from logbook.store import open_store; "
         "from logbook.themes import find_themes; "
-        f"assert find_themes(open_store(Path({str(corpus.path)!r}))); "
+        f"assert find_themes(open_store({str(corpus.location.path or corpus.location.url)!r})); "
         "sys.exit(1 if 'sklearn' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
