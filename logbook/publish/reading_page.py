@@ -177,8 +177,14 @@ def reading_page_context(
     if untagged:
         named.append((UNTAGGED, untagged))
     contexts = {p.id: paper_context(p, settings) for p in papers}
-    groups = []
+    groups: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for name, members in named:
+        # Two tags with the same slug (a-b and a_b) must not share an anchor.
+        anchor = "tag-" + jekyll.slugify(name, fallback="tag", limit=40)
+        seen[anchor] = seen.get(anchor, 0) + 1
+        if seen[anchor] > 1:
+            anchor += f"-{seen[anchor]}"
         statuses = [
             {
                 "status": status,
@@ -190,17 +196,11 @@ def reading_page_context(
         groups.append(
             {
                 "name": jekyll.plain_text(name),
-                "anchor": "tag-" + jekyll.slugify(name, fallback="tag", limit=40),
+                "anchor": anchor,
                 "count": len(members),
                 "statuses": [s for s in statuses if s["papers"]],
             }
         )
-    # Two tags with the same slug (a-b and a_b) must not share an anchor.
-    seen: dict[str, int] = {}
-    for group in groups:
-        seen[group["anchor"]] = seen.get(group["anchor"], 0) + 1
-        if seen[group["anchor"]] > 1:
-            group["anchor"] += f"-{seen[group['anchor']]}"
     counts = {status: sum(1 for p in papers if p.status == status) for status in STATUS_ORDER}
     return {
         "title": jekyll.plain_text(title, math=settings.math),
