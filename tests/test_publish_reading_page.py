@@ -210,3 +210,79 @@ def test_the_weekly_posts_and_n_more_links_the_page_once_it_is_in_the_site(
     cli("publish", "--reading-list", "--site", str(folder))
     after = cli("publish", "--week", WEEK, "--site", str(folder), "--dry-run").stdout
     assert "- …and [4 more]({{ site.baseurl }}/reading-list.html)" in after
+
+
+# ---------------------------------------------------------------------------------------
+# A real Jekyll build: two weeks, the chart, the page
+
+LAYOUT = """\
+<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{ page.title }}</title></head>
+<body><h1>{{ page.title }}</h1>
+{{ content }}
+{% if page.next %}<a class="next" href="{{ page.next.url }}">next</a>{% endif %}
+</body></html>
+"""
+
+
+@pytest.mark.slow
+def test_jekyll_builds_two_weeks_the_chart_and_the_reading_list_page(
+    week_store, cli, tmp_path, require_tool
+):
+    import html
+    import subprocess
+
+    jekyll = require_tool("jekyll")
+    many_unread(week_store)
+    add_paper(
+        week_store,
+        arxiv_id="2101.00001",
+        title=HOSTILE,
+        authors=["Eve <b>Bold</b>"],
+        abstract="x",
+        added=at("2020-09-03 10:00"),
+        tags=["attention"],
+    )
+    folder = site(tmp_path)
+    (folder / "_layouts").mkdir()
+    (folder / "_config.yml").write_text(
+        "markdown: kramdown\nkramdown:\n  math_engine: mathjax\ntimezone: Europe/Paris\n"
+    )
+    for layout in ("post", "page"):
+        (folder / "_layouts" / f"{layout}.html").write_text(LAYOUT)
+    cli("publish", "--reading-list", "--site", str(folder))
+    cli("publish", "--week", "2020-W40", "--site", str(folder))
+    cli("publish", "--week", WEEK, "--site", str(folder))
+
+    built = subprocess.run(
+        [jekyll, "build", "--source", str(folder), "--destination", str(folder / "_site")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    out = folder / "_site"
+    week = (out / "research-log/2020/10/19/week-2020-w43.html").read_text()
+    earlier = (out / "research-log/2020/10/04/week-2020-w40.html").read_text()
+    assert '<a href="/research-log/2020/10/04/week-2020-w40.html">40</a>' in week
+    # the later week links the earlier one in its text; a theme's "next" links forward
+    assert '<a class="next" href="/research-log/2020/10/19/week-2020-w43.html">' in earlier
+    more = re.search(r'…and <a href="([^"]+)">(\d+) more</a>', week)
+    assert more is not None, week
+    target = out / more.group(1).lstrip("/")
+    assert target.is_file() and target == out / "reading-list.html"
+    assert (out / "assets/logbook/2020-W43-themes.svg").is_file()
+
+    page = target.read_text()
+    assert "<title>Reading list</title>" in page
+    assert '<h2 id="tag-attention">attention</h2>' in page
+    assert re.search(r'<h3 id="[^"]*">✓ read</h3>', page)
+    bib = re.search(r'<a href="([^"]+\.bib)">BibTeX file</a>', page)
+    assert bib is not None and (out / bib.group(1).lstrip("/")).is_file()
+    assert (out / bib.group(1).lstrip("/")).read_text().count("@misc{") == 18
+    # arXiv's hostile text is text on the page: escaped, never an element or a Liquid tag
+    assert "<script>" not in page and "<b>" not in page
+    text = html.unescape(page)
+    # (kramdown's typography curls the quotes)
+    assert "Attack <script>alert(“x”)</script> {{ site.title }} {% include evil.html %}" in text
+    assert "Eve <b>Bold</b>" in text
