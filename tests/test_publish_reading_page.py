@@ -286,3 +286,20 @@ def test_jekyll_builds_two_weeks_the_chart_and_the_reading_list_page(
     # (kramdown's typography curls the quotes)
     assert "Attack <script>alert(“x”)</script> {{ site.title }} {% include evil.html %}" in text
     assert "Eve <b>Bold</b>" in text
+
+
+def test_the_page_hash_notices_any_edit(week_store, cli):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from logbook.publish.reading_page import written_by_logbook
+
+    text = cli("publish", "--reading-list", "--stdout").stdout
+    assert written_by_logbook(text)
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.integers(0, len(text)), st.text(min_size=1, max_size=5))
+    def edited(at_: int, extra: str) -> None:
+        assert not written_by_logbook(text[:at_] + extra + text[at_:])
+
+    edited()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from logbook.cli import output as out
 from logbook.cli.state import state
@@ -40,10 +41,14 @@ def publish_page(
         out.info(f"Would write {result.draft.place.page} ({papers}; no site given)")
         return
     forced = " (overwriting the edits by hand)" if result.forced else ""
+    # A page sent to a blog other than the one the command runs in must say so.
+    where = f" (the site {result.site}, not this folder)" if result.elsewhere(Path.cwd()) else ""
     action = result.action or "created"
     if result.dry_run:
         verb = {"created": "create", "updated": "overwrite", "unchanged": "leave unchanged"}
-        out.info(f"Would {verb[action]} {result.file}{forced} ({papers}) and {result.bib_file}")
+        out.info(
+            f"Would {verb[action]} {result.file}{forced} ({papers}) and {result.bib_file}{where}"
+        )
         return
     done = {"created": "Wrote", "updated": "Rewrote", "unchanged": "Unchanged:"}[action]
-    out.info(f"{done} {result.file}{forced} ({papers}); BibTeX: {result.bib_file}")
+    out.info(f"{done} {result.file}{forced} ({papers}); BibTeX: {result.bib_file}{where}")

@@ -120,6 +120,18 @@ class PageResult:
     dry_run: bool = False
     forced: bool = False
 
+    @property
+    def site(self) -> Path | None:
+        """The site folder the page went (or would go) to."""
+        if self.file is None:
+            return None
+        return self.file.parents[len(PurePosixPath(self.draft.place.page).parts) - 1]
+
+    def elsewhere(self, here: Path) -> bool:
+        """Whether the site is outside the folder ``here`` (a command run in another repo)."""
+        site = self.site
+        return site is not None and not here.resolve().is_relative_to(site.resolve())
+
     def to_dict(self) -> dict[str, Any]:
         """The draft's fields, then where it went and what was done."""
         data = self.draft.to_dict()
