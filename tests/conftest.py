@@ -28,7 +28,9 @@ pytest_plugins = ["pytester"]
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every path logbook could touch at tmp_path, so no test reaches real user data."""
     for name in list(os.environ):
-        if name.startswith("LOGBOOK_"):
+        # PG*: libpq's settings (PGHOST, PGPASSWORD, PGSERVICE…) must not steer a test's
+        # database connection to the developer's own server.
+        if name.startswith("LOGBOOK_") or (name.startswith("PG") and name != "PG_BINDIR"):
             monkeypatch.delenv(name)
     home = tmp_path / "home"
     home.mkdir()

@@ -8,6 +8,7 @@ the folder. As root the server runs as the ``postgres`` user, since ``initdb`` r
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
@@ -181,6 +182,9 @@ class PostgresServer:
             "-l", self.base / "server.log",
             "-o", options,
         )  # fmt: skip
+        # A run that ends without its fixture's teardown still stops the server (a leaked
+        # one would keep its memory, /dev/shm included, until the machine restarts).
+        atexit.register(self.stop)
         return self
 
     def stop(self) -> None:
@@ -194,6 +198,8 @@ class PostgresServer:
             self._run(self.bindir / "pg_ctl", "stop", "-m", "immediate", "-s", "-D", self.data_dir)
         shutil.rmtree(self.base, ignore_errors=True)
         self.base = None
+        self._templates.clear()
+        atexit.unregister(self.stop)
 
     def __enter__(self) -> PostgresServer:
         return self.start()
