@@ -56,7 +56,9 @@ def isolated(
     fresh migrated database on this worker's PostgreSQL server.
     """
     for name in list(os.environ):
-        if name.startswith("LOGBOOK_"):
+        # PG*: libpq's settings (PGHOST, PGPASSWORD, PGSERVICE…) must not steer a test's
+        # database connection to the developer's own server.
+        if name.startswith("LOGBOOK_") or (name.startswith("PG") and name != "PG_BINDIR"):
             monkeypatch.delenv(name)
     home = tmp_path / "home"
     home.mkdir()
@@ -142,17 +144,33 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture
-def pg_url(postgres_server: PostgresServer) -> Iterator[str]:
+def pg_database(postgres_server: PostgresServer) -> Iterator[Callable[..., str]]:
+    """Make more databases on this worker's server: ``pg_database()`` gives a fresh empty
+    one, ``pg_database(template=name)`` a copy of a ``postgres_server.template``; each is
+    dropped after the test. For a test with two stores, or one per Hypothesis example.
+    """
+    made: list[str] = []
+
+    def make(template: str | None = None) -> str:
+        name = f"test_{next(_DATABASE_NUMBERS)}"
+        url = postgres_server.create_database(name, template=template)
+        made.append(name)
+        return url
+
+    yield make
+    # Dropped so a worker's memory stays small (each copy of template1 is ~7.5 MB, on
+    # /dev/shm); FORCE ends any connection a test left open.
+    for name in made:
+        postgres_server.drop_database(name)
+
+
+@pytest.fixture
+def pg_url(pg_database: Callable[..., str]) -> str:
     """The URL of a fresh, empty database on this worker's server (dropped afterwards).
 
-    The form logbook accepts: ``postgresql://postgres@/test_N?host=/tmp/logbook-pg-…/socket``.
+    Of the form logbook accepts: ``postgresql://postgres@/test_N?host=/SOCKET/DIR``.
     """
-    name = f"test_{next(_DATABASE_NUMBERS)}"
-    url = postgres_server.create_database(name)
-    yield url
-    # Dropped so a worker's disk stays small (each copy of template1 is ~7.5 MB); FORCE ends
-    # any connection a test left open.
-    postgres_server.drop_database(name)
+    return pg_database()
 
 
 @dataclass

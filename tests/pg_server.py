@@ -8,6 +8,7 @@ the folder. As root the server runs as the ``postgres`` user, since ``initdb`` r
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
@@ -161,26 +162,34 @@ class PostgresServer:
         if os.geteuid() == 0:
             for path in (base, base / "socket"):
                 shutil.chown(path, user=SUPERUSER, group=None)
-        self._run(
-            self.bindir / "initdb",
-            "-D", self.data_dir,
-            "-A", "trust",
-            "-U", SUPERUSER,
-            "-E", "UTF8",
-            # C collation sorts by code point, as SQLite's default BINARY collation does.
-            "--locale=C",
-            "--no-sync",
-        )  # fmt: skip
-        options = f"-k {self.socket_dir} -c listen_addresses='' {_FAST}"
-        self._run(
-            self.bindir / "pg_ctl",
-            "start",
-            "-w",
-            "-s",
-            "-D", self.data_dir,
-            "-l", self.base / "server.log",
-            "-o", options,
-        )  # fmt: skip
+        try:
+            self._run(
+                self.bindir / "initdb",
+                "-D", self.data_dir,
+                "-A", "trust",
+                "-U", SUPERUSER,
+                "-E", "UTF8",
+                # C collation sorts by code point, as SQLite's default BINARY collation does.
+                "--locale=C",
+                "--no-sync",
+            )  # fmt: skip
+            self._run(
+                self.bindir / "pg_ctl",
+                "start",
+                "-w",
+                "-s",
+                "-D", self.data_dir,
+                "-l", base / "server.log",
+                "-o", f"-k {self.socket_dir} -c listen_addresses='' {_FAST}",
+            )  # fmt: skip
+        except RuntimeError as failed:
+            # pg_ctl only says "examine the log output": the log says why.
+            log = self.log()[-2000:]
+            self.stop()  # and leave no folder behind
+            raise RuntimeError(f"{failed}\n{log}".strip()) from None
+        # A run that ends without its fixture's teardown still stops the server (a leaked
+        # one would keep its memory, /dev/shm included, until the machine restarts).
+        atexit.register(self.stop)
         return self
 
     def stop(self) -> None:
@@ -194,6 +203,8 @@ class PostgresServer:
             self._run(self.bindir / "pg_ctl", "stop", "-m", "immediate", "-s", "-D", self.data_dir)
         shutil.rmtree(self.base, ignore_errors=True)
         self.base = None
+        self._templates.clear()
+        atexit.unregister(self.stop)
 
     def __enter__(self) -> PostgresServer:
         return self.start()
@@ -209,17 +220,20 @@ class PostgresServer:
 
     # -- databases and roles --------------------------------------------------------------
 
-    def execute(self, sql: str, database: str = "postgres") -> None:
-        """Run ``sql`` as the superuser, autocommit (CREATE DATABASE cannot run in a transaction)."""
+    def execute(self, *statements: str, database: str = "postgres") -> None:
+        """Run each statement as the superuser in autocommit (CREATE DATABASE needs it)."""
         import psycopg
 
-        if database == "postgres":
-            if self._admin is None or self._admin.closed:
-                self._admin = psycopg.connect(self.url, autocommit=True)
-            self._admin.execute(sql)
+        if database != "postgres":
+            with psycopg.connect(self.url_for(database), autocommit=True) as conn:
+                for sql in statements:
+                    conn.execute(sql)
             return
-        with psycopg.connect(self.url_for(database), autocommit=True) as conn:
-            conn.execute(sql)
+        # One connection for the server's life: a connection costs ~5 ms, a test needs two.
+        if self._admin is None or self._admin.closed:
+            self._admin = psycopg.connect(self.url, autocommit=True)
+        for sql in statements:
+            self._admin.execute(sql)
 
     def create_database(self, name: str, template: str | None = None) -> str:
         """Create an empty database (or a copy of ``template``); returns its URL.
@@ -261,15 +275,15 @@ class PostgresServer:
         Roles belong to the whole server, not to one database: give each test its own name.
 
         A read-only role may read every table in schema public, including tables created
-        later by the superuser (default privileges), and write none. Otherwise it is granted
-        everything on the schema's tables and sequences.
+        later by the superuser (default privileges), and write none. Otherwise it may also
+        write rows (every privilege on the tables and sequences), but not change the schema:
+        PostgreSQL 15 gives no one but the owner CREATE on schema public.
         """
         role = _check_name(name)
         _check_name(database)
-        self.execute(f"CREATE ROLE {role} LOGIN")
-        self.execute(f"GRANT CONNECT ON DATABASE {database} TO {role}")
+        self.execute(f"CREATE ROLE {role} LOGIN", f"GRANT CONNECT ON DATABASE {database} TO {role}")
         tables, sequences = ("SELECT", "SELECT") if read_only else ("ALL", "ALL")
-        for statement in (
+        self.execute(
             f"GRANT USAGE ON SCHEMA public TO {role}",
             f"GRANT {tables} ON ALL TABLES IN SCHEMA public TO {role}",
             f"GRANT {sequences} ON ALL SEQUENCES IN SCHEMA public TO {role}",
@@ -278,6 +292,6 @@ class PostgresServer:
             f"GRANT {tables} ON TABLES TO {role}",
             f"ALTER DEFAULT PRIVILEGES FOR ROLE {SUPERUSER} IN SCHEMA public "
             f"GRANT {sequences} ON SEQUENCES TO {role}",
-        ):
-            self.execute(statement, database=database)
+            database=database,
+        )
         return self.url_for(database, user=role)

@@ -91,7 +91,7 @@ def test_a_read_only_role_can_read_every_table_and_write_none(pg_url, postgres_s
 
 
 def test_copies_of_a_template_start_from_its_tables_and_stay_apart(
-    pg_url, postgres_server, connect
+    postgres_server, pg_database, connect
 ):
     left_open = []
 
@@ -101,20 +101,18 @@ def test_copies_of_a_template_start_from_its_tables_and_stay_apart(
         conn.execute("INSERT INTO idea (text) VALUES ('from the template')")
         left_open.append(conn)  # as an engine's pool would: copying must still work
 
-    name = "tmpl_" + pg_url.split("/")[3].split("?")[0]
+    name = "tmpl_" + pg_database().split("/")[3].split("?")[0]  # a name no other test has
     assert postgres_server.template(name, migrate) == name
     assert postgres_server.template(name, migrate) == name  # built once
     assert len(left_open) == 1
-    first = postgres_server.create_database(name + "_a", template=name)
-    second = postgres_server.create_database(name + "_b", template=name)
-    try:
-        with connect(first) as conn:
-            conn.execute("INSERT INTO idea (text) VALUES ('only in the first')")
-        with connect(second) as conn:
-            assert conn.execute("SELECT text FROM idea").fetchall() == [("from the template",)]
-    finally:
-        postgres_server.drop_database(name + "_a")
-        postgres_server.drop_database(name + "_b")
+    first, second = pg_database(template=name), pg_database(template=name)
+    assert first != second
+    with connect(first) as conn:
+        conn.execute("INSERT INTO idea (text) VALUES ('only in the first')")
+    with connect(second) as conn:
+        assert conn.execute("SELECT text FROM idea").fetchall() == [("from the template",)]
+    with connect(pg_database()) as conn:  # and a plain one is still empty
+        assert _tables(conn) == []
 
 
 def test_a_stopped_server_leaves_no_process_and_no_folder_behind(postgres_server, connect):
