@@ -37,7 +37,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     marked = metafunc.definition.get_closest_marker("backends") is not None
     if marked and metafunc.definition.get_closest_marker("sqlite_only") is None:
-        metafunc.parametrize("backend", BACKENDS, indirect=True)
+        # The PostgreSQL case also carries the ``postgres`` mark: `pytest -m "not postgres"`
+        # is the quick loop on a machine without PostgreSQL.
+        params = [
+            pytest.param(b, marks=pytest.mark.postgres) if b == "postgresql" else b
+            for b in BACKENDS
+        ]
+        metafunc.parametrize("backend", params, indirect=True)
 
 
 @pytest.fixture
