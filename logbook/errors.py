@@ -41,3 +41,7 @@ class ExportError(LogbookError):
 
 class HookError(LogbookError):
     """The git hook cannot be installed, run or removed."""
+
+
+class ConflictError(LogbookError):
+    """An entry changed in the store while the user was editing it; their text is kept."""

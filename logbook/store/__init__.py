@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from logbook.errors import LogbookError, StoreError
+from logbook.errors import ConflictError, LogbookError, StoreError
 from logbook.store import migrations
 from logbook.store.pragmas import busy_timeout, configure_connection
 
@@ -56,6 +56,20 @@ class Store:
         self.engine = make_engine(path)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._batch: Session | None = None
+        self._author: str | Callable[[], str] = ""
+
+    def set_author(self, author: str | Callable[[], str]) -> None:
+        """Credit this store's new entries to ``author``: a name, or a function asked once,
+        on the first write that records one (reading git's config costs nothing otherwise)."""
+        self._author = author
+
+    @property
+    def author(self) -> str:
+        """Who new entries are credited to ('' when nobody is known). Read it before a write
+        transaction begins: the function behind it may run ``git``."""
+        if callable(self._author):
+            self._author = self._author().strip()
+        return self._author
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -112,11 +126,19 @@ class Store:
     @contextmanager
     def _translate(self) -> Iterator[None]:
         from sqlalchemy import exc as sa_exc
+        from sqlalchemy.orm.exc import StaleDataError
 
         try:
             yield
         except LogbookError:
             raise
+        except StaleDataError as error:
+            # An update's row_version no longer matched: another writer saved in between
+            # (under SQLite's write lock this cannot happen; a server backend may see it).
+            raise ConflictError(
+                "an entry changed in the store while this command was writing it; nothing "
+                "was saved, try again"
+            ) from error
         except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.DatabaseError) as error:
             raise store_error(self.path, error) from error
 
