@@ -106,7 +106,13 @@ KEYS: dict[str, Key] = {
     key.name: key
     for key in (
         Key("site", _as_str, None, "path of the Jekyll site that posts are written to"),
-        Key("author", _as_str, None, "author name written into posts"),
+        Key(
+            "author",
+            _as_str,
+            None,
+            "your name: credited on the ideas, papers and posts you add (default: git's "
+            "user.name; '' for nobody) and written into posts",
+        ),
         Key("timezone", _timezone, None, "IANA time zone for dates and weeks (default: local)"),
         Key("week_start", _one_of("monday", "sunday", "saturday"), "monday", "first day of a week"),
         Key("templates_dir", _as_str, None, "folder of templates overriding the built-in ones"),
@@ -223,6 +229,28 @@ class Config:
         from logbook.dates import zone
 
         return zone(self.get("timezone"))
+
+
+def entry_author(config: Config) -> str:
+    """Who new entries are credited to: config ``author``, else git's ``user.name`` (as git
+    reads it here), else nobody (``""``). Call it only when writing: it may run git."""
+    configured = config.get("author")
+    if configured is not None:
+        return str(configured).strip()
+    import subprocess
+
+    try:
+        found = subprocess.run(
+            ["git", "config", "user.name"],
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""  # no git (or it hangs): nobody known
+    return found.stdout.strip() if found.returncode == 0 else ""
 
 
 def _checked(key: str, value: Any, where: str, line: int | None = None) -> Any:

@@ -201,12 +201,22 @@ class Store:
         kinds: list[str] | None = None,
         tags: list[str] | None = None,
         since: object = None,
+        authors: list[str] | None = None,
         limit: int | None = 20,
     ) -> list[Hit]:
-        """Full-text search over ideas, papers and posts, best match first."""
+        """Full-text search over ideas, papers and posts, best match first; ``authors``
+        keeps entries written (papers: added) by one of them."""
         from logbook.store.search import search
 
-        return search(self, query, kinds=kinds, tags=tags, since=since, limit=limit)  # type: ignore[arg-type]
+        return search(
+            self,
+            query,
+            kinds=kinds,
+            tags=tags,
+            since=since,  # type: ignore[arg-type]
+            authors=authors,
+            limit=limit,
+        )
 
     def changes(self) -> int:
         """A counter that every write to the store increases (for the git hook)."""

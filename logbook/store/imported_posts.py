@@ -100,7 +100,9 @@ def import_posts(store: Store, posts: Sequence[IncomingPost]) -> PostImportCount
             for arxiv_id in dict.fromkeys(post.citations):
                 session.add(PostCitation(post_id=view.id, arxiv_id=arxiv_id))
             if post.ideas:
-                counts.ideas.extend(_add_ideas(session, view.id, post.ideas, post.published_at, author))
+                counts.ideas.extend(
+                    _add_ideas(session, view.id, post.ideas, post.published_at, author)
+                )
             session.flush()
     return counts
 
@@ -122,9 +124,7 @@ def _add_ideas(
     for text in dict.fromkeys(texts):
         if text in had:
             continue
-        idea = Idea(
-            uid=new_uid(), text=text, created_at=written, updated_at=moment, author=author
-        )
+        idea = Idea(uid=new_uid(), text=text, created_at=written, updated_at=moment, author=author)
         session.add(idea)
         session.flush()
         assert idea.id is not None

@@ -52,17 +52,21 @@ def keep_unsaved(
     moment = now(UTC)
     keep_revision(session, kind, uid, field, value, moment, moment)
     session.flush()
-    rows = session.exec(select(Revision.id).where(Revision.entry_uid == uid, Revision.field == field))
+    rows = session.exec(
+        select(Revision.id).where(Revision.entry_uid == uid, Revision.field == field)
+    )
     kept = len(list(rows))
     if kind == "idea":
         return ConflictError(
             f"idea {number} changed while you were editing it (by another logbook); your text "
             f"is kept as revision {kept}: see `logbook idea show {number}`, bring it back with "
-            f"`logbook idea revert {number} {kept}`"
+            f"`logbook idea revert {number} {kept}`",
+            kept_in_store=True,
         )
     return ConflictError(
         f"{kind} {number} changed while you were editing its {field} (by another logbook); "
-        f"your text is kept as revision {kept}: see `logbook {kind} show {number} --json`"
+        f"your text is kept as revision {kept}: see `logbook {kind} show {number} --json`",
+        kept_in_store=True,
     )
 
 
