@@ -171,11 +171,11 @@ def check_writers_lose_nothing(
     setup = open_store(Path(location))
     shared = [setup.ideas.add(f"shared idea {n}").id for n in range(shared_ideas)]
     setup.close()
+    numbers = ",".join(map(str, shared))
     start = time.time() + 2.0  # every process imported and waiting: they start together
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(who), str(start), str(writes)]
-            + [",".join(map(str, shared))],
+            [sys.executable, "-c", WRITER, str(who), str(start), str(writes), numbers],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
