@@ -148,7 +148,7 @@ WRITER = textwrap.dedent(
         if k % 2 == 0:
             store.ideas.add(f"writer {who} idea {k}", tags=[f"w{who}"])
             continue
-        number = shared[(who + k) % len(shared)]
+        number = shared[(who + k // 2) % len(shared)]
         while True:
             idea = store.ideas.get(number)
             try:
@@ -216,3 +216,15 @@ def check_writers_lose_nothing(
 def test_eight_processes_writing_a_hundred_times_each_lose_nothing(tmp_path):
     counts = check_writers_lose_nothing(str(tmp_path / "shared.db"))
     assert counts["added"] + counts["edits"] == 800
+
+
+def test_closing_the_editor_without_a_change_saves_nothing_over_another_edit(cli, tmp_path):
+    cli("idea", "add", "Kernel regression at scale")
+    same = "Kernel regression at scale"
+    editor = _editor(tmp_path, ["idea", "edit", "1", "--text", "Their version"], same)
+    result = _logbook("idea", "edit", "1", editor=editor)
+    assert result.returncode == 0, result.stderr
+    assert "Unchanged: idea #1" in result.stderr
+    idea = cli("idea", "show", "1", "--json").json()
+    assert idea["text"] == "Their version"
+    assert [r["text"] for r in idea["revisions"]] == ["Kernel regression at scale"]

@@ -216,6 +216,9 @@ def edit(
         # saved meanwhile (the idea's row_version), else their text is kept as a revision.
         before = ideas.get(number)
         base, body = before.row_version, edit_text(before.text)
+        if body.strip("\n") == before.text:  # nothing changed: nothing to save over anyone's
+            _created(ideas.get(number), "Unchanged:", as_json)
+            return
     _created(ideas.edit(number, body, base_version=base), "Edited", as_json)
 
 
