@@ -163,7 +163,7 @@ WRITER = textwrap.dedent(
 
 
 def check_writers_lose_nothing(
-    location: str, *, processes: int = 8, writes: int = 100, shared_ideas: int = 4
+    location: str, *, processes: int = 8, writes: int = 100, shared_ideas: int = 8
 ) -> dict[str, int]:
     """Run ``processes`` writers of ``writes`` writes each against the store at ``location``
     (a ``LOGBOOK_DB`` value) and check that every write is accounted for; the counts."""
