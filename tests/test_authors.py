@@ -249,3 +249,28 @@ def test_entries_written_before_authors_have_none(tmp_path):
     assert (idea.author, idea.row_version) == ("", 1)
     assert datetime(2026, 1, 1, tzinfo=UTC) == idea.created_at
     store.close()
+
+
+def test_one_persons_weekly_post_survives_export_and_import(cli, tmp_path, monkeypatch):
+    _add(cli, "Kernel regression at scale", "Ana Lima", "--date", DAY)
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    cli("publish", "--week", WEEK, "--author", "Ana Lima", "--site", str(site))
+    first = _export(cli, tmp_path / "first")
+    monkeypatch.setenv("LOGBOOK_DB", str(tmp_path / "other.db"))
+    result = cli("import", str(tmp_path / "first"), "--json").json()
+    assert result["problems"] == [] and result["added"]["post"] == 1
+    (post,) = cli("post", "list", "--json").json()
+    assert post["source"] == f"{WEEK}@Ana Lima"
+    assert post["path"] == "_posts/2026-11-22-week-2026-w47-ana-lima.md"
+    second = _export(cli, tmp_path / "second")
+    assert {k: v for k, v in second.items() if not k.startswith(".")} == {
+        k: v for k, v in first.items() if not k.startswith(".")
+    }
+
+
+def test_idea_list_author_empty_finds_the_ideas_credited_to_nobody(cli):
+    cli("idea", "add", "Nobody's idea")
+    _add(cli, "Ana's idea", "Ana")
+    found = cli("idea", "list", "--author", "", "--json").json()
+    assert [i["title"] for i in found] == ["Nobody's idea"]

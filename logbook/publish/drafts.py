@@ -119,6 +119,8 @@ def draft_week(
     from logbook.publish.digest import gather_week
 
     person = None if author is None or author.strip() in ("", "all") else author.strip()
+    if person is not None and (len(person) > 200 or not person.isprintable()):
+        raise UsageError("--author takes a name: one line of at most 200 characters")
     if person is not None:
         settings = replace(settings, author=person)
     moment = now(settings.tz)
