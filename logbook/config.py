@@ -125,6 +125,13 @@ KEYS: dict[str, Key] = {
         ),
         Key("post.category_tags", _as_bool, False, "add arXiv categories to a post's tags"),
         Key("post.reading_list_url", _as_str, None, "the reading-list page weekly posts link"),
+        Key(
+            "post.reading_list_page",
+            _as_str,
+            "reading-list.md",
+            "where publish --reading-list writes its page in the site",
+        ),
+        Key("post.page_layout", _as_str, "page", "Jekyll layout of the reading-list page"),
         Key("post.chart_weeks", _as_int, 8, "weeks in a weekly post's themes chart"),
         Key("post.math", _one_of("mathjax", "plain"), "mathjax", "how $…$ math is written"),
         Key("arxiv.api_url", _as_str, "https://export.arxiv.org/api/query", "arXiv API URL"),
