@@ -114,7 +114,13 @@ KEYS: dict[str, Key] = {
             None,
             "the store: an SQLite file, or postgresql://user@host/dbname for a group's",
         ),
-        Key("author", _as_str, None, "author name written into posts"),
+        Key(
+            "author",
+            _as_str,
+            None,
+            "your name: credited on the ideas, papers and posts you add (default: git's "
+            "user.name; '' for nobody) and written into posts",
+        ),
         Key("timezone", _timezone, None, "IANA time zone for dates and weeks (default: local)"),
         Key("week_start", _one_of("monday", "sunday", "saturday"), "monday", "first day of a week"),
         Key("templates_dir", _as_str, None, "folder of templates overriding the built-in ones"),

@@ -41,3 +41,12 @@ class ExportError(LogbookError):
 
 class HookError(LogbookError):
     """The git hook cannot be installed, run or removed."""
+
+
+class ConflictError(LogbookError):
+    """An entry changed in the store while the user was editing it (exit 1)."""
+
+    def __init__(self, message: str, *, kept_in_store: bool = False) -> None:
+        super().__init__(message)
+        # the user's text is saved in the store (a revision): no temp file needs to stay
+        self.kept_in_store = kept_in_store

@@ -269,7 +269,7 @@ def test_paper_json_fields_are_stable(cli, papers):
         "categories", "primary_category", "published", "updated", "doi", "journal_ref",
         "comment", "withdrawn", "abs_url", "pdf_url", "cite_key", "status", "read_at",
         "read_version", "notes", "tags", "auto_tags", "category_tags", "ideas",
-        "created_at", "updated_at", "archived", "revisions",
+        "created_at", "updated_at", "archived", "added_by", "revisions",
     }  # fmt: skip
     assert paper["doi"] == "10.22331/q-2018-08-06-79"
     assert paper["cite_key"] == "preskill2018quantum"

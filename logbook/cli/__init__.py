@@ -88,6 +88,8 @@ class LogbookGroup(TyperGroup):
         except typer.Abort:
             message, code = "Aborted.", 1
         except LogbookError as error:
+            if getattr(error, "kept_in_store", False):
+                state.drop_kept_text()  # what the user typed is a revision now
             if debug:
                 _show_traceback()
             message, code = f"Error: {error}", error.exit_code

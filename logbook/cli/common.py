@@ -53,6 +53,23 @@ LimitOption = Annotated[
 ]
 
 
+# Who wrote an entry (config ``author``); repeatable; '' matches entries credited to nobody.
+AuthorOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--author", metavar="NAME", help="Only entries written by this person (repeatable)."
+    ),
+]
+
+# Who added a paper to the store: its ``author`` column, not the paper's arXiv authors.
+AddedByOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--added-by", metavar="NAME", help="Only papers this person added (not arXiv's authors)."
+    ),
+]
+
+
 def decode_text(data: bytes, where: str) -> str:
     """``data`` as UTF-8 text, or one ``UsageError`` line naming ``where`` it came from.
 

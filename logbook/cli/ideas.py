@@ -10,6 +10,7 @@ import typer
 from logbook.cli import complete
 from logbook.cli import output as out
 from logbook.cli.common import (
+    AuthorOption,
     JsonOption,
     LimitOption,
     YesOption,
@@ -116,6 +117,7 @@ def list_(
     week: Annotated[
         str | None, typer.Option(help="Created in this week: this, last, 2020-W43, a date.")
     ] = None,
+    author: AuthorOption = None,
     limit: LimitOption = None,
     archived: Annotated[bool, typer.Option(help="List removed ideas instead.")] = False,
     as_json: JsonOption = False,
@@ -131,11 +133,19 @@ def list_(
         span = parse_week(week, config.tz, config.get("week_start"))
         start, end = span.start, span.end
     ideas = state.reader().ideas.find(
-        tags=tag, statuses=status, since=start, until=end, archived=archived, limit=limit
+        tags=tag,
+        statuses=status,
+        authors=author,
+        since=start,
+        until=end,
+        archived=archived,
+        limit=limit,
     )
     if as_json:
         out.print_json([i.to_dict() for i in ideas])
         return
+    # an author column only when someone is credited: a personal logbook has no use for it
+    by = [[i.author] for i in ideas] if any(i.author for i in ideas) else [[] for _ in ideas]
     with out.paged():
         out.table(
             [
@@ -145,10 +155,11 @@ def list_(
                     i.status,
                     i.title,
                     " ".join(f"#{t.name}" for t in i.tags if t.kind != "category"),
+                    *who,
                 ]
-                for i in ideas
+                for i, who in zip(ideas, by, strict=True)
             ],
-            ["#", "created", "status", "title", "tags"],
+            ["#", "created", "status", "title", "tags", *(["author"] if any(by) else [])],
             empty="no ideas match",
         )
 
@@ -164,6 +175,7 @@ def show(number: NumberArg, as_json: JsonOption = False) -> None:
         out.fields(
             [
                 ("idea", f"#{idea.id}" + (" (removed)" if idea.archived_at else "")),
+                ("author", idea.author),
                 ("status", idea.status),
                 ("created", local(idea.created_at)),
                 ("updated", local(idea.updated_at)),
@@ -194,11 +206,20 @@ def edit(
 ) -> None:
     """Change an idea's text; the old text is kept. Example: logbook idea edit 12 --text "…" """
     ideas = state.store().ideas
+    base = None  # a one-shot text replaces whatever is there (the old text is kept)
     if text is not None:
         body = read_text(text)
+    elif (piped := piped_text()) is not None:
+        body = piped
     else:
-        body = piped_text() or edit_text(ideas.get(number).text)
-    _created(ideas.edit(number, body), "Edited", as_json)
+        # In $EDITOR the user works from the text as it is now: saving checks that nobody
+        # saved meanwhile (the idea's row_version), else their text is kept as a revision.
+        before = ideas.get(number)
+        base, body = before.row_version, edit_text(before.text)
+        if body.strip("\n") == before.text:  # nothing changed: nothing to save over anyone's
+            _created(ideas.get(number), "Unchanged:", as_json)
+            return
+    _created(ideas.edit(number, body, base_version=base), "Edited", as_json)
 
 
 @app.command("revert")

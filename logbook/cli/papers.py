@@ -11,6 +11,7 @@ import typer
 from logbook.cli import complete
 from logbook.cli import output as out
 from logbook.cli.common import (
+    AddedByOption,
     JsonOption,
     LimitOption,
     YesOption,
@@ -231,6 +232,7 @@ def list_(
         list[str] | None, typer.Option("--category", "-c", help="Only in this arXiv category.")
     ] = None,
     since: Annotated[str | None, typer.Option(help="Added on or after this date.")] = None,
+    added_by: AddedByOption = None,
     limit: LimitOption = None,
     archived: Annotated[bool, typer.Option(help="List removed papers instead.")] = False,
     as_json: JsonOption = False,
@@ -240,6 +242,7 @@ def list_(
         statuses=status,
         tags=tag,
         categories=category,
+        authors=added_by,
         since=when(since),
         archived=archived,
         limit=limit,
@@ -300,10 +303,9 @@ def show(paper: PaperArg, as_json: JsonOption = False) -> None:
                 ("read", read),
                 ("tags", [f"#{t}" for t in view.user_tags]),
                 ("ideas", [f"#{i['id']} {i['title']}" for i in view.ideas]),
-                (
-                    "revisions",
-                    len(view.revisions) or None,
-                ),  # notes, and metadata check-updates replaced
+                ("added by", view.author),
+                # notes, and metadata check-updates replaced
+                ("revisions", len(view.revisions) or None),
             ],
             view.abstract + (f"\n\nNotes:\n{view.notes}" if view.notes else ""),
         )
@@ -349,8 +351,9 @@ def note(
     if text is None and (piped := piped_text("stdin")) is not None:
         text = piped
     if text is None:
-        body = edit_text(papers.get(paper).notes, what="note")
-        view = papers.note(paper, body, replace=True, at=at)
+        before = papers.get(paper)  # saving checks nobody saved since (its row_version)
+        body = edit_text(before.notes, what="note")
+        view = papers.note(paper, body, replace=True, at=at, base_version=before.row_version)
     else:
         view = papers.note(paper, read_text(text, what="note"), replace=replace, at=at)
     _done(view, "Noted", as_json)

@@ -75,6 +75,14 @@ def publish(
     allow_empty: Annotated[
         bool, typer.Option("--allow-empty", help="Write a week's post even if nothing was logged.")
     ] = False,
+    author: Annotated[
+        str | None,
+        typer.Option(
+            "--author",
+            metavar="NAME|all",
+            help="A week's post of one person's entries, or the group's (all, the default).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write a Jekyll post for a week, a paper or an idea; re-publishing keeps your edits.
@@ -90,6 +98,7 @@ def publish(
 
         others = {"SPEC": spec, "--week": week or None, "--paper": paper, "--idea": idea}
         others |= {"--intro": intro, "--edit": edit or None, "--allow-empty": allow_empty or None}
+        others["--author"] = author
         publish_page(
             [name for name, value in others.items() if value is not None],
             site=site,
@@ -122,6 +131,7 @@ def publish(
         intro=intro,
         edit=(lambda text: edit_text(text, what="post")) if edit else None,
         allow_empty=allow_empty,
+        author=author,
     )
     if as_json:
         out.print_json(result.to_dict())

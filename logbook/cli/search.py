@@ -8,7 +8,7 @@ import typer
 
 from logbook.cli import complete
 from logbook.cli import output as out
-from logbook.cli.common import JsonOption, LimitOption, local, when
+from logbook.cli.common import AuthorOption, JsonOption, LimitOption, local, when
 from logbook.cli.state import state
 
 
@@ -18,7 +18,7 @@ def search(
         typer.Argument(
             metavar="QUERY",
             help='Words (all must match), "a phrase", -word, a OR b, attn*, tag:x, kind:paper, '
-            "author:name, an arXiv id.",
+            "author:name (a paper's arXiv authors), an arXiv id.",
         ),
     ],
     kind: Annotated[
@@ -30,6 +30,7 @@ def search(
         typer.Option("--tag", "-t", help="Only with this tag.", autocompletion=complete.tag_names),
     ] = None,
     since: Annotated[str | None, typer.Option(help="Created on or after this date.")] = None,
+    author: AuthorOption = None,
     limit: LimitOption = 20,
     as_json: JsonOption = False,
 ) -> None:
@@ -37,7 +38,7 @@ def search(
     from logbook.store.search import MARK_END, MARK_START
 
     hits = state.reader().search(
-        " ".join(query), kinds=kind, tags=tag, since=when(since), limit=limit
+        " ".join(query), kinds=kind, tags=tag, since=when(since), authors=author, limit=limit
     )
     if as_json:
         out.print_json([h.to_dict() for h in hits])

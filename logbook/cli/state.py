@@ -27,6 +27,12 @@ class State:
         """Keep ``path`` (text the user typed) unless the command succeeds."""
         self.kept_text = path
 
+    def drop_kept_text(self) -> None:
+        """Delete the kept text file: the store holds what the user typed (a revision)."""
+        if self.kept_text is not None:
+            self.kept_text.unlink(missing_ok=True)
+            self.kept_text = None
+
     def store(self, *, reading: bool = False) -> Store:
         """The store for this run, opened (and migrated) on first use.
 
@@ -47,6 +53,7 @@ class State:
                     f"no store at {location} (given by {named}); nothing was created"
                 )
             self._store = open_store(location)
+            self._store.set_author(self._author)
         return self._store
 
     def location(self) -> StoreLocation:
@@ -56,6 +63,12 @@ class State:
 
             self._location = resolve_store(self.db_flag)
         return self._location
+
+    def _author(self) -> str:
+        # asked by the store on its first write that credits someone, not before
+        from logbook.authors import entry_author
+
+        return entry_author(self.config())
 
     def reader(self) -> Store:
         """The store for a command that only reads (see ``store``)."""

@@ -54,13 +54,15 @@ def publish(
     intro: str | None = None,
     edit: Callable[[str], str] | None = None,
     allow_empty: bool = False,
+    author: str | None = None,
 ) -> PublishResult:
     """Draft the post for a week (``week``: a spec, the default ``this``), a paper or an idea.
 
     ``mode`` ``write`` writes it into the site and records it (``write_post``); ``dry-run``
     runs the same checks and writes nothing (with no site given or configured, it only
     drafts); ``stdout`` only drafts. The site is ``resolve_site``'s. A week with nothing
-    logged is written only with ``allow_empty``.
+    logged is written only with ``allow_empty``. ``author`` (a name, or ``all``: the
+    default) chooses one person's weekly post or the group's (see ``draft_week``).
 
     ``intro`` sets a week's opening paragraph (None keeps the one it had); ``edit`` gets the
     text about to be written and returns the user's version of it (``publish --edit``).
@@ -71,6 +73,8 @@ def publish(
         raise UsageError("publish one thing at a time: --week [SPEC], --paper or --idea")
     if intro is not None and (paper is not None or idea is not None):
         raise UsageError("--intro is for a week's post")
+    if author is not None and (paper is not None or idea is not None):
+        raise UsageError("--author is for a week's post")
     dry_run = mode == "dry-run"
     # Nothing to check against: the post and its place in a site are the answer.
     only_draft = mode == "stdout" or (dry_run and site is None and settings.site is None)
@@ -80,7 +84,9 @@ def publish(
     elif idea is not None:
         draft = draft_idea(store, settings, idea, title=title)
     else:
-        draft = draft_week(store, settings, week or "this", title=title, intro=intro, site=folder)
+        draft = draft_week(
+            store, settings, week or "this", title=title, intro=intro, site=folder, author=author
+        )
     if folder is None:
         return PublishResult(draft, None, None, dry_run=dry_run)
     if draft.empty and mode == "write" and not allow_empty:

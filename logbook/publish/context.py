@@ -52,8 +52,12 @@ def week_context(
         return jekyll.plain_text(text, math=settings.math)
 
     ideas = []
-    for position, idea in enumerate([*digest.ideas_new, *digest.ideas_changed], start=1):
+    week_ideas = [*digest.ideas_new, *digest.ideas_changed]
+    # A group's post credits each idea ("— Ana") once more than one person wrote that week.
+    several = len({idea.author for idea in week_ideas}) > 1
+    for position, idea in enumerate(week_ideas, start=1):
         item = idea_context(idea, settings)
+        item["credit"] = item["author"] if several else ""
         item["number"] = position
         item["revisited"] = idea in digest.ideas_changed
         # "1. " or "10. ": how far an item's later paragraphs are indented to stay in it
@@ -126,6 +130,7 @@ def idea_context(idea: IdeaView, settings: Settings) -> dict[str, Any]:
         "title": jekyll.markdown_text(idea_title(idea.title), math=settings.math),
         "body": jekyll.markdown_text(idea.body, math=settings.math),
         "status": idea.status,
+        "author": jekyll.plain_text(idea.author),
         "tags": [jekyll.plain_text(t) for t in idea.user_tags],
         "papers": [
             {

@@ -80,17 +80,24 @@ def gather_week(
     tz: tzinfo,
     week_start: str = "monday",
     min_entries: int = 3,
+    author: str | None = None,
 ) -> WeekDigest:
-    """The ideas and papers of ``week``, its themes and the reading list."""
+    """The ideas and papers of ``week``, its themes and the reading list.
+
+    ``author`` keeps one person's ideas and the papers they added (the store records who
+    added a paper, not who read it); None gathers the whole group's. Themes recur over
+    everyone's entries either way.
+    """
     start, end = week.start, week.end
+    by = None if author is None else [author]
     # new, or changed this week; oldest first
     ideas = store.ideas.find(
-        changed_since=start, changed_until=end, until=end, archived_papers=False
+        changed_since=start, changed_until=end, until=end, archived_papers=False, authors=by
     )
-    added = store.papers.find(since=start, until=end)
-    read = store.papers.find(statuses=["read"], read_since=start, read_until=end)
+    added = store.papers.find(since=start, until=end, authors=by)
+    read = store.papers.find(statuses=["read"], read_since=start, read_until=end, authors=by)
     read.sort(key=lambda p: (p.read_at or start, p.id))  # in the order they were read
-    reading = store.papers.find(statuses=UNREAD, until=end, limit=READING_LIST_MAX)
+    reading = store.papers.find(statuses=UNREAD, until=end, limit=READING_LIST_MAX, authors=by)
     reading.reverse()  # newest first
     digest = WeekDigest(
         week=week,
@@ -100,8 +107,10 @@ def gather_week(
         papers_read=read,
         themes=[],
         reading_list=reading,
-        reading_total=store.papers.count(statuses=UNREAD, until=end),
-        papers_updated=_new_versions(store, start, end),
+        reading_total=store.papers.count(statuses=UNREAD, until=end, authors=by),
+        papers_updated=[
+            p for p in _new_versions(store, start, end) if author is None or p.author == author
+        ],
     )
     digest.themes = week_themes(
         store, digest, tz=tz, week_start=week_start, min_entries=min_entries

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,8 +104,14 @@ def draft_week(
     intro: str | None = None,
     site: Path | None = None,
     env: Environment | None = None,
+    author: str | None = None,
 ) -> Draft:
     """The post for a week: ``this``, ``last``, ``2020-W43`` or a date inside the week.
+
+    ``author`` makes it one person's post (their ideas and the papers they added, a post of
+    its own: source ``2020-W43@Ana``, file ``…-week-2020-w43-ana.md``, front matter author
+    that person); None or ``all`` is the group's post, which credits each idea to its
+    author when more than one person wrote that week.
 
     ``intro`` is the opening paragraph; None keeps the one given when the week was published
     before. With ``site``, the themes sentence links only earlier posts whose file is there
@@ -113,6 +119,11 @@ def draft_week(
     """
     from logbook.publish.digest import gather_week
 
+    person = None if author is None or author.strip() in ("", "all") else author.strip()
+    if person is not None and (len(person) > 200 or not person.isprintable()):
+        raise UsageError("--author takes a name: one line of at most 200 characters")
+    if person is not None:
+        settings = replace(settings, author=person)
     moment = now(settings.tz)
     week = parse_week(spec, settings.tz, settings.week_start, reference=moment)
     if week.start > moment:
@@ -123,18 +134,25 @@ def draft_week(
         tz=settings.tz,
         week_start=settings.week_start,
         min_entries=settings.min_entries,
+        author=person,
     )
-    recorded = store.posts.lookup("week", week.label)
+    source = week.label if person is None else f"{week.label}@{person}"
+    recorded = store.posts.lookup("week", source)
     if intro is None:
         intro = recorded.intro if recorded is not None else ""
     intro = intro.strip()
     # The generated title names the week's themes, which change as the week goes on; the
     # file name must not, so it is made from the week (a title given by hand names it).
-    slug_text = jekyll.one_line(title) if title else f"week {week.label}"
+    slug_text = (
+        jekyll.one_line(title)
+        if title
+        else " ".join(["week", week.label, *([person] if person else [])])
+    )
     if title:
         title = jekyll.one_line(title)
     else:
         title = week_title(settings.title_pattern, week, top_topics(digest))
+        title += f" — {jekyll.one_line(person)}" if person else ""
     earlier = _earlier_posts(store, settings, week, site)
     chart = themes_chart(
         store,
@@ -166,7 +184,7 @@ def draft_week(
         store,
         settings,
         kind="week",
-        source=week.label,
+        source=source,
         title=title,
         date=date,
         fallback_slug=f"week-{week.label}",

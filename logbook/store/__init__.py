@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from logbook.errors import LogbookError, StoreError
+from logbook.errors import ConflictError, LogbookError, StoreError
 from logbook.location import StoreLocation, mask_in, parse_location
 from logbook.store import migrations
 from logbook.store.pragmas import busy_timeout, configure_connection
@@ -62,6 +62,20 @@ class Store:
         self.engine = make_engine(location)
         self._write_engine = write_engine(self.engine, location)
         self._batch: Session | None = None
+        self._author: str | Callable[[], str] = ""
+
+    def set_author(self, author: str | Callable[[], str]) -> None:
+        """Credit this store's new entries to ``author``: a name, or a function asked once,
+        on the first write that records one (reading git's config costs nothing otherwise)."""
+        self._author = author
+
+    @property
+    def author(self) -> str:
+        """Who new entries are credited to ('' when nobody is known). Read it before a write
+        transaction begins: the function behind it may run ``git``."""
+        if callable(self._author):
+            self._author = self._author().strip()
+        return self._author
 
     @property
     def backend(self) -> str:
@@ -123,11 +137,19 @@ class Store:
     @contextmanager
     def _translate(self) -> Iterator[None]:
         from sqlalchemy import exc as sa_exc
+        from sqlalchemy.orm.exc import StaleDataError
 
         try:
             yield
         except LogbookError:
             raise
+        except StaleDataError as error:
+            # An update's row_version no longer matched: another writer saved in between
+            # (under SQLite's write lock this cannot happen; a server backend may see it).
+            raise ConflictError(
+                "an entry changed in the store while this command was writing it; nothing "
+                "was saved, try again"
+            ) from error
         except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.DatabaseError) as error:
             raise store_error(self.location, error) from error
 
@@ -190,12 +212,22 @@ class Store:
         kinds: list[str] | None = None,
         tags: list[str] | None = None,
         since: object = None,
+        authors: list[str] | None = None,
         limit: int | None = 20,
     ) -> list[Hit]:
-        """Full-text search over ideas, papers and posts, best match first."""
+        """Full-text search over ideas, papers and posts, best match first; ``authors``
+        keeps entries written (papers: added) by one of them."""
         from logbook.store.search import search
 
-        return search(self, query, kinds=kinds, tags=tags, since=since, limit=limit)  # type: ignore[arg-type]
+        return search(
+            self,
+            query,
+            kinds=kinds,
+            tags=tags,
+            since=since,  # type: ignore[arg-type]
+            authors=authors,
+            limit=limit,
+        )
 
     def changes(self) -> int:
         """A counter that every write to the store increases (for the git hook)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +12,12 @@ from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
 from logbook.ids import new_uid
 from logbook.numbers import MAX_NUMBER, is_number, number_in_range
-from logbook.store.kinds import IDEA_STATUSES, check_size, one_of, title_of
+from logbook.store.idea_views import IdeaView
+from logbook.store.kinds import IDEA_STATUSES, check_size, one_of
 from logbook.store.removal import remove_entry, restore_entry
-from logbook.store.revisions import keep_revision, revisions_of
+from logbook.store.revisions import keep_revision, keep_unsaved, revisions_of
 from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
-from logbook.store.types import format_utc, iso
+from logbook.store.types import format_utc
 from logbook.tags import inline_tags, normalize_tag
 
 if TYPE_CHECKING:
@@ -26,59 +26,6 @@ if TYPE_CHECKING:
 
 # The models are imported inside the methods that query through them: `add`, the command
 # people run most, uses plain statements and must not pay for building the model classes.
-
-
-@dataclass
-class IdeaView:
-    """An idea as commands show it, with its tags and linked papers."""
-
-    id: int
-    uid: str
-    text: str
-    status: str
-    created_at: datetime
-    updated_at: datetime
-    archived_at: datetime | None = None
-    tags: list[TagRef] = field(default_factory=list)
-    papers: list[dict[str, Any]] = field(default_factory=list)
-    revisions: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        """The first line of the text."""
-        return title_of(self.text)
-
-    @property
-    def body(self) -> str:
-        """The text below the title line."""
-        lines = self.text.strip("\n").splitlines()
-        for index, line in enumerate(lines):
-            if line.strip():
-                return "\n".join(lines[index + 1 :]).strip("\n")
-        return ""
-
-    @property
-    def user_tags(self) -> list[str]:
-        """The user's own tags."""
-        return [t.name for t in self.tags if t.kind == "user"]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON form (field names are stable)."""
-        return {
-            "id": self.id,
-            "uid": self.uid,
-            "kind": "idea",
-            "title": self.title,
-            "text": self.text,
-            "status": self.status,
-            "tags": self.user_tags,
-            "auto_tags": [t.name for t in self.tags if t.kind == "auto"],
-            "papers": self.papers,
-            "created_at": iso(self.created_at),
-            "updated_at": iso(self.updated_at),
-            "archived": self.archived_at is not None,
-            "revisions": self.revisions,
-        }
 
 
 def check_status(status: str) -> str:
@@ -119,13 +66,14 @@ class Ideas:
                 f"{created.date().isoformat()} is in the future; an idea is dated when it was had"
             )
         uid = new_uid()
+        author = self.store.author  # before the transaction: it may run git
         # Plain statements, not the ORM: adding is the command people run most, and the
         # ORM's unit of work and mapper set-up would cost more than the whole insert.
         with self.store._write() as session:
             idea_id = session.execute(
                 text(
-                    "INSERT INTO idea (uid, text, status, created_at, updated_at) "
-                    "VALUES (:uid, :text, :status, :created, :updated) RETURNING id"
+                    "INSERT INTO idea (uid, text, status, created_at, updated_at, author) "
+                    "VALUES (:uid, :text, :status, :created, :updated, :author) RETURNING id"
                 ),
                 {
                     "uid": uid,
@@ -133,6 +81,7 @@ class Ideas:
                     "status": check_status(status),
                     "created": format_utc(created),
                     "updated": format_utc(moment),
+                    "author": author,
                 },
             ).scalar_one()
             link_tags(session, "idea", idea_id, names)
@@ -154,6 +103,7 @@ class Ideas:
             status=check_status(status),
             created_at=created,
             updated_at=moment,
+            author=author,
             tags=[TagRef(name, "user") for name in sorted(names)],
             papers=sorted({p["id"]: p for p in linked}.values(), key=lambda p: p["id"]),
         )
@@ -175,6 +125,7 @@ class Ideas:
         *,
         tags: list[str] | None = None,
         statuses: list[str] | None = None,
+        authors: list[str] | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
         changed_since: datetime | None = None,
@@ -187,7 +138,8 @@ class Ideas:
 
         ``since``/``until`` bound the creation time (until is exclusive); ``changed_since``
         also keeps ideas edited after that moment, and ``changed_until`` (exclusive) bounds
-        that creation or edit from above. ``archived`` lists removed ideas instead;
+        that creation or edit from above. ``authors`` keeps ideas written by one of them
+        (``""``: by nobody known). ``archived`` lists removed ideas instead;
         ``archived_papers=False`` leaves removed papers out of the linked papers.
         """
         from logbook.store.models import Idea, IdeaTag, Tag
@@ -198,6 +150,8 @@ class Ideas:
         )
         if statuses:
             query = query.where(col(Idea.status).in_([check_status(s) for s in statuses]))
+        if authors is not None:
+            query = query.where(col(Idea.author).in_([a.strip() for a in authors]))
         if since is not None and changed_since is not None:
             raise ValueError("give since or changed_since, not both")
         if since is not None:
@@ -226,8 +180,12 @@ class Ideas:
                 ideas.reverse()
             return self._views(session, ideas, archived_papers=archived_papers)
 
-    def edit(self, number: int, body: str) -> IdeaView:
+    def edit(self, number: int, body: str, *, base_version: int | None = None) -> IdeaView:
         """Replace an idea's text, keeping the old text as a revision.
+
+        ``base_version`` is the ``row_version`` the text was read at (an edit in $EDITOR):
+        if another edit was saved since, nothing is replaced; ``body`` is kept as the
+        newest revision and ``ConflictError`` says how to see it or bring it back.
 
         Tags written in the text follow it: inline ``#tags`` of the new text are added, and
         those the old text had inline and the new one drops are removed. Tags that came
@@ -238,9 +196,13 @@ class Ideas:
         if not body.strip():
             raise UsageError("an idea needs some text; use 'idea rm' to remove it")
         check_size(body, "the idea")
+        conflict = None
         with self.store._write() as session:
             idea = _load(session, number)
-            if idea.text != body:
+            if base_version is not None and idea.row_version != base_version:
+                if idea.text != body:
+                    conflict = keep_unsaved(session, "idea", idea.uid, "text", body, number)
+            elif idea.text != body:
                 moment = keep_revision(
                     session, "idea", idea.uid, "text", idea.text, idea.updated_at
                 )
@@ -248,11 +210,16 @@ class Ideas:
                 idea.text = body
                 idea.updated_at = moment
                 session.add(idea)
+                # the ORM's version counter: UPDATE … SET row_version = v + 1
+                # WHERE id = :id AND row_version = v, v being the version read above
                 session.flush()
                 assert idea.id is not None
                 unlink_tags(session, "idea", idea.id, sorted(dropped))
                 link_tags(session, "idea", idea.id, inline_tags(body))
-            return self._view(session, idea)
+            view = self._view(session, idea)
+        if conflict is not None:
+            raise conflict  # after the commit: the kept text must be saved
+        return view
 
     def revert(self, number: int, revision: int | None = None) -> IdeaView:
         """Bring back an earlier text: revision ``revision`` (1 is the oldest, as
@@ -360,6 +327,8 @@ class Ideas:
                 created_at=i.created_at,
                 updated_at=i.updated_at,
                 archived_at=i.archived_at,
+                author=i.author,
+                row_version=i.row_version,
                 tags=tags.get(i.id or 0, []),
                 papers=papers.get(i.id or 0, []),
             )

@@ -61,6 +61,7 @@ def import_posts(store: Store, posts: Sequence[IncomingPost]) -> PostImportCount
     """Record ``posts`` in one write transaction: new ones added, changed ones updated (the old
     body kept as a revision), unchanged ones (same file hash, not removed) left alone."""
     counts = PostImportCounts()
+    author = store.author  # before the transaction: it may run git
     with store._write() as session:
         existing = {p.source: p for p in session.exec(select(Post).where(Post.kind == IMPORTED))}
         for post in posts:
@@ -91,6 +92,7 @@ def import_posts(store: Store, posts: Sequence[IncomingPost]) -> PostImportCount
                 categories=post.categories,
                 # written then: themes place an entry in the week it was created
                 created_at=post.published_at,
+                author=author,
             )
             (counts.imported if old is None else counts.updated).append(post.source)
             counts.numbers[post.source] = view.id
@@ -98,12 +100,16 @@ def import_posts(store: Store, posts: Sequence[IncomingPost]) -> PostImportCount
             for arxiv_id in dict.fromkeys(post.citations):
                 session.add(PostCitation(post_id=view.id, arxiv_id=arxiv_id))
             if post.ideas:
-                counts.ideas.extend(_add_ideas(session, view.id, post.ideas, post.published_at))
+                counts.ideas.extend(
+                    _add_ideas(session, view.id, post.ideas, post.published_at, author)
+                )
             session.flush()
     return counts
 
 
-def _add_ideas(session: Session, post_id: int, texts: list[str], written: datetime) -> list[int]:
+def _add_ideas(
+    session: Session, post_id: int, texts: list[str], written: datetime, author: str
+) -> list[int]:
     """Make each text an idea linked to the post, dated as the post, unless the post already
     has an idea with that text (a changed file adds only its new items)."""
     had = set(
@@ -118,7 +124,7 @@ def _add_ideas(session: Session, post_id: int, texts: list[str], written: dateti
     for text in dict.fromkeys(texts):
         if text in had:
             continue
-        idea = Idea(uid=new_uid(), text=text, created_at=written, updated_at=moment)
+        idea = Idea(uid=new_uid(), text=text, created_at=written, updated_at=moment, author=author)
         session.add(idea)
         session.flush()
         assert idea.id is not None

@@ -284,11 +284,15 @@ class _Merger:
                 for name, value in theirs.items()
                 if name not in ("id", "uid") and value != ours[name]
             }
+            if not theirs.get("author"):
+                updates.pop("author", None)  # a file from before authors names nobody
             if entry.kind == "paper" and ours["cite_key"] is not None:
                 updates.pop("cite_key", None)  # a citation key never changes once given
             elif entry.kind == "paper" and "cite_key" in updates:
                 updates["cite_key"] = self._cite_key(entry, theirs, paper_id=entry_id)
             if updates:
+                # a merge is an update too: an edit read before it must see a new version
+                updates["row_version"] = table.c.row_version + 1
                 self.session.execute(table.update().where(table.c.id == entry_id).values(**updates))
                 changed = True
         return self._link(entry, entry_id, uid=uid, known=None) or changed

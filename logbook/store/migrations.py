@@ -154,6 +154,30 @@ def m012_post_categories(db: sqlite3.Connection) -> None:
     run_script(db, "ALTER TABLE post ADD COLUMN categories TEXT NOT NULL DEFAULT '[]';")
 
 
+# m013's statements, kept portable (plain ADD COLUMN with constant defaults, CREATE INDEX) so
+# that a PostgreSQL store runs exactly the same ones.
+M013_STATEMENTS = (
+    "ALTER TABLE idea ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE paper ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE post ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE idea ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE paper ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE post ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1",
+    "CREATE INDEX ix_idea_author ON idea (author)",
+    "CREATE INDEX ix_paper_author ON paper (author)",
+)
+
+
+def m013_authors_and_versions(db: sqlite3.Connection) -> None:
+    # Several people share a group's store: each entry records who wrote or added it
+    # (``author``; '' for entries written before, shown as nothing), and an edit version
+    # (``row_version``, bumped by every update) lets an edit that was read at version v
+    # notice that someone else saved in between (optimistic locking). Not ``paper.version``:
+    # that is arXiv's version of the paper.
+    for statement in M013_STATEMENTS:
+        db.execute(statement)
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
@@ -167,6 +191,7 @@ MIGRATIONS: list[Migration] = [
     m010_paper_freshness,
     m011_imported_posts,
     m012_post_categories,
+    m013_authors_and_versions,
 ]
 
 

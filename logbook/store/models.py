@@ -8,7 +8,7 @@ store. Removal is soft: ``archived_at`` hides an entry until it is restored.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from logbook.store.kinds import (  # noqa: F401  (re-exported: models is where people look)
@@ -27,6 +27,16 @@ def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
     return CheckConstraint(f"{column} IN ({', '.join(repr(v) for v in values)})")
 
 
+def _version_column() -> Any:
+    # The entry's edit version (m013), SQLAlchemy's version counter: every ORM update of the
+    # entry is ``UPDATE … SET row_version = v + 1 WHERE id = :id AND row_version = v`` with
+    # the v it read, so an update never silently overwrites one saved in between.
+    return Column("row_version", Integer, nullable=False, default=1, server_default=text("1"))
+
+
+_IDEA_VERSION, _PAPER_VERSION, _POST_VERSION = (_version_column() for _ in range(3))
+
+
 def _time(nullable: bool = False, index: bool = False) -> Any:
     return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
@@ -35,6 +45,7 @@ class Idea(SQLModel, table=True):
     """A thought in markdown; its first line is its title."""
 
     __table_args__ = (_one_of("status", IDEA_STATUSES),)
+    __mapper_args__ = {"version_id_col": _IDEA_VERSION}
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
@@ -43,6 +54,8 @@ class Idea(SQLModel, table=True):
     created_at: datetime = _time(index=True)
     updated_at: datetime = _time()
     archived_at: datetime | None = _time(nullable=True)
+    author: str = Field(default="", index=True)  # who wrote it ('' before m013: nobody shown)
+    row_version: int = Field(default=1, sa_column=_IDEA_VERSION)  # bumped by every update
 
     @property
     def title(self) -> str:
@@ -54,6 +67,7 @@ class Paper(SQLModel, table=True):
     """An arXiv paper on the reading list, with the metadata arXiv gave for it."""
 
     __table_args__ = (_one_of("status", READING_STATUSES),)
+    __mapper_args__ = {"version_id_col": _PAPER_VERSION}
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
@@ -81,6 +95,8 @@ class Paper(SQLModel, table=True):
     created_at: datetime = _time(index=True)
     updated_at: datetime = _time()
     archived_at: datetime | None = _time(nullable=True)
+    author: str = Field(default="", index=True)  # who added it (arXiv's are ``authors``)
+    row_version: int = Field(default=1, sa_column=_PAPER_VERSION)  # not arXiv's ``version``
 
 
 class Post(SQLModel, table=True):
@@ -88,6 +104,7 @@ class Post(SQLModel, table=True):
     researcher wrote before, brought in by ``post import`` (kind ``imported``)."""
 
     __table_args__ = (UniqueConstraint("kind", "source"), _one_of("kind", POST_KINDS))
+    __mapper_args__ = {"version_id_col": _POST_VERSION}
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
@@ -109,6 +126,8 @@ class Post(SQLModel, table=True):
     categories: list[str] = Field(
         default_factory=list, sa_column=Column(JSONList(), nullable=False)
     )
+    author: str = ""  # who published or imported it
+    row_version: int = Field(default=1, sa_column=_POST_VERSION)
 
 
 class Tag(SQLModel, table=True):

@@ -66,6 +66,8 @@ class PaperView:
     created_at: datetime
     updated_at: datetime
     archived_at: datetime | None = None
+    author: str = ""  # who added it to the store (arXiv's authors are ``authors``)
+    row_version: int = 1  # the edit version (optimistic locking), not arXiv's ``version``
     tags: list[TagRef] = field(default_factory=list)
     ideas: list[dict[str, Any]] = field(default_factory=list)
     revisions: list[dict[str, Any]] = field(default_factory=list)
@@ -118,6 +120,7 @@ class PaperView:
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
             "archived": self.archived_at is not None,
+            "added_by": self.author,
             "revisions": self.revisions,
         }
 

@@ -25,7 +25,7 @@ from logbook.store.kinds import READING_STATUSES, check_size, one_of, title_of
 from logbook.store.models import Idea, IdeaPaper, Paper, PaperTag, Tag
 from logbook.store.paper_views import ARXIV_FIELDS, Known, PaperMeta, PaperView, Saved
 from logbook.store.removal import remove_entry, restore_entry
-from logbook.store.revisions import keep_revision, revisions_of
+from logbook.store.revisions import keep_revision, keep_unsaved, revisions_of
 from logbook.store.rules import link_or_none, new_cite_key
 from logbook.store.tags import link_tags, tags_of, unlink_tags
 from logbook.tags import normalize_tag
@@ -90,6 +90,7 @@ class Papers:
         names = [normalize_tag(t) for t in tags]
         moment = now(UTC)
         saved = []
+        author = self.store.author  # who adds them; asked before the transaction (git)
         with self.store._write() as session:
             for meta in metas:
                 paper = session.exec(select(Paper).where(Paper.arxiv_id == meta.arxiv_id)).first()
@@ -101,6 +102,7 @@ class Papers:
                         cite_key=new_cite_key(session, meta),
                         created_at=added_at or moment,
                         updated_at=moment,
+                        author=author,
                     )
                     _apply(paper, meta)
                     outcome = "imported"
@@ -169,7 +171,7 @@ class Papers:
         """Papers matching every filter given, in the order they were added.
 
         Filters: ``statuses``, ``tags`` (any kind of tag of that name), ``categories``
-        (arXiv categories, ``cs.LG``), ``since``/``until`` (when the paper was added),
+        (arXiv categories, ``cs.LG``), ``authors`` (who added them), ``since``/``until`` (when the paper was added),
         ``read_since``/``read_until`` (when it was read; the ``until`` bounds are
         exclusive), ``archived``; ``limit`` keeps the newest.
         """
@@ -237,17 +239,29 @@ class Papers:
             return self._views(session, [paper])[0]
 
     def note(
-        self, ref: str | int, body: str, *, replace: bool = False, at: datetime | None = None
+        self,
+        ref: str | int,
+        body: str,
+        *,
+        replace: bool = False,
+        at: datetime | None = None,
+        base_version: int | None = None,
     ) -> PaperView:
         """Add a paragraph to a paper's notes (or replace them); the old notes are kept.
 
         ``at`` is when the note was written (default now): the old notes' end.
+        ``base_version``: the ``row_version`` the notes were read at (edited in $EDITOR); if
+        the paper changed since, ``body`` is kept as a revision and ``ConflictError`` raised.
         """
         body = body.strip("\n")
         if not body.strip() and not replace:
             raise UsageError("a note needs some text")
+        conflict = None
         with self.store._write() as session:
             paper = _load(session, ref)
+            if base_version is not None and paper.row_version != base_version:
+                conflict = keep_unsaved(session, "paper", paper.uid, "notes", body, ref)
+                body, replace = paper.notes, True  # nothing of theirs is replaced
             new = body if replace or not paper.notes.strip() else f"{paper.notes}\n\n{body}"
             check_size(new, "the notes")
             if new != paper.notes:
@@ -258,7 +272,10 @@ class Papers:
                 paper.updated_at = moment
                 session.add(paper)
                 session.flush()
-            return self._views(session, [paper])[0]
+            view = self._views(session, [paper])[0]
+        if conflict is not None:
+            raise conflict  # after the commit: the kept notes must be saved
+        return view
 
     def tag(self, ref: str | int, names: Sequence[str], *, remove: bool = False) -> PaperView:
         """Add (or with ``remove`` take away) user tags."""
@@ -355,6 +372,7 @@ def _filters(
     statuses: Sequence[str] | None = None,
     tags: Sequence[str] | None = None,
     categories: Sequence[str] | None = None,
+    authors: Sequence[str] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     read_since: datetime | None = None,
@@ -367,6 +385,8 @@ def _filters(
     ]
     if statuses:
         where.append(col(Paper.status).in_([check_status(s) for s in statuses]))
+    if authors is not None:  # who added them ('' for nobody known), not arXiv's authors
+        where.append(col(Paper.author).in_([a.strip() for a in authors]))
     if since is not None:
         where.append(col(Paper.created_at) >= since)
     if until is not None:

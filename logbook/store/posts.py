@@ -45,6 +45,7 @@ class PostView:
     generated: str = ""  # the whole file logbook generated last ('' before logbook kept it)
     intro: str = ""  # a week's opening paragraph, kept for the next publish
     categories: list[str] = field(default_factory=list)  # an imported post's Jekyll categories
+    author: str = ""  # who published (or imported) it
 
     def to_dict(self, *, body: bool = True) -> dict[str, Any]:
         """The documented JSON form (field names are stable)."""
@@ -64,6 +65,7 @@ class PostView:
             "updated_at": self.updated_at.isoformat(),
             "archived": self.archived_at is not None,
             "intro": self.intro,
+            "author": self.author,
         }
         if body:
             data["body"] = self.body
@@ -108,6 +110,7 @@ class Posts:
         intro: str = "",
     ) -> PostView:
         """Record a post by (kind, source) in a transaction of its own (see ``record_post``)."""
+        author = self.store.author
         with self.store._write() as session:
             return record_post(
                 session,
@@ -122,6 +125,7 @@ class Posts:
                 tags=tags,
                 generated=generated,
                 intro=intro,
+                author=author,
             )
 
     def find(self, *, kind: str | None = None, archived: bool = False) -> list[PostView]:
@@ -144,8 +148,9 @@ class Posts:
     @contextmanager
     def publishing(self, kind: str, source: str) -> Iterator[Publishing]:
         """A write transaction for publishing the post (kind, source): see ``Publishing``."""
+        author = self.store.author  # before the transaction: it may run git
         with self.store._write() as session:
-            yield Publishing(session, kind, source)
+            yield Publishing(session, kind, source, author)
 
     def remove(self, number: int, *, purge: bool = False) -> PostView:
         """Forget a post (archived, restorable; ``purge`` deletes the record). The file stays."""
@@ -169,8 +174,9 @@ class Publishing:
     the other (``BEGIN IMMEDIATE``); what the caller does inside (writing the file) happens
     before the commit, and an exception rolls the record back."""
 
-    def __init__(self, session: Session, kind: str, source: str) -> None:
+    def __init__(self, session: Session, kind: str, source: str, author: str = "") -> None:
         self._session = session
+        self.author = author  # who publishes: a new post is credited to them
         self.kind = check_kind(kind)
         self.source = source
         self.existing = post_by_source(session, self.kind, source)
@@ -181,6 +187,7 @@ class Publishing:
 
     def record(self, **fields: Any) -> PostView:
         """Record the post with ``fields`` (see ``record_post``)."""
+        fields.setdefault("author", self.author)
         return record_post(self._session, kind=self.kind, source=self.source, **fields)
 
 
@@ -215,6 +222,7 @@ def record_post(
     intro: str = "",
     created_at: datetime | None = None,
     categories: list[str] | None = None,
+    author: str = "",
 ) -> PostView:
     """Record a post by (kind, source): a new row, or the same row updated (and flushed).
 
@@ -222,7 +230,8 @@ def record_post(
     ``generated`` is the whole file logbook made (the base of the next three-way merge),
     ``intro`` a week's opening paragraph.
     ``created_at`` (default: now) is for posts written before they were recorded;
-    ``categories`` an imported post's Jekyll categories, kept apart from its tags.
+    ``categories`` an imported post's Jekyll categories, kept apart from its tags;
+    ``author`` who wrote a new post (a post already recorded keeps its author).
     """
     kind = check_kind(kind)
     names = list(dict.fromkeys(normalize_tag(t) for t in tags or []))
@@ -244,6 +253,7 @@ def record_post(
             generated=generated,
             intro=intro,
             categories=list(categories or []),
+            author=author,
         )
     else:
         if post.body != body:
@@ -290,6 +300,7 @@ def _views(session: Session, posts: list[Post]) -> list[PostView]:
             generated=p.generated,
             intro=p.intro,
             categories=list(p.categories or []),
+            author=p.author,
         )
         for p in posts
     ]

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from logbook.dates import now
+from logbook.errors import ConflictError
 from logbook.store.types import iso
 
 
@@ -39,6 +40,34 @@ def keep_revision(
             )
         )
     return moment
+
+
+def keep_unsaved(
+    session: Session, kind: str, uid: str, field: str, value: str, number: int | str
+) -> ConflictError:
+    """Keep text the user saved over an entry that changed since they read it, as the
+    entry's newest revision (nothing typed is lost); return the error that says where."""
+    from logbook.store.models import Revision
+
+    moment = now(UTC)
+    keep_revision(session, kind, uid, field, value, moment, moment)
+    session.flush()
+    rows = session.exec(
+        select(Revision.id).where(Revision.entry_uid == uid, Revision.field == field)
+    )
+    kept = len(list(rows))
+    if kind == "idea":
+        return ConflictError(
+            f"idea {number} changed while you were editing it (by another logbook); your text "
+            f"is kept as revision {kept}: see `logbook idea show {number}`, bring it back with "
+            f"`logbook idea revert {number} {kept}`",
+            kept_in_store=True,
+        )
+    return ConflictError(
+        f"{kind} {number} changed while you were editing its {field} (by another logbook); "
+        f"your text is kept as revision {kept}: see `logbook {kind} show {number} --json`",
+        kept_in_store=True,
+    )
 
 
 def revisions_of(session: Session, uid: str) -> list[dict[str, Any]]:

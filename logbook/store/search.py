@@ -55,6 +55,7 @@ def search(
     kinds: list[str] | None = None,
     tags: list[str] | None = None,
     since: datetime | None = None,
+    authors: list[str] | None = None,
     limit: int | None = 20,
 ) -> list[Hit]:
     """Entries matching ``query`` (logbook's query language, see logbook.query), best first.
@@ -63,7 +64,9 @@ def search(
     and papers that are found already) unless ``kinds`` or a ``kind:post`` in the query asks
     for them; imported posts (the researcher's own) are always searched. Titles weigh more than bodies. A query of only negations (``-draft``) finds
     every entry without those words, newest first. ``since`` keeps entries created at or
-    after it; ``limit=None`` gives every match.
+    after it; ``authors`` keeps entries whose ``author`` (who wrote or added it: not the
+    ``author:`` field, which searches a paper's arXiv authors) is one of them;
+    ``limit=None`` gives every match.
     """
     if not query.strip():
         raise UsageError("search needs a query")
@@ -87,6 +90,8 @@ def search(
         params["since"] = format_utc(since)
     for n, name in enumerate(tags or []):
         params[f"tag{n}"] = normalize_tag(name)
+    for n, name in enumerate(authors or []):
+        params[f"author{n}"] = name.strip()
     branches = []
     for kind in selected:
         code = _KIND_CODE[kind]
@@ -98,6 +103,9 @@ def search(
             conditions.append(f"e.kind NOT IN ({generated})")
         if since is not None:
             conditions.append("e.created_at >= :since")
+        if authors is not None:
+            wanted = ", ".join(f":author{n}" for n in range(len(authors))) or "NULL"
+            conditions.append(f"e.author IN ({wanted})")
         for n in range(len(tags or [])):
             conditions.append(
                 f"e.id IN (SELECT {kind}_id FROM {kind}_tag JOIN tag ON tag.id = tag_id "

@@ -28,6 +28,9 @@ TABLES: dict[str, Table] = {
     "paper": Paper.__table__,  # type: ignore[attr-defined]
     "post": Post.__table__,  # type: ignore[attr-defined]
 }
+# Columns that belong to one store, not to the entry: the edit version counts this store's
+# updates (optimistic locking), so it is neither exported nor imported (an import starts at 1).
+LOCAL_COLUMNS = frozenset({"row_version"})
 # Long texts go at the end of a file, where they are easiest to read and diff.
 LONG_FIELDS = {"idea": ("text",), "paper": ("abstract", "notes"), "post": ("body",)}
 # The field whose earlier versions are kept as revisions (and made by a merge).
@@ -73,6 +76,8 @@ def _converters(table: Table) -> list[tuple[str, Callable[[Any], Any]]]:
     """(column, raw SQLite value → export value) for every column of ``table``."""
     result: list[tuple[str, Callable[[Any], Any]]] = []
     for column in table.columns:
+        if column.name in LOCAL_COLUMNS:
+            continue
         kind = column.type
         if isinstance(kind, UTCDateTime):
             result.append((column.name, _stamp))
@@ -87,7 +92,7 @@ def _converters(table: Table) -> list[tuple[str, Callable[[Any], Any]]]:
 
 def record_order(kind: str) -> list[str]:
     """Keys of an entry's record in file order: columns, links, long texts, revisions."""
-    columns = [c.name for c in TABLES[kind].columns]
+    columns = [c.name for c in TABLES[kind].columns if c.name not in LOCAL_COLUMNS]
     long = LONG_FIELDS[kind]
     keys = ["uid", "id"] + [c for c in columns if c not in ("uid", "id") and c not in long]
     keys.append("tags")
@@ -193,4 +198,4 @@ def _field(column: Any) -> Field:
 
 def fields(kind: str) -> list[Field]:
     """The columns of ``kind``'s table as plain fields, in table order (import checks them)."""
-    return [_field(column) for column in TABLES[kind].columns]
+    return [_field(c) for c in TABLES[kind].columns if c.name not in LOCAL_COLUMNS]

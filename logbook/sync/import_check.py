@@ -29,7 +29,9 @@ from logbook.sync.export import BUNDLE_KEY, FOLDERS
 from logbook.sync.state import STATE_NAME
 
 _STATUSES = {"idea": IDEA_STATUSES, "paper": READING_STATUSES, "post": None}
-_WEEK = "[0-9]{4}-W[0-9]{2}"
+# A week post's source: the group's week (2026-W47) or one person's (2026-W47@Ana Lima,
+# ``publish --week --author``): the name is one line of printable text.
+_WEEK = r"[0-9]{4}-W[0-9]{2}(?:@[^\x00-\x1f\x7f]{1,200})?"
 _SLUG = "[a-z0-9]+(?:-[a-z0-9]+)*"
 # What parsing or checking a value can raise, whatever the value: each is a problem of the
 # file that holds it, never an internal error of the whole import.
