@@ -46,7 +46,10 @@ def fill(url: str, source: Path) -> None:
             with db.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in cursor:
                     copy.write_row(
-                        [bool(v) if c == "withdrawn" else v for c, v in zip(columns, row)]
+                        [
+                            bool(v) if c == "withdrawn" else v
+                            for c, v in zip(columns, row, strict=True)
+                        ]
                     )
             if "id" in columns and table in ("idea", "paper", "post", "tag", "revision"):
                 db.execute(
@@ -122,9 +125,7 @@ def main() -> None:
                 print(f"  {name}…", file=sys.stderr)
                 extra = {"LOGBOOK_CACHE_DIR": "-"} if "no cache" in name else {}
                 runs = 1 if name == "export (first)" else 5 if n >= 100_000 else 7
-                rows.setdefault(name, {})[n] = time_command(
-                    argv, env={**env, **extra}, runs=runs
-                )
+                rows.setdefault(name, {})[n] = time_command(argv, env={**env, **extra}, runs=runs)
             print("  8 writers…", file=sys.stderr)
             rate, whole = writers(url, work)
             rows.setdefault("8 writers × 100 ideas", {})[n] = (

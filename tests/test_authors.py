@@ -282,3 +282,9 @@ def test_idea_list_author_empty_finds_the_ideas_credited_to_nobody(cli):
     _add(cli, "Ana's idea", "Ana")
     found = cli("idea", "list", "--author", "", "--json").json()
     assert [i["title"] for i in found] == ["Nobody's idea"]
+
+
+def test_search_hits_say_who_wrote_them(cli):
+    _add(cli, "Attention for kernels", "Bo")
+    (hit,) = cli("search", "kernels", "--json").json()
+    assert hit["author"] == "Bo"

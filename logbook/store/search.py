@@ -34,6 +34,7 @@ class Hit:
     score: float  # bm25: lower is better
     created_at: datetime | None = None
     ref: str = ""  # what to type to show it: 12, 1706.03762
+    author: str = ""  # who wrote or added it ('' when nobody is known)
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form."""
@@ -41,6 +42,7 @@ class Hit:
             "kind": self.kind,
             "id": self.id,
             "ref": self.ref,
+            "author": self.author,
             "title": self.title,
             "snippet": self.snippet.replace(MARK_START, "[").replace(MARK_END, "]"),
             "score": round(self.score, 4),
@@ -121,7 +123,7 @@ def search(
         score = "m.score" if match is not None else "0.0"
         branches.append(
             f"SELECT {rid} AS rid, '{kind}' AS kind, e.id AS id, {score} AS score, "
-            f"e.created_at AS created_at, {ref} AS ref {source}{' AND '.join(conditions)}"
+            f"e.created_at AS created_at, {ref} AS ref, e.author AS author {source}{' AND '.join(conditions)}"
         )
     # The full-text match runs once; only the best `limit` rows get a snippet, which costs
     # far more than ranking when a common word matches tens of thousands of entries.
@@ -170,8 +172,9 @@ def search(
             score=float(score),
             created_at=parse_utc(created) if created else None,
             ref=ref,
+            author=author or "",
         )
-        for rid, kind, entry_id, score, created, ref in ranked
+        for rid, kind, entry_id, score, created, ref, author in ranked
     ]
 
 
