@@ -10,6 +10,9 @@ import pytest
 import yaml
 from publish_fixtures import WEEK, add_paper, at, build_week_store, liquid, site
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 PAGE = "reading-list.md"
 BIB = "assets/logbook/reading-list.bib"
 

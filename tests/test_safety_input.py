@@ -7,8 +7,12 @@ import stat
 import sys
 from pathlib import Path
 
+import pytest
 from arxiv_server import arxiv_server
 from terminal import on_terminal
+
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
 
 __all__ = ["arxiv_server"]  # the local arXiv fixture, imported for pytest
 

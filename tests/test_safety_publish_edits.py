@@ -16,6 +16,9 @@ from publish_fixtures import NOW, WEEK, build_week_store, freeze, site
 
 from logbook.publish.merge import merge3
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("LOGBOOK_UPDATE_GOLDEN") == "1"
 INTRO = "This week I mostly read about attention. Kernels keep pulling me back."
