@@ -24,7 +24,7 @@ from logbook.store.kinds import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG
 from logbook.store.merge import Entry
 from logbook.store.snapshot import REVISION_FIELDS, Field, fields
 from logbook.store.types import format_utc, parse_utc, read_iso
-from logbook.sync import yamltext
+from logbook.sync import yamlread, yamltext
 from logbook.sync.export import BUNDLE_KEY, FOLDERS
 from logbook.sync.state import STATE_NAME
 
@@ -75,6 +75,10 @@ def _parse(path: Path) -> Any:
             return json.loads(raw)
         except (ValueError, RecursionError) as error:
             raise Malformed(f"not valid JSON: {error}") from None
+    # What logbook wrote is read by the fast reader; anything else (a hand edit) by PyYAML.
+    data = yamlread.load(raw)
+    if data is not None:
+        return data
     import yaml
 
     try:
