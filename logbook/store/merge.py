@@ -11,10 +11,12 @@ words, never the database's message) and nothing of it reaches the store.
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, text
@@ -86,16 +88,51 @@ def _in_order(entries: Iterable[Entry]) -> Iterator[Entry]:
     """Papers that hold their own natural cite key first, then the other papers, then the
     rest: when a hand-edited file claims another paper's key, the edited paper is the one
     given a fresh key. Only the papers that do not own their key are held back."""
-    held: list[Entry] | None = []
+    held: _HeldBack | None = _HeldBack()
     for entry in entries:
         if held is not None and entry.kind == "paper" and not _owns_its_key(entry):
-            held.append(entry)
+            held.add(entry)
             continue
         if held is not None and entry.kind != "paper":
-            yield from held
+            yield from held.drain()
             held = None
         yield entry
-    yield from held or []
+    if held is not None:
+        yield from held.drain()
+
+
+class _HeldBack:
+    """Entries kept for later, in order; past a few hundred they wait in a temporary file.
+
+    An export whose papers all carry keys of their own choosing (a store of keys typed by
+    hand) would otherwise hold every paper, abstract and all, in memory until the ideas come.
+    The file is this process's own anonymous temporary file, written and read back by it.
+    """
+
+    IN_MEMORY = 256
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.spilled = 0
+        self.file: IO[bytes] | None = None
+
+    def add(self, entry: Entry) -> None:
+        self.entries.append(entry)
+        if len(self.entries) >= self.IN_MEMORY:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile()
+            pickle.dump(self.entries, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.spilled += 1
+            self.entries = []
+
+    def drain(self) -> Iterator[Entry]:
+        if self.file is not None:
+            with self.file:
+                self.file.seek(0)
+                for _ in range(self.spilled):
+                    yield from pickle.load(self.file)  # noqa: S301 - our own file, just written
+        yield from self.entries
+        self.entries = []
 
 
 def _conflict(entry: Entry, error: sa_exc.IntegrityError) -> str:
