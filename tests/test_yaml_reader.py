@@ -121,7 +121,7 @@ VALUE = st.one_of(
 DOCUMENT = st.dictionaries(KEY, VALUE, max_size=8)
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(DOCUMENT)
 @example({"text": "a\n\n  b \n", "tags": {"user": []}, "papers": [], "revisions": []})
 @example({"value": "---", "field": [{"text": "line\n---\nend\n"}]})
@@ -163,7 +163,7 @@ def _edits(written: str) -> st.SearchStrategy[str]:
     )
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_hand_edited_file_reads_as_pyyaml_reads_it_or_goes_to_pyyaml(data: st.DataObject) -> None:
     written = yamltext.dump(data.draw(DOCUMENT))
