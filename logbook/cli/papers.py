@@ -12,12 +12,14 @@ from logbook.cli import complete
 from logbook.cli import output as out
 from logbook.cli.common import (
     JsonOption,
-    LimitOption,
+    ListLimitOption,
     YesOption,
     confirm,
     edit_text,
     emit,
+    list_limit,
     local,
+    note_limit,
     piped_text,
     read_text,
     when,
@@ -231,19 +233,21 @@ def list_(
         list[str] | None, typer.Option("--category", "-c", help="Only in this arXiv category.")
     ] = None,
     since: Annotated[str | None, typer.Option(help="Added on or after this date.")] = None,
-    limit: LimitOption = None,
+    limit: ListLimitOption = None,
     archived: Annotated[bool, typer.Option(help="List removed papers instead.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """List papers in the order they were added. Example: logbook paper list --status to-read --category cs.LG"""
-    papers = state.reader().papers.iter_find(
-        statuses=status,
-        tags=tag,
-        categories=category,
-        since=when(since),
-        archived=archived,
-        limit=limit,
-    )
+    limit, capped = list_limit(limit, as_json=as_json)
+    filters = {
+        "statuses": status,
+        "tags": tag,
+        "categories": category,
+        "since": when(since),
+        "archived": archived,
+    }
+    store = state.reader()
+    papers = store.papers.iter_find(**filters, limit=limit)
     if as_json:
         out.print_json([p.to_dict() for p in papers])
         return
@@ -263,6 +267,8 @@ def list_(
             ["#", "arXiv", "status", "year", "title", "tags"],
             empty="no papers match",
         )
+    if capped and limit is not None:
+        note_limit(limit, store.papers.count(**filters), "papers")
 
 
 @app.command("show")

@@ -120,7 +120,7 @@ class _HeldBack:
         self.entries.append(entry)
         if len(self.entries) >= self.IN_MEMORY:
             if self.file is None:
-                self.file = tempfile.TemporaryFile()
+                self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by drain()
             pickle.dump(self.entries, self.file, protocol=pickle.HIGHEST_PROTOCOL)
             self.spilled += 1
             self.entries = []
@@ -130,7 +130,7 @@ class _HeldBack:
             with self.file:
                 self.file.seek(0)
                 for _ in range(self.spilled):
-                    yield from pickle.load(self.file)  # noqa: S301 - our own file, just written
+                    yield from pickle.load(self.file)  # our own file, just written
         yield from self.entries
         self.entries = []
 

@@ -58,9 +58,9 @@ def iter_grouped(
 def _user_tagged(names: Sequence[str] | None) -> Any:
     """The ids of papers with a user tag (one of ``names``, when given)."""
     query = (
-        sa_select(PaperTag.paper_id)
+        sa_select(col(PaperTag.paper_id))
         .join(Tag, col(Tag.id) == PaperTag.tag_id)
-        .where(Tag.kind == "user")
+        .where(col(Tag.kind) == "user")
     )
     if names is not None:
         query = query.where(col(Tag.name).in_(list(names)))
@@ -69,11 +69,11 @@ def _user_tagged(names: Sequence[str] | None) -> Any:
 
 def _group_names(session: Session, where: list[Any], headings: Sequence[str]) -> list[str]:
     query = (
-        sa_select(Tag.name)
+        sa_select(col(Tag.name))
         .distinct()
         .join(PaperTag, col(PaperTag.tag_id) == Tag.id)
         .join(Paper, col(Paper.id) == PaperTag.paper_id)
-        .where(Tag.kind == "user", *where)
+        .where(col(Tag.kind) == "user", *where)
     )
     if headings:
         query = query.where(col(Tag.name).in_(list(headings)))

@@ -12,7 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, text
@@ -192,7 +192,7 @@ def _field(column: Any) -> Field:
     return Field(column.name, name, bool(column.nullable), default, column.default is not None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fields(kind: str) -> tuple[Field, ...]:
     """The columns of ``kind``'s table as plain fields, in table order (import checks them).
 

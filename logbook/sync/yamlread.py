@@ -160,6 +160,7 @@ class _Reader:
         lines = self.lines
         items: list[Any] = []
         head = " " * indent + "- "
+        item: Any
         while at < len(lines) and lines[at].startswith(head):
             rest = lines[at][indent + 2 :]
             if rest in ("|", "|-"):
@@ -173,9 +174,15 @@ class _Reader:
             else:
                 item, at = _scalar(rest), at + 1
             items.append(item)
-        if at < len(lines) and _indent(lines[at]) >= indent:
-            if lines[at].strip() and not (_indent(lines[at]) == indent and lines[at][indent] != "-"):
-                raise _Unknown  # "-" without a space, or something indented after the list
+        # what follows must be the parent's next key (or less indented): not "-x", not a
+        # continuation of the last item
+        after = lines[at] if at < len(lines) else ""
+        if (
+            after.strip()
+            and _indent(after) >= indent
+            and not (_indent(after) == indent and after[indent] != "-")
+        ):
+            raise _Unknown
         return items, at
 
     def block(self, at: int, indent: int, *, keep_last: bool) -> tuple[str, int]:
