@@ -239,13 +239,8 @@ def list_(
 ) -> None:
     """List papers in the order they were added. Example: logbook paper list --status to-read --category cs.LG"""
     limit, capped = list_limit(limit, as_json=as_json)
-    filters = {
-        "statuses": status,
-        "tags": tag,
-        "categories": category,
-        "since": when(since),
-        "archived": archived,
-    }
+    filters: dict[str, Any] = {"statuses": status, "tags": tag, "categories": category}
+    filters.update(since=when(since), archived=archived)
     store = state.reader()
     papers = store.papers.iter_find(**filters, limit=limit)
     if as_json:

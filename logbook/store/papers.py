@@ -199,20 +199,12 @@ class Papers:
 
     def reading_list(
         self, *, statuses: Sequence[str] | None = None, tags: Sequence[str] | None = None
-    ) -> Iterator[PaperView]:
-        """The papers of the reading list as ``iter_find`` streams them, each with its citation
-        key (as the export has it; missing keys are given before the first paper)."""
-        self.ensure_cite_keys()
-        return self.iter_find(statuses=statuses, tags=tags)
+    ) -> list[PaperView]:
+        """The papers of the reading list, each with its citation key (as the export has it).
 
-    def reading_groups(
-        self, *, statuses: Sequence[str] | None = None, tags: Sequence[str] | None = None
-    ) -> Iterator[tuple[str, PaperView]]:
-        """The reading list grouped by user tag, streamed (``logbook.store.reading_list``)."""
-        from logbook.store.reading_list import iter_grouped
-
+        ``logbook.store.reading_list`` streams the same papers (and groups them by tag)."""
         self.ensure_cite_keys()
-        return iter_grouped(self, statuses=statuses, tags=tags, headings=tags or ())
+        return self.find(statuses=statuses, tags=tags)
 
     def count(self, **filters: Any) -> int:
         """How many papers ``find`` with the same filters (and no ``limit``) would give."""

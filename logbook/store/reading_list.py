@@ -26,6 +26,24 @@ if TYPE_CHECKING:
 CHUNK = 1000
 
 
+def iter_papers(
+    papers: Papers, *, statuses: Sequence[str] | None = None, tags: Sequence[str] | None = None
+) -> Iterator[PaperView]:
+    """``Papers.reading_list`` streamed: ``iter_find``'s papers, each with its citation key
+    (missing keys are given before this returns, not while the papers are read)."""
+    papers.ensure_cite_keys()
+    return papers.iter_find(statuses=statuses, tags=tags)
+
+
+def reading_groups(
+    papers: Papers, *, statuses: Sequence[str] | None = None, tags: Sequence[str] | None = None
+) -> Iterator[tuple[str, PaperView]]:
+    """The same papers grouped as the markdown list shows them (``iter_grouped``), each
+    group the user tag of that name, only the ``tags`` ones when given."""
+    papers.ensure_cite_keys()
+    return iter_grouped(papers, statuses=statuses, tags=tags, headings=tags or ())
+
+
 def iter_grouped(
     papers: Papers,
     *,

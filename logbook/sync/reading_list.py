@@ -42,10 +42,12 @@ def stream(
     rows come from the store a thousand at a time. The format is checked (and missing
     citation keys are given) before the first piece.
     """
+    from logbook.store import reading_list as store_list
+
     _check_format(fmt)
     if fmt == "markdown":
-        return markdown_chunks(papers.reading_groups(statuses=statuses, tags=tags))
-    return _chunks(papers.reading_list(statuses=statuses, tags=tags), fmt)
+        return markdown_chunks(store_list.reading_groups(papers, statuses=statuses, tags=tags))
+    return _chunks(store_list.iter_papers(papers, statuses=statuses, tags=tags), fmt)
 
 
 def _check_format(fmt: str) -> None:
