@@ -69,10 +69,10 @@ def merge_entries(store: Store, entries: Iterable[Entry]) -> MergeResult:
     first, then ideas, then posts, so that ideas find the papers they link to. New entries
     are inserted in bulk (``bulk_merge``); the per-entry merge is for the ones the store has.
     """
-    from logbook.store.bulk_merge import BulkInserter
+    from logbook.store.bulk_merge import BulkInserter, larger_page_cache
 
     result = MergeResult()
-    with store._write() as session:
+    with store._write() as session, larger_page_cache(session):
         merger = _Merger(session, result)
         bulk = BulkInserter(session, result, merger)
         for entry in _in_order(entries):
