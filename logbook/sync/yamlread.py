@@ -30,6 +30,10 @@ _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(?:([\\\"ntr0])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
 _SIMPLE_ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "0": "\0"}
 _STR = "tag:yaml.org,2002:str"
+# Keys already seen to stay text when unquoted (a field name is checked once, not per line).
+_PLAIN_KEYS: set[str] = set()
+# What follows "key: " and is no scalar.
+_NOT_SCALARS = frozenset(["{}", "[]", "|", "|-"])
 _WORDS = {"null": None, "true": True, "false": False}
 _WORD_TAGS = {
     "null": "tag:yaml.org,2002:null",
@@ -70,6 +74,9 @@ def _scalar(value: str) -> Any:
     """One scalar after ``key: `` or ``- ``, as the writer writes it."""
     first = value[:1]
     if first == "'":
+        inner = value[1:-1]
+        if len(value) > 1 and value[-1] == "'" and "'" not in inner:
+            return inner  # the common case (a timestamp, an id): no quote inside
         match = _SINGLE.fullmatch(value)
         if match is None:
             raise _Unknown
@@ -134,9 +141,18 @@ class _Reader:
             if match is None:
                 raise _Unknown
             key, rest = match.groups()
-            if key in data or _implicit_type(key) != _STR:
-                raise _Unknown
-            data[key], at = self.value(rest, at + 1, indent)
+            if key in data:
+                raise _Unknown  # PyYAML keeps the last; never written
+            if key not in _PLAIN_KEYS:
+                if _implicit_type(key) != _STR:
+                    raise _Unknown
+                if len(_PLAIN_KEYS) < 1000:  # bounded, whatever the files hold
+                    _PLAIN_KEYS.add(key)
+            if rest is not None and rest not in _NOT_SCALARS:
+                data[key] = _scalar(rest)  # most lines: "key: value"
+                at += 1
+            else:
+                data[key], at = self.value(rest, at + 1, indent)
         return data, at
 
     def value(self, rest: str | None, at: int, indent: int) -> tuple[Any, int]:
