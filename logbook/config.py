@@ -1,7 +1,8 @@
 """Where things live, and the YAML config.
 
-The store is found by the first of: ``--db``, ``LOGBOOK_DB``, the nearest ``.logbook/``
-folder walking up from the current directory, the user data dir. Config values come from the
+The store (an SQLite file or a ``postgresql://`` URL) is found by the first of: ``--db``,
+``LOGBOOK_DB``, the nearest ``.logbook/`` folder walking up from the current directory (its
+config's ``store``, else its ``logbook.db``), the user config's ``store``, the user data dir. Config values come from the
 user config file, then the project's ``.logbook/config.yaml``, then ``LOGBOOK_*`` variables,
 then the options of a command (`--db`, `--site`, `--title`…); each layer overrides the
 one before.
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from logbook.errors import ConfigError, UsageError
+from logbook.location import StoreLocation, parse_location
 
 PROJECT_DIR = ".logbook"
 DB_NAME = "logbook.db"
@@ -106,6 +108,12 @@ KEYS: dict[str, Key] = {
     key.name: key
     for key in (
         Key("site", _as_str, None, "path of the Jekyll site that posts are written to"),
+        Key(
+            "store",
+            _as_str,
+            None,
+            "the store: an SQLite file, or postgresql://user@host/dbname for a group's",
+        ),
         Key("author", _as_str, None, "author name written into posts"),
         Key("timezone", _timezone, None, "IANA time zone for dates and weeks (default: local)"),
         Key("week_start", _one_of("monday", "sunday", "saturday"), "monday", "first day of a week"),
@@ -119,6 +127,13 @@ KEYS: dict[str, Key] = {
         ),
         Key("post.category_tags", _as_bool, False, "add arXiv categories to a post's tags"),
         Key("post.reading_list_url", _as_str, None, "the reading-list page weekly posts link"),
+        Key(
+            "post.reading_list_page",
+            _as_str,
+            "reading-list.md",
+            "where publish --reading-list writes its page in the site",
+        ),
+        Key("post.page_layout", _as_str, "page", "Jekyll layout of the reading-list page"),
         Key("post.chart_weeks", _as_int, 8, "weeks in a weekly post's themes chart"),
         Key("post.math", _one_of("mathjax", "plain"), "mathjax", "how $…$ math is written"),
         Key("arxiv.api_url", _as_str, "https://export.arxiv.org/api/query", "arXiv API URL"),
@@ -178,7 +193,7 @@ def user_config_file() -> Path:
 
 
 def named_db_path(flag: str | Path | None = None) -> str | None:
-    """How the user named the store's path (``--db`` or ``$LOGBOOK_DB``), or ``None``."""
+    """How the user named the store (``--db`` or ``$LOGBOOK_DB``), or ``None``."""
     if flag:
         return "--db"
     if os.environ.get("LOGBOOK_DB"):
@@ -186,17 +201,33 @@ def named_db_path(flag: str | Path | None = None) -> str | None:
     return None
 
 
-def resolve_db_path(flag: str | Path | None = None, start: Path | None = None) -> Path:
-    """Where the store lives; see the module docstring for the order."""
+def _configured_store(config_file: Path, base: Path) -> StoreLocation | None:
+    # Only a file that exists is parsed: most runs have no config and must not load YAML.
+    if not config_file.is_file():
+        return None
+    value = read_file(config_file).get("store")
+    if not value:
+        return None
+    location = parse_location(value)
+    if location.path is not None and not location.path.is_absolute():
+        location = StoreLocation(path=base / location.path)
+    return location
+
+
+def resolve_store(flag: str | Path | None = None, start: Path | None = None) -> StoreLocation:
+    """Where the store lives: a file or a PostgreSQL URL; see the module docstring."""
     if flag:
-        return Path(flag).expanduser()
+        return parse_location(flag)
     env = os.environ.get("LOGBOOK_DB")
     if env:
-        return Path(env).expanduser()
+        return parse_location(env)
     project = find_project_dir(start)
     if project is not None:
-        return project / DB_NAME
-    return user_data_dir() / DB_NAME
+        return _configured_store(project / CONFIG_NAME, project.parent) or StoreLocation(
+            path=project / DB_NAME
+        )
+    user = user_config_file()
+    return _configured_store(user, user.parent) or StoreLocation(path=user_data_dir() / DB_NAME)
 
 
 @dataclass
@@ -212,6 +243,15 @@ class Config:
         if key not in KEYS:
             raise UsageError(f"unknown config key {key!r}; known keys: {', '.join(KEYS)}")
         return self.values.get(key, KEYS[key].default)
+
+    def shown(self, key: str) -> Any:
+        """The value of ``key`` as it may be printed: a store URL's password masked."""
+        value = self.get(key)
+        if key == "store" and isinstance(value, str):
+            from logbook.location import masked
+
+            return masked(value)
+        return value
 
     def source(self, key: str) -> str:
         """Where the value of ``key`` came from: a file, a variable, a flag or ``default``."""

@@ -18,9 +18,10 @@ USAGE = "usage: python -m logbook.hook_entry STORE SUBDIR FORMAT [--strict]\n"
 
 def _up_to_date(db: str, subdir: str, fmt: str) -> bool:
     try:
+        from logbook.location import parse_location
         from logbook.sync import state as export_state
 
-        return export_state.up_to_date(Path(db), Path(subdir), fmt)
+        return export_state.up_to_date(parse_location(db), Path(subdir), fmt)
     except Exception:  # the full run reports what is wrong
         return False
 

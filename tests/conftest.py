@@ -1,36 +1,80 @@
-"""Fixtures shared by every test: an isolated home, a real store, the CLI, real programs."""
+"""Fixtures shared by every test: an isolated home, a real store, the CLI, real programs
+(PostgreSQL among them)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from typer.testing import CliRunner
 
 from logbook.store import Store, open_store
 
+if TYPE_CHECKING:
+    from pg_server import PostgresServer
+
 # pytester runs a small test session inside a test (tests/test_safety_ci.py).
 pytest_plugins = ["pytester"]
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the tests of modules marked ``backends`` once per store backend.
+
+    A test there that is about SQLite itself (WAL, the file, its permissions) is marked
+    ``sqlite_only``; every other test must pass on PostgreSQL as it does on SQLite.
+    """
+    if "backend" not in metafunc.fixturenames:
+        return
+    marked = metafunc.definition.get_closest_marker("backends") is not None
+    if marked and metafunc.definition.get_closest_marker("sqlite_only") is None:
+        # The PostgreSQL case also carries the ``postgres`` mark: `pytest -m "not postgres"`
+        # is the quick loop on a machine without PostgreSQL.
+        params = [
+            pytest.param(b, marks=pytest.mark.postgres) if b == "postgresql" else b
+            for b in BACKENDS
+        ]
+        metafunc.parametrize("backend", params, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store backend of this test: ``sqlite`` unless the module runs on both."""
+    return str(getattr(request, "param", "sqlite"))
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point every path logbook could touch at tmp_path, so no test reaches real user data."""
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest
+) -> Path:
+    """Point every path logbook could touch at tmp_path, so no test reaches real user data.
+
+    ``LOGBOOK_DB`` is the test's store: a file in tmp_path, or (backend ``postgresql``) a
+    fresh migrated database on this worker's PostgreSQL server.
+    """
     for name in list(os.environ):
-        if name.startswith("LOGBOOK_"):
+        # PG*: libpq's settings (PGHOST, PGPASSWORD, PGSERVICE…) must not steer a test's
+        # database connection to the developer's own server.
+        if name.startswith("LOGBOOK_") or (name.startswith("PG") and name != "PG_BINDIR"):
             monkeypatch.delenv(name)
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("LOGBOOK_DB", str(tmp_path / "logbook.db"))
+    if backend == "postgresql":
+        monkeypatch.setenv("LOGBOOK_DB", request.getfixturevalue("pg_store_url"))
+    else:
+        monkeypatch.setenv("LOGBOOK_DB", str(tmp_path / "logbook.db"))
     monkeypatch.setenv("LOGBOOK_CONFIG", str(tmp_path / "config.yaml"))
     monkeypatch.setenv("LOGBOOK_ARXIV_DELAY_SECONDS", "0")
     # A test that forgets the local arXiv server must fail, not reach export.arxiv.org.
@@ -49,6 +93,13 @@ def _under_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 
 
+def _missing(what: str) -> NoReturn:
+    """Skip the test on a developer's machine; fail it when ``CI=true`` (see require_tool)."""
+    if _under_ci():
+        pytest.fail(f"{what} is not installed, and CI=true needs it", pytrace=False)
+    pytest.skip(f"{what} is not installed")
+
+
 @pytest.fixture
 def require_tool() -> Callable[[str], str]:
     """Ask for a real program a test needs (``require_tool("jekyll")``); returns its path.
@@ -61,20 +112,71 @@ def require_tool() -> Callable[[str], str]:
     def require(name: str) -> str:
         found = shutil.which(name)
         if found is None:
-            if _under_ci():
-                pytest.fail(f"{name} is not installed, and CI=true needs it", pytrace=False)
-            pytest.skip(f"{name} is not installed")
+            _missing(name)
         return found
 
     return require
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    """A real, empty, fully migrated store in tmp_path (the one the CLI uses too)."""
-    opened = open_store(tmp_path / "logbook.db")
+def store(isolated: Path) -> Iterator[Store]:
+    """A real, empty, fully migrated store: the one the CLI uses too (``$LOGBOOK_DB``), a
+    file in tmp_path or, for the PostgreSQL backend, a database of its own."""
+    opened = open_store(os.environ["LOGBOOK_DB"])
     yield opened
     opened.close()
+
+
+# Database names on this worker's server (each xdist worker is its own process and server).
+_DATABASE_NUMBERS = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A private PostgreSQL server for this xdist worker (tests/pg_server.py), on a Unix socket.
+
+    Started once per worker (about a second), stopped at the end of its session. Without
+    PostgreSQL's programs or psycopg, the tests that ask for it are skipped on a developer's
+    machine and fail when ``CI=true``, like ``require_tool``. ``PG_BINDIR`` picks the programs.
+    """
+    # Imported here, not at the top: a conftest copied into a pytester session works without it.
+    from pg_server import PostgresServer, missing
+
+    if (what := missing()) is not None:
+        _missing(what)
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_database(postgres_server: PostgresServer) -> Iterator[Callable[..., str]]:
+    """Make more databases on this worker's server: ``pg_database()`` gives a fresh empty
+    one, ``pg_database(template=name)`` a copy of a ``postgres_server.template``; each is
+    dropped after the test. For a test with two stores, or one per Hypothesis example.
+    """
+    made: list[str] = []
+
+    def make(template: str | None = None) -> str:
+        name = f"test_{next(_DATABASE_NUMBERS)}"
+        url = postgres_server.create_database(name, template=template)
+        made.append(name)
+        return url
+
+    yield make
+    # Dropped so a worker's memory stays small (each copy of template1 is ~7.5 MB, on
+    # /dev/shm); FORCE ends any connection a test left open.
+    for name in made:
+        postgres_server.drop_database(name)
+
+
+@pytest.fixture
+def pg_url(pg_database: Callable[..., str]) -> str:
+    """The URL of a fresh, empty database on this worker's server (dropped afterwards).
+
+    Of the form logbook accepts: ``postgresql://postgres@/test_N?host=/SOCKET/DIR``.
+    """
+    return pg_database()
 
 
 @dataclass
@@ -110,3 +212,16 @@ def cli() -> Callable[..., Run]:
 def jekyll(require_tool: Callable[[str], str]) -> str:
     """The ``jekyll`` program (``require_tool``: skipped without it, failed when CI=true)."""
     return require_tool("jekyll")
+
+
+@pytest.fixture
+def pg_store_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a fresh database holding an empty, migrated logbook store.
+
+    Copied from a template migrated once per worker: a copy costs less than migrating.
+    """
+    template = postgres_server.template("logbook_template", lambda url: open_store(url).close())
+    name = f"test_{next(_DATABASE_NUMBERS)}"
+    url = postgres_server.create_database(name, template=template)
+    yield url
+    postgres_server.drop_database(name)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from arxiv_server import Entry, arxiv_server, closed_port_url, later, synthetic
+from sqlalchemy import text
+
+from logbook.store.timestamps import format_utc
+
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
 
 __all__ = ["arxiv_server"]  # the local arXiv fixture, imported for pytest
 
@@ -143,11 +149,11 @@ def test_the_check_interval_is_configurable(cli, arxiv_server, store, monkeypatc
     _import_many(cli, arxiv_server, 3)
     cli("paper", "check-updates", "--apply")
     arxiv_server.requests.clear()
-    db = sqlite3.connect(tmp_path / "logbook.db")
-    two_hours_ago = (datetime.now(UTC) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-    db.execute("UPDATE paper_freshness SET checked_at = ?", (two_hours_ago,))
-    db.commit()
-    db.close()
+    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+    with store._write() as session:
+        session.execute(
+            text("UPDATE paper_freshness SET checked_at = :at"), {"at": format_utc(two_hours_ago)}
+        )
     cli("paper", "check-updates")
     assert arxiv_server.requests == []  # within the default day
     monkeypatch.setenv("LOGBOOK_ARXIV_CHECK_INTERVAL_DAYS", "0.05")  # 1.2 hours

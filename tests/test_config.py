@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from logbook.config import load_config, resolve_db_path
+from logbook.config import load_config, resolve_store
 from logbook.errors import ConfigError
 
 
@@ -101,13 +102,47 @@ def test_store_location_order(tmp_path, monkeypatch):
     (blog / ".logbook").mkdir(parents=True)
     deep = blog / "_posts" / "drafts"
     deep.mkdir(parents=True)
-    assert resolve_db_path("/flag.db", deep) == Path("/flag.db")
-    assert resolve_db_path(None, deep) == Path(tmp_path / "logbook.db")  # $LOGBOOK_DB
+    assert resolve_store("/flag.db", deep).path == Path("/flag.db")
+    assert resolve_store(None, deep).path == Path(tmp_path / "logbook.db")  # $LOGBOOK_DB
     monkeypatch.delenv("LOGBOOK_DB")
-    assert resolve_db_path(None, deep) == blog / ".logbook" / "logbook.db"
+    assert resolve_store(None, deep).path == blog / ".logbook" / "logbook.db"
     monkeypatch.chdir(tmp_path)
-    user = resolve_db_path(None, tmp_path)
+    user = resolve_store(None, tmp_path).path
+    assert user is not None
     assert user.name == "logbook.db" and str(tmp_path / "home") in str(user)
+
+
+def test_the_config_names_the_store_a_project_first_then_the_user(tmp_path, monkeypatch):
+    monkeypatch.delenv("LOGBOOK_DB")
+    user_config = Path(os.environ["LOGBOOK_CONFIG"])
+    user_config.parent.mkdir(parents=True, exist_ok=True)
+    user_config.write_text("store: postgresql://ana@db.lab.example/group\n")
+    assert resolve_store(None, tmp_path).url == "postgresql://ana@db.lab.example/group"
+    blog = tmp_path / "blog"
+    (blog / ".logbook").mkdir(parents=True)
+    assert resolve_store(None, blog).path == blog / ".logbook" / "logbook.db"
+    (blog / ".logbook" / "config.yaml").write_text("store: notes/lab.db\n")
+    assert resolve_store(None, blog).path == blog / "notes" / "lab.db"
+    assert resolve_store("postgresql://me@/mine?host=/run/postgresql", blog).url == (
+        "postgresql://me@/mine?host=/run/postgresql"
+    )
+
+
+def test_a_url_of_another_database_is_one_line_not_a_file(cli, tmp_path):
+    result = cli("--db", "mysql://root@localhost/logbook", "idea", "list", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "Error: unknown store URL scheme mysql://; give a file path or a postgresql:// URL"
+    )
+    assert not any(p.name.startswith("mysql") for p in tmp_path.rglob("*"))
+
+
+def test_config_show_masks_the_store_password(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOGBOOK_STORE", "postgresql://ana:s3cret@db.example/lab")
+    shown = cli("config", "show", "--json").stdout
+    assert "s3cret" not in shown
+    assert "postgresql://ana:***@db.example/lab" in shown
+    assert "s3cret" not in cli("config", "get", "store").stdout
 
 
 def test_init_in_a_git_repo_keeps_the_database_out_of_git(cli, tmp_path, monkeypatch, require_tool):

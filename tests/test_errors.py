@@ -49,10 +49,11 @@ def test_nothing_is_half_written_when_a_linked_paper_is_unknown(cli, store):
 
 
 def test_debug_shows_the_traceback(cli):
-    from logbook.errors import NotFoundError
-
-    with pytest.raises(NotFoundError):
-        cli("--debug", "idea", "show", "42", ok=False)
+    result = cli("--debug", "idea", "show", "42", ok=False)
+    assert result.exit_code == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "NotFoundError" in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1].startswith("Error: ")
 
 
 def test_unexpected_errors_say_it_is_probably_a_bug(cli, store, monkeypatch):

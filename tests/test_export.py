@@ -21,6 +21,9 @@ from logbook.store import Store, open_store
 from logbook.sync import yamltext
 from logbook.sync.export import export_store
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Every exported file under ``folder`` (the state file left out) and its bytes."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import stat
 import sys
 from pathlib import Path
 
 import pytest
+
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
 
 
 def test_add_records_the_text_and_inline_tags(cli):
@@ -201,7 +203,7 @@ def test_library_is_usable_without_the_cli(store):
     idea = store.ideas.add("From Python #api", tags=["lib"])
     assert [t.name for t in idea.tags] == ["api", "lib"]
     assert store.ideas.find(tags=["api"])[0].id == idea.id
-    assert os.environ["LOGBOOK_DB"].endswith("logbook.db")
+    assert store.location.key.endswith("logbook.db") or store.location.is_postgres
 
 
 def test_control_characters_never_reach_the_terminal_raw(cli):

@@ -19,6 +19,9 @@ from logbook.store.tags import tags_of
 from logbook.sync.export import export_store
 from logbook.sync.folder_import import import_path
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.yaml"))}
@@ -242,6 +245,7 @@ def _empty_store(folder: Path, name: str) -> Store:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.sqlite_only  # its stores are files it makes; test_postgres moves stores across
 @given(
     ideas=st.lists(ENTRY, max_size=6),
     notes=st.lists(TEXT, max_size=3),
@@ -280,7 +284,12 @@ def test_any_store_survives_export_import_export(ideas: list[dict], notes: list[
 
 
 @pytest.mark.parametrize("text", ["nul\x00inside", "bell\x07 and \x1b[0m"])
-def test_control_characters_survive_the_round_trip(store: Store, tmp_path: Path, text: str) -> None:
+def test_control_characters_survive_the_round_trip(
+    store: Store, tmp_path: Path, text: str, backend: str
+) -> None:
+    if backend == "postgresql" and "\x00" in text:
+        _nul_is_one_clear_problem_on_postgres(store, tmp_path, text)
+        return
     add_idea(store, text)
     export_store(store, tmp_path / "one")
     rebuilt = open_store(tmp_path / "b.db")
@@ -289,6 +298,20 @@ def test_control_characters_survive_the_round_trip(store: Store, tmp_path: Path,
     assert tree(tmp_path / "two") == tree(tmp_path / "one")
     assert rebuilt.ideas.get(1).text == text
     rebuilt.close()
+
+
+def _nul_is_one_clear_problem_on_postgres(store: Store, tmp_path: Path, text: str) -> None:
+    # PostgreSQL text cannot hold U+0000: the file is skipped in words, the rest imported.
+    personal = open_store(tmp_path / "personal.db")
+    add_idea(personal, text)
+    add_idea(personal, "an ordinary idea", at=T0 + timedelta(hours=1))
+    export_store(personal, tmp_path / "one")
+    personal.close()
+    report = import_path(store, tmp_path / "one")
+    assert [p.message for p in report.problems] == [
+        "PostgreSQL cannot store the NUL character (U+0000) this file holds"
+    ]
+    assert [i.text for i in store.ideas.find()] == ["an ordinary idea"]
 
 
 # Regressions found by QA. -------------------------------------------------------------------

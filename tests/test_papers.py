@@ -11,6 +11,9 @@ from logbook.cite_keys import base_key
 from logbook.store import Store
 from logbook.store.paper_views import PaperMeta
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 def meta(arxiv_id: str = "1706.03762", version: int = 7, **changes: object) -> PaperMeta:
     fields: dict[str, object] = {

@@ -15,6 +15,9 @@ from publish_fixtures import NOW, WEEK, add_paper, at, build_week_store, freeze,
 from logbook.errors import PublishError
 from logbook.publish import jekyll
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("LOGBOOK_UPDATE_GOLDEN") == "1"
 # Jekyll's own front matter pattern (Jekyll::Document::YAML_FRONT_MATTER_REGEXP).

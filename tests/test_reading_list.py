@@ -15,6 +15,9 @@ from test_papers import meta
 from logbook.store import Store
 from logbook.sync.reading_list import authors_line, tex_text
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 TRICKY = [
     meta(),
     meta(

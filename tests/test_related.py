@@ -7,6 +7,9 @@ import random
 import pytest
 from test_papers import meta
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 CLUSTERS = {
     "kernels": [
         "neural tangent kernel",

@@ -16,6 +16,9 @@ from hypothesis import strategies as st
 from logbook.store import Store
 from logbook.store.paper_views import PaperMeta
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 ABSTRACT = (
     "The dominant sequence transduction models are based on complex recurrent or\n"
     "convolutional neural networks. The best performing models also connect the encoder and\n"

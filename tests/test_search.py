@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 def _seed(cli):
     cli(

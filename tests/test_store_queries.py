@@ -9,6 +9,9 @@ from publish_fixtures import add_paper, at, freeze
 from logbook.errors import NotFoundError
 from logbook.store import Store
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 START, END = at("2020-10-19 00:00"), at("2020-10-26 00:00")
 
 

@@ -23,6 +23,9 @@ from logbook.themes import ThemeSettings, apply_themes, find_themes, theme_detai
 from logbook.themes.counting import count_texts
 from logbook.themes.phrases import SKLEARN_STOP_WORDS, count_phrases, phrases, singular, theme_key
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 START = datetime(2026, 8, 31, 9, 0, tzinfo=UTC)  # a Monday
 WEEKS = 10
 NOW = "2026-11-15T12:00:00+00:00"
@@ -465,9 +468,9 @@ def test_counting_themes_does_not_import_scikit_learn(
 ) -> None:
     monkeypatch.setenv("LOGBOOK_CACHE_DIR", "-")  # count, do not read a cache
     code = (
-        "import sys; from pathlib import Path; from logbook.store import open_store; "
+        "import sys; from logbook.store import open_store; "
         "from logbook.themes import find_themes; "
-        f"assert find_themes(open_store(Path({str(corpus.path)!r}))); "
+        f"assert find_themes(open_store({str(corpus.location.path or corpus.location.url)!r})); "
         "sys.exit(1 if 'sklearn' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

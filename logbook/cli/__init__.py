@@ -7,7 +7,6 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -90,7 +89,7 @@ class LogbookGroup(TyperGroup):
             message, code = "Aborted.", 1
         except LogbookError as error:
             if debug:
-                raise
+                _show_traceback()
             message, code = f"Error: {error}", error.exit_code
         except KeyboardInterrupt:
             message, code = "Interrupted.", 130
@@ -99,7 +98,8 @@ class LogbookGroup(TyperGroup):
                 _silence_stdout()
                 code = 0
             elif debug:
-                raise
+                _show_traceback()
+                message, code = f"Error: {error.strerror or error}", 1
             else:
                 # The file system said no (permissions, a folder where a file should be, a
                 # missing program): the user can act on that, it is not a bug.
@@ -109,7 +109,7 @@ class LogbookGroup(TyperGroup):
                 message, code = f"Error: {error.strerror or error}{where}", 1
         except Exception as error:
             if debug:
-                raise
+                _show_traceback()
             first = str(error).splitlines()[0] if str(error) else ""
             message = (
                 f"Error: {type(error).__name__}: {first} "
@@ -126,6 +126,10 @@ class LogbookGroup(TyperGroup):
             note = f"your text is kept in {kept}"
             message = f"{message} ({note})" if message else f"({note})"
         if message is not None:
+            if state._location is not None and state._location.is_postgres:
+                from logbook.location import mask_in
+
+                message = mask_in(message, state._location)
             sys.stderr.write(message + "\n")
         if standalone_mode:
             sys.exit(code or 0)
@@ -228,10 +232,24 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _show_traceback() -> None:
+    """The traceback for ``--debug``, with the store URL's password masked."""
+    import traceback
+
+    from logbook.location import mask_in
+
+    sys.stderr.write(mask_in(traceback.format_exc(), state._location))
+
+
 def _global(
     db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Store file (default: $LOGBOOK_DB, .logbook/, user data dir)."),
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="FILE|URL",
+            help="Store: an SQLite file or a postgresql:// URL (default: $LOGBOOK_DB, "
+            ".logbook/, config 'store', user data dir).",
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
     color: Annotated[
@@ -259,6 +277,7 @@ def _global(
     state.debug = debug
     state._store = None
     state._config = None
+    state._location = None
 
 
 def _ideas(app: typer.Typer) -> None:

@@ -30,6 +30,7 @@ def _read(ctx: typer.Context, take: Callable[[Any], Iterable[str]]) -> list[str]
     db = ctx.find_root().params.get("db")
     if db is not None:
         state.db_flag = db
+        state._location = None
     try:
         return list(take(state.reader()))
     except Exception:

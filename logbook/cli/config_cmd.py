@@ -23,11 +23,11 @@ def show(as_json: JsonOption = False) -> None:
     config = state.config()
     if as_json:
         out.print_json(
-            {key: {"value": config.get(key), "source": config.source(key)} for key in KEYS}
+            {key: {"value": config.shown(key), "source": config.source(key)} for key in KEYS}
         )
         return
     out.table(
-        [[key, config.get(key), config.source(key), KEYS[key].help] for key in KEYS],
+        [[key, config.shown(key), config.source(key), KEYS[key].help] for key in KEYS],
         ["key", "value", "from", "meaning"],
     )
 
@@ -35,7 +35,7 @@ def show(as_json: JsonOption = False) -> None:
 @app.command("get")
 def get(key: Annotated[str, typer.Argument(help="A key, e.g. post.layout.")]) -> None:
     """Print one setting. Example: logbook config get arxiv.delay_seconds"""
-    value = state.config().get(key)
+    value = state.config().shown(key)
     if isinstance(value, str):
         sys.stdout.write(value + "\n")
     else:

@@ -33,13 +33,10 @@ def export(
     no longer has are deleted, and no other file.
     Example: logbook export --out logbook
     """
-    from logbook.config import resolve_db_path
     from logbook.sync.state import default_folder, export_when_changed
 
     folder = out_dir if out_dir is not None else default_folder(state.config().get("export.dir"))
-    report = export_when_changed(
-        resolve_db_path(state.db_flag), folder, fmt, state.store, force=force
-    )
+    report = export_when_changed(state.location(), folder, fmt, state.store, force=force)
     if as_json:
         out.print_json(report.to_dict())
         return

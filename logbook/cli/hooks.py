@@ -65,12 +65,11 @@ def install(
 
     An existing pre-commit hook is kept and run first. Example: logbook hook install --repo ~/blog
     """
-    from logbook.config import resolve_db_path
     from logbook.sync.githook import install as install_hook
 
     status = install_hook(
         repo,
-        db=resolve_db_path(state.db_flag),
+        db=state.location(),
         subdir=subdir or state.config().get("export.dir"),
         fmt=fmt,
         strict=strict,
@@ -110,13 +109,12 @@ def run(
     as_json: JsonOption = False,
 ) -> None:
     """What the hook runs: export if the store changed, then git add. Example: logbook hook run"""
-    from logbook.config import resolve_db_path
     from logbook.sync.githook import run as run_hook
 
     folder = subdir or state.config().get("export.dir")
     result = run_hook(
         repo,
-        db=resolve_db_path(state.db_flag),
+        db=state.location(),
         subdir=folder,
         fmt=fmt,
         strict=strict,

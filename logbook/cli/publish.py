@@ -37,6 +37,13 @@ def publish(
             "--idea", "-i", parser=number_parser("the idea number"), help="Publish one idea."
         ),
     ] = None,
+    reading_list: Annotated[
+        bool,
+        typer.Option(
+            "--reading-list",
+            help="Write the reading-list page (post.reading_list_page) and its BibTeX.",
+        ),
+    ] = False,
     site: Annotated[
         str | None, typer.Option("--site", help="The Jekyll site (default: config site).")
     ] = None,
@@ -78,6 +85,20 @@ def publish(
     from logbook.cli.common import edit_text, read_stdin
     from logbook.errors import UsageError
 
+    if reading_list:
+        from logbook.cli.reading_page import publish_page
+
+        others = {"SPEC": spec, "--week": week or None, "--paper": paper, "--idea": idea}
+        others |= {"--intro": intro, "--edit": edit or None, "--allow-empty": allow_empty or None}
+        publish_page(
+            [name for name, value in others.items() if value is not None],
+            site=site,
+            title=title,
+            mode="stdout" if stdout else "dry-run" if dry_run else "write",
+            force=force,
+            as_json=as_json,
+        )
+        return
     if spec is not None or week:
         week_spec: str | None = spec or "this"
     else:

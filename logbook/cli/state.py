@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from logbook.config import Config
+    from logbook.location import StoreLocation
     from logbook.store import Store
 
 
@@ -15,10 +16,11 @@ if TYPE_CHECKING:
 class State:
     """Global options, and the store and config they lead to."""
 
-    db_flag: Path | None = None
+    db_flag: str | Path | None = None
     debug: bool = False
     _store: Store | None = None
     _config: Config | None = None
+    _location: StoreLocation | None = None
     kept_text: Path | None = None
 
     def keep_text(self, path: Path) -> None:
@@ -33,17 +35,27 @@ class State:
         empty store to create and answer "nothing matches" from.
         """
         if self._store is None:
-            from logbook.config import named_db_path, resolve_db_path
+            from logbook.config import named_db_path
             from logbook.store import open_store
 
-            path = resolve_db_path(self.db_flag)
+            location = self.location()
             named = named_db_path(self.db_flag)
-            if reading and named is not None and not path.exists():
+            if reading and named is not None and not location.exists():
                 from logbook.errors import NotFoundError
 
-                raise NotFoundError(f"no store at {path} (given by {named}); nothing was created")
-            self._store = open_store(path)
+                raise NotFoundError(
+                    f"no store at {location} (given by {named}); nothing was created"
+                )
+            self._store = open_store(location)
         return self._store
+
+    def location(self) -> StoreLocation:
+        """Where this run's store is (a file or a PostgreSQL URL), found once."""
+        if self._location is None:
+            from logbook.config import resolve_store
+
+            self._location = resolve_store(self.db_flag)
+        return self._location
 
     def reader(self) -> Store:
         """The store for a command that only reads (see ``store``)."""

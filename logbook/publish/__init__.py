@@ -3,6 +3,7 @@
     publish()             choose what to draft and how (write, dry run, stdout)
     drafts.draft_*        gather (digest), escape (jekyll, context), render (templates)
     write.write_post      check the file, write it atomically, record it
+    publish_reading_list() the reading-list page and its BibTeX (``reading_page``)
 
 A draft is the whole file in memory; nothing touches the site until ``write_post``."""
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from logbook.errors import PublishError, UsageError
+from logbook.publish import reading_page
 from logbook.publish.drafts import Draft, draft_idea, draft_paper, draft_week
 from logbook.publish.settings import Settings
 from logbook.publish.write import PublishResult, write_post
@@ -30,6 +32,7 @@ __all__ = [
     "draft_paper",
     "draft_week",
     "publish",
+    "publish_reading_list",
     "resolve_site",
     "write_post",
 ]
@@ -94,6 +97,28 @@ def publish(
     if not dry_run:
         _write_assets(assets)
     return result
+
+
+def publish_reading_list(
+    store: Store,
+    settings: Settings,
+    *,
+    site: str | Path | None = None,
+    title: str | None = None,
+    mode: str = "write",
+    force: bool = False,
+) -> reading_page.PageResult:
+    """Draft the reading-list page and, unless ``mode`` is ``stdout``, write it into the site
+    (``dry-run``: check and write nothing). The site is ``publish.resolve_site``'s."""
+    if mode not in MODES:
+        raise UsageError(f"{mode!r} is not a publish mode; use one of {', '.join(MODES)}")
+    dry_run = mode == "dry-run"
+    only_draft = mode == "stdout" or (dry_run and site is None and settings.site is None)
+    folder = None if only_draft else resolve_site(site, settings.site, settings.site_source)
+    draft = reading_page.draft_reading_page(store, settings, title=title)
+    if folder is None:
+        return reading_page.PageResult(draft, None, None, None, dry_run=dry_run)
+    return reading_page.write_reading_page(draft, folder, force=force, dry_run=dry_run)
 
 
 def _asset_paths(site: Path, draft: Draft) -> dict[Path, str]:

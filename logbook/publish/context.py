@@ -36,11 +36,14 @@ def week_context(
     intro: str = "",
     earlier: list[EarlierPost] | None = None,
     chart: ThemesChart | None = None,
+    reading_page: str = "",
 ) -> dict[str, Any]:
     """The values ``week.md.j2`` receives: the intro, the ideas, the papers once each, the themes.
 
     ``earlier`` are the week posts published before (the themes sentence links them);
-    ``chart`` is the themes chart written beside the post (``chart.src`` and ``chart.alt``).
+    ``chart`` is the themes chart written beside the post (``chart.src`` and ``chart.alt``);
+    ``reading_page`` the link to the reading-list page in the site ("" when there is none),
+    which "…and N more" uses when config ``post.reading_list_url`` is not set.
     """
     week = digest.week
     year, number = week.iso
@@ -95,7 +98,9 @@ def week_context(
         "papers_updated": updated,
         "reading_list": reading,
         "reading_more": max(0, digest.reading_total - len(reading) - unread_shown),
-        "reading_list_url": _url(settings.reading_list_url) if settings.reading_list_url else "",
+        "reading_list_url": (
+            _url(settings.reading_list_url) if settings.reading_list_url else reading_page
+        ),
     }
 
 

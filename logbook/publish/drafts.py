@@ -22,6 +22,7 @@ from logbook.publish.context import (
     week_context,
 )
 from logbook.publish.html_safety import front_matter_value
+from logbook.publish.reading_page import page_link
 from logbook.publish.settings import Settings
 from logbook.publish.templates import render, template_env
 from logbook.publish.week_words import EarlierPost, top_topics, week_summary, week_title
@@ -143,7 +144,15 @@ def draft_week(
         week_start=settings.week_start,
         weeks=settings.chart_weeks,
     )
-    context = week_context(digest, settings, title, intro=intro, earlier=earlier, chart=chart)
+    context = week_context(
+        digest,
+        settings,
+        title,
+        intro=intro,
+        earlier=earlier,
+        chart=chart,
+        reading_page=page_link(settings, site),
+    )
     body = render(env or template_env(settings.templates_dir), "week.md.j2", context)
     names = _by_count(digest.tag_counts())
     if settings.category_tags:

@@ -171,7 +171,10 @@ def _raw(chunk: str) -> str:
 # $$…$$ first, then $…$ by pandoc's rule: no space inside the dollars, no digit after the
 # closing one ("costs $5 and $6" is not math). No "$" inside, not even as "\$": each try
 # stops at the next "$", so a line of "$\$\$…" takes linear time, not quadratic.
-_MATH = r"\$\$(?:\\[^$]|[^$\\])+?\$\$|\$(?![\s$])(?:\\[^$\n]|[^$\\\n])*?(?<![\s\\])\$(?!\d)"
+# $$…$$ never spans a blank line: kramdown's math cannot (a paragraph ends there), so what
+# lay between would reach kramdown as prose, raw HTML and all, without being neutralised.
+_DISPLAY = r"\$\$(?:\\[^$\n]|[^$\\\n]|\n(?![ \t]*\n))+?\$\$"
+_MATH = _DISPLAY + r"|\$(?![\s$])(?:\\[^$\n]|[^$\\\n])*?(?<![\s\\])\$(?!\d)"
 _MATH_RE = re.compile(_MATH)
 # Code is left alone in the user's markdown: fenced blocks and `code spans`. Both are found
 # by a linear scan (a regex with back-references takes cubic time on a line of backticks).
@@ -221,10 +224,15 @@ def _spans(block: str) -> list[tuple[str, bool]]:
     last, index = 0, 0
     while index < len(runs):
         begin, end = runs[index]
-        queue = later[end - begin]
+        # "\`" outside code is a backtick kramdown shows, not the start of a code span: the
+        # run opens with one backtick fewer (inside code a backslash escapes nothing, so a
+        # closing run is always whole). Taking it for code would leave its text raw.
+        slashes = len(block[last:begin]) - len(block[last:begin].rstrip("\\"))
+        begin += slashes % 2
+        queue = later.get(end - begin, deque())
         while queue and queue[0] <= index:
             queue.popleft()
-        if not queue:
+        if begin == end or not queue:
             index += 1
             continue
         close = queue.popleft()
@@ -236,10 +244,25 @@ def _spans(block: str) -> list[tuple[str, bool]]:
 
 
 def _kramdown_math(span: str) -> str:
-    """``$x$`` → ``$$x$$``: kramdown's only math delimiter (inline inside a paragraph)."""
+    """``$x$`` → ``$$x$$``: kramdown's only math delimiter (inline inside a paragraph).
+
+    Everything else in the span reaches MathJax as written (kramdown copies math verbatim
+    and HTML-escapes it, so ``<`` is text, and ``_``, ``*``, ``\\`` are not markdown), except
+    a bare ``|``: kramdown reads any line with one as a table row before it looks for math,
+    so ``$|x|$`` would cut the paragraph into cells. It becomes ``\vert``, the same bar.
+    """
+    span = _math_bars(span)
     if span.startswith("$$"):
         return span
     return f"${span}$"
+
+
+_BAR = re.compile(r"(?<!\\)\|")
+
+
+def _math_bars(span: str) -> str:
+    r"""``|`` (not ``\|``, the double bar) as ``\vert `` inside a math span."""
+    return _BAR.sub(lambda _: "\\vert ", span) if "|" in span else span
 
 
 def markdown_text(text: str, *, math: str = "mathjax") -> str:
@@ -260,7 +283,7 @@ def markdown_source(text: str, *, math: str = "mathjax") -> str:
     )
 
 
-_DISPLAY_MATH_RE = re.compile(r"\$\$(?:\\[^$]|[^$\\])+?\$\$")
+_DISPLAY_MATH_RE = re.compile(_DISPLAY)
 
 
 def _prose(prose: str, math: str) -> str:
@@ -312,7 +335,7 @@ def plain_text(text: str, *, math: str = "mathjax", paragraphs: bool = False) ->
         for match in _MATH_RE.finditer(line):
             pieces.append(_escape_markdown(line[last : match.start()], at_start=last == 0))
             span = match.group(0)
-            pieces.append(_kramdown_math(span) if math == "mathjax" else span)
+            pieces.append(_kramdown_math(span) if math == "mathjax" else _math_bars(span))
             last = match.end()
         pieces.append(_escape_markdown(line[last:], at_start=last == 0))
         rendered.append("".join(pieces))

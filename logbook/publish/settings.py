@@ -28,6 +28,8 @@ class Settings:
     category_tags: bool = False  # config ``post.category_tags``: arXiv categories as tags
     reading_list_url: str | None = None  # config ``post.reading_list_url``
     chart_weeks: int = 8  # config ``post.chart_weeks``: weeks in the themes chart
+    reading_list_page: str = "reading-list.md"  # config ``post.reading_list_page``
+    page_layout: str = "page"  # config ``post.page_layout``: the reading-list page's layout
 
     @classmethod
     def from_config(cls, config: Config) -> Settings:
@@ -47,4 +49,6 @@ class Settings:
             category_tags=config.get("post.category_tags"),
             reading_list_url=config.get("post.reading_list_url"),
             chart_weeks=config.get("post.chart_weeks"),
+            reading_list_page=config.get("post.reading_list_page"),
+            page_layout=config.get("post.page_layout"),
         )

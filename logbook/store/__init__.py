@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from logbook.errors import LogbookError, StoreError
+from logbook.location import StoreLocation, mask_in, parse_location
 from logbook.store import migrations
 from logbook.store.pragmas import busy_timeout, configure_connection
 
@@ -49,13 +50,23 @@ if TYPE_CHECKING:
 class Store:
     """An open logbook store. Use ``open_store`` to get one."""
 
-    def __init__(self, path: Path) -> None:
-        from logbook.store.engine import WRITE_OPTION, make_engine
+    def __init__(self, location: StoreLocation | Path) -> None:
+        from logbook.store.engine import make_engine, write_engine
 
-        self.path = path
-        self.engine = make_engine(path)
-        self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+        if isinstance(location, Path):
+            location = StoreLocation(path=location)
+        self.location = location
+        # The SQLite file (None for a PostgreSQL store): caches and the export state key on
+        # ``location.key`` instead, which every store has.
+        self.path = location.path
+        self.engine = make_engine(location)
+        self._write_engine = write_engine(self.engine, location)
         self._batch: Session | None = None
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``: the few SQL spellings that differ ask this."""
+        return self.location.backend
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -118,7 +129,7 @@ class Store:
         except LogbookError:
             raise
         except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.DatabaseError) as error:
-            raise store_error(self.path, error) from error
+            raise store_error(self.location, error) from error
 
     @cached_property
     def ideas(self) -> Ideas:
@@ -257,23 +268,41 @@ class Store:
         self.engine.dispose()
 
 
-def store_error(path: Path, error: BaseException) -> StoreError:
-    """Say in one line what is wrong with the store at ``path``."""
-    message = str(getattr(error, "orig", None) or error)
-    if "locked" in message or "busy" in message:
+def store_error(location: StoreLocation | Path, error: BaseException) -> StoreError:
+    """Say in one line what is wrong with the store at ``location`` (never its password)."""
+    if isinstance(location, Path):
+        location = StoreLocation(path=location)
+    message = str(getattr(error, "orig", None) or error).strip().splitlines()[0:1]
+    text = mask_in(message[0] if message else type(error).__name__, location)
+    if location.is_postgres:
+        from logbook.store.pg_open import postgres_error
+
+        return postgres_error(location, text)
+    path = location.path
+    if "locked" in text or "busy" in text:
         return StoreError(f"the store {path} is locked by another logbook process; try again")
-    if "not a database" in message or "malformed" in message:
+    if "not a database" in text or "malformed" in text:
         return StoreError(f"{path} is not a logbook store (or it is damaged)")
-    if "unable to open" in message or "readonly" in message or "read-only" in message:
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
         return StoreError(f"cannot open the store {path}: check the folder exists and is writable")
-    return StoreError(f"store {path}: {message}")
+    return StoreError(f"store {path}: {text}")
 
 
-def open_store(path: Path, *, create: bool = True, upto: int | None = None) -> Store:
-    """Open the store at ``path``, creating and migrating it as needed.
+def open_store(
+    location: StoreLocation | Path | str, *, create: bool = True, upto: int | None = None
+) -> Store:
+    """Open the store at ``location`` (a file or a PostgreSQL URL), migrating it as needed.
 
     ``upto`` stops migrating at that migration number (tests use it to build old stores).
     """
+    if not isinstance(location, StoreLocation):
+        location = parse_location(location)
+    if location.is_postgres:
+        from logbook.store.pg_open import open_postgres
+
+        open_postgres(location)
+        return Store(location)
+    path = location.file()
     if not create and not path.exists():
         raise StoreError(f"no store at {path}")
     try:
@@ -292,4 +321,4 @@ def open_store(path: Path, *, create: bool = True, upto: int | None = None) -> S
         raise store_error(path, error) from error
     finally:
         db.close()
-    return Store(path)
+    return Store(location)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
+from logbook.store.sequences import claim_ids
 from logbook.store.snapshot import KINDS, TABLES
 from logbook.store.tags import LINKS
 from logbook.store.types import format_utc
@@ -106,6 +107,7 @@ class BulkInserter:
                 numbers.add(values["id"])
             rows.append(values)
         # Rows go in in order, so the numbers the store picks are those one-by-one inserts pick.
+        claim_ids(self.session, kind, rows)
         self.session.execute(table.insert(), rows)
         ids = self._ids(kind, [e.columns["uid"] for e in batch])
         taken.update(ids.values())

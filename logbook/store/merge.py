@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, text
 
+from logbook.store.sequences import claim_ids
 from logbook.store.snapshot import KINDS, REVISED_FIELD, TABLES
 from logbook.store.tags import link_tags
 from logbook.store.types import format_utc, parse_utc
@@ -135,10 +136,12 @@ class _HeldBack:
         self.entries = []
 
 
-def _conflict(entry: Entry, error: sa_exc.IntegrityError) -> str:
-    """An integrity error as a sentence (SQLite's own text never reaches the user)."""
-    message = str(error.orig) if error.orig is not None else str(error)
+def _conflict(entry: Entry, error: sa_exc.IntegrityError | sa_exc.DataError) -> str:
+    """An integrity error as a sentence (the database's own text never reaches the user)."""
+    message = _sqlite_words(error.orig) if error.orig is not None else str(error)
     kind = entry.kind
+    if "NUL (0x00)" in message:
+        return "PostgreSQL cannot store the NUL character (U+0000) this file holds"
     if "UNIQUE" in message:
         names = [part.strip().split(".")[-1] for part in message.split(":", 1)[-1].split(",")]
         what = " and ".join(
@@ -156,6 +159,29 @@ def _conflict(entry: Entry, error: sa_exc.IntegrityError) -> str:
     if "CHECK" in message:
         return f"a value of this {kind} is not allowed by the store"
     return f"this {kind} conflicts with an entry in the store"
+
+
+def _sqlite_words(orig: BaseException) -> str:
+    """The driver's error as SQLite words it (``UNIQUE constraint failed: post.kind, …``).
+
+    PostgreSQL says the same things with an SQLSTATE and a detail line; putting them in
+    SQLite's form lets one function turn both into a sentence.
+    """
+    diag = getattr(orig, "diag", None)
+    state = getattr(orig, "sqlstate", None)
+    if diag is None or state is None:
+        return str(orig)
+    if state == "23505":  # unique_violation: "Key (kind, source)=(week, 2026-W47) already …"
+        detail = diag.message_detail or ""
+        columns = detail[detail.find("(") + 1 : detail.find(")")] if "(" in detail else ""
+        return f"UNIQUE constraint failed: {columns}"
+    if state == "23502":
+        return f"NOT NULL constraint failed: {diag.table_name}.{diag.column_name}"
+    if state == "23503":
+        return "FOREIGN KEY constraint failed"
+    if state == "23514":
+        return "CHECK constraint failed"
+    return str(orig)
 
 
 def _owns_its_key(entry: Entry) -> bool:
@@ -213,7 +239,7 @@ class _Merger:
         try:
             with self.session.begin_nested():
                 outcome = self._write(entry)
-        except sa_exc.IntegrityError as error:
+        except (sa_exc.IntegrityError, sa_exc.DataError) as error:
             self.result.skipped.append(Skipped(entry.where, _conflict(entry, error)))
             return
         except sa_exc.StatementError:
@@ -238,6 +264,7 @@ class _Merger:
         values = dict(entry.columns)
         if values["id"] is None or values["id"] in self.ids[entry.kind]:
             values.pop("id")
+        claim_ids(self.session, entry.kind, [values])
         if entry.kind == "paper":
             values["cite_key"] = self._cite_key(entry, values, paper_id=None)
         result: Any = self.session.execute(table.insert().values(**values))
@@ -254,8 +281,9 @@ class _Merger:
         wanted = values["cite_key"]
         if wanted is None:
             return new_cite_key(self.session, SimpleNamespace(**values))
+        other = "" if paper_id is None else " AND id <> :id"
         holder = self.session.execute(
-            text("SELECT arxiv_id FROM paper WHERE cite_key = :key AND id IS NOT :id"),
+            text("SELECT arxiv_id FROM paper WHERE cite_key = :key" + other),
             {"key": wanted, "id": paper_id},
         ).first()
         if holder is None:

@@ -1,4 +1,4 @@
-"""Full-text search with SQLite FTS5 (stemmed): bm25 ranking and highlighted snippets."""
+"""Full-text search (SQLite FTS5 or PostgreSQL tsvector, both stemmed): ranking and snippets."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import text
 from logbook.errors import UsageError
 from logbook.query import asks_for_kind, parse_query, wanted_texts
 from logbook.store.kinds import ENTRY_KINDS, GENERATED_POST_KINDS, one_of
-from logbook.store.search_query import BM25_WEIGHTS, Conditions, split
+from logbook.store.search_query import BM25_WEIGHTS, Conditions, fts, split
 from logbook.store.snippets import MARK_END, MARK_START, make_snippet, words_of
 from logbook.store.types import format_utc, iso
 from logbook.tags import normalize_tag
@@ -77,9 +77,12 @@ def search(
     selected = selected or list(ENTRY_KINDS)
     if tree is None:
         return []  # nothing searchable in it (only punctuation): nothing matches
-    match, rest = split(tree)
-    # LIMIT -1 is SQLite's "no limit".
-    params: dict[str, Any] = {"query": match, "limit": -1 if limit is None else limit}
+    ranked_node, rest = split(tree)
+    postgres = store.backend == "postgresql"
+    match = None if ranked_node is None else fts(ranked_node)
+    # LIMIT -1 is SQLite's "no limit", LIMIT NULL PostgreSQL's.
+    no_limit = None if postgres else -1
+    params: dict[str, Any] = {"query": match, "limit": no_limit if limit is None else limit}
     if since is not None:
         params["since"] = format_utc(since)
     for n, name in enumerate(tags or []):
@@ -88,7 +91,7 @@ def search(
     for kind in selected:
         code = _KIND_CODE[kind]
         rid = "m.rid" if match is not None else f"(e.id * 4 + {code})"
-        render = Conditions(kind, rid, params)
+        render = Conditions(kind, rid, params, store.backend)
         conditions = ["e.archived_at IS NULL"] + [render.sql(node) for node in rest]
         if kind == "post" and not generated_too:
             generated = ", ".join(f"'{k}'" for k in GENERATED_POST_KINDS)
@@ -114,14 +117,22 @@ def search(
         )
     # The full-text match runs once; only the best `limit` rows get a snippet, which costs
     # far more than ranking when a common word matches tens of thousands of entries.
-    ranked_sql = (
-        (
+    if match is None:
+        matches = ""
+    elif postgres:
+        from logbook.store.search_pg import matches as pg_matches
+
+        assert ranked_node is not None
+        bind = Conditions("index", "", params)._param
+        matches = f"WITH matches AS MATERIALIZED ({pg_matches(ranked_node, bind)}) "
+    else:
+        matches = (
             "WITH matches AS MATERIALIZED (SELECT rowid AS rid, kind, "
             f"bm25(search_index, {BM25_WEIGHTS}) AS score FROM search_index "
             "WHERE search_index MATCH :query) "
-            if match is not None
-            else ""
         )
+    ranked_sql = (
+        matches
         + " UNION ALL ".join(branches)
         + " ORDER BY score, created_at DESC, rid LIMIT :limit"
     )

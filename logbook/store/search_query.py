@@ -1,5 +1,7 @@
 """logbook's query tree (logbook.query) rendered for SQLite: an FTS5 MATCH and SQL conditions.
 
+PostgreSQL renders the index part in ``search_pg``; the conditions here serve both.
+
 Text nodes become FTS5 expressions; every string is quoted, so the text a user typed is
 never read as FTS5 syntax. Fields the index does not hold (tags, kinds, entry numbers)
 become SQL conditions on the entry table, as do text nodes FTS5 cannot express alone
@@ -60,16 +62,17 @@ def fts(node: Node) -> str | None:
     return None
 
 
-def split(node: Node) -> tuple[str | None, list[Node]]:
-    """The FTS5 MATCH that ranks the results (``None``: nothing to rank by) and the rest.
+def split(node: Node) -> tuple[Node | None, list[Node]]:
+    """The part the index answers and ranks by (``None``: nothing to rank by) and the rest.
 
-    The rest are conjuncts rendered per kind by ``Conditions``.
+    The first is rendered by the backend's index (an FTS5 MATCH, or ``tsquery`` tests); the
+    rest are conjuncts rendered per kind by ``Conditions``.
     """
     parts = conjuncts(node)
     ranked = [p for p in parts if fts(p if not isinstance(p, Not) else p.child) is not None]
     if not any(not isinstance(p, Not) for p in ranked):
         return None, parts
-    match = fts(ranked[0] if len(ranked) == 1 else And(tuple(ranked)))
+    match = ranked[0] if len(ranked) == 1 else And(tuple(ranked))
     return match, [p for p in parts if p not in ranked]
 
 
@@ -80,6 +83,7 @@ class Conditions:
     kind: str
     rid: str
     params: dict[str, Any] = field(default_factory=dict)
+    backend: str = "sqlite"
 
     def _param(self, value: Any) -> str:
         name = f"q{len(self.params)}_{self.kind}"
@@ -89,6 +93,11 @@ class Conditions:
     def sql(self, node: Node) -> str:
         """``node`` as an SQL condition on ``e`` (values bound as parameters)."""
         text = fts(node)
+        if text is not None and self.backend == "postgresql":
+            from logbook.store.search_pg import condition
+
+            where = condition(node, self._param)
+            return f"{self.rid} IN (SELECT s.rowid FROM search_index s WHERE {where})"
         if text is not None:
             return (
                 f"{self.rid} IN (SELECT rowid FROM search_index "
@@ -101,16 +110,16 @@ class Conditions:
             return "(" + joiner.join(self.sql(child) for child in node.children) + ")"
         assert isinstance(node, Field)
         if node.name == "kind":
-            return "1" if node.value == self.kind else "0"
+            return "TRUE" if node.value == self.kind else "FALSE"
         if node.name == "id":
             return f"e.id = {self._param(int(node.value))}"
         if node.name == "tag":
             try:
                 name = normalize_tag(node.value)
             except UsageError:
-                return "0"  # no tag has a name that is not a tag's
+                return "FALSE"  # no tag has a name that is not a tag's
             return (
                 f"e.id IN (SELECT {self.kind}_id FROM {self.kind}_tag JOIN tag "
                 f"ON tag.id = tag_id WHERE tag.name = {self._param(name)})"
             )
-        return "0"
+        return "FALSE"

@@ -2,7 +2,7 @@
 
 The weekly post judges its themes by this history (a theme recurs over weeks) without
 re-analysing every text. It is one grouped query: each entry is put in its week by an
-index lookup in a temporary table of week starts, and SQLite counts, so the answer costs
+index lookup in a temporary table of week starts, and the database counts, so the answer costs
 one row per tag however many entries carry it.
 """
 
@@ -26,27 +26,29 @@ if TYPE_CHECKING:
 # Entries of one kind carrying a wanted tag, with the start of the week each was created in.
 _PART = """
 SELECT DISTINCT t.name AS name, '{kind}' AS kind, e.id AS id,
-       (SELECT max(start) FROM temp.history_week WHERE start <= e.created_at) AS week
+       (SELECT max(start) FROM history_week WHERE start <= e.created_at) AS week
 FROM tag t
-JOIN temp.history_name n ON n.name = t.name
+JOIN history_name n ON n.name = t.name
 JOIN {kind}_tag l ON l.tag_id = t.id
 JOIN {kind} e ON e.id = l.{kind}_id
 WHERE e.archived_at IS NULL AND e.created_at < :end
 """
+# {weeks}: the distinct weeks joined by commas, in each backend's spelling.
 _HISTORY = (
-    "SELECT name, count(*), group_concat(DISTINCT week) FROM ("
+    "SELECT name, count(*), {weeks} FROM ("
     + _PART.format(kind="idea")
     + " UNION ALL "
     + _PART.format(kind="paper")
-    + ") GROUP BY name"
+    + ") AS tagged GROUP BY name"
 )
+_WEEKS = {"sqlite": "group_concat(DISTINCT week)", "postgresql": "string_agg(DISTINCT week, ',')"}
 # The same entries counted per tag and week: what the weekly post's themes chart draws.
 _PER_WEEK = (
     "SELECT name, week, count(*) FROM ("
     + _PART.format(kind="idea")
     + " UNION ALL "
     + _PART.format(kind="paper")
-    + ") WHERE week >= :since GROUP BY name, week"
+    + ") AS tagged WHERE week >= :since GROUP BY name, week"
 )
 
 
@@ -75,7 +77,8 @@ def tag_weeks(
     with store._read() as session, _weeks_and_names(session, names, week_starts) as ready:
         if not ready:
             return {}
-        rows = session.execute(text(_HISTORY), {"end": format_utc(end)})
+        query = _HISTORY.replace("{weeks}", _WEEKS[store.backend])
+        rows = session.execute(text(query), {"end": format_utc(end)})
         return {
             name: TagWeeks(
                 int(entries), sorted(parse_utc(w) for w in (weeks or "").split(",") if w)
@@ -121,7 +124,7 @@ def _weeks_and_names(
     first = session.execute(
         text(
             "SELECT min(m) FROM (SELECT min(created_at) AS m FROM idea "
-            "UNION ALL SELECT min(created_at) FROM paper)"
+            "UNION ALL SELECT min(created_at) FROM paper) AS firsts"
         )
     ).scalar()
     if first is None:
@@ -132,14 +135,14 @@ def _weeks_and_names(
     try:
         starts = {format_utc(s) for s in week_starts(parse_utc(first))}
         session.execute(
-            text("INSERT INTO temp.history_week (start) VALUES (:s)"),
+            text("INSERT INTO history_week (start) VALUES (:s)"),
             [{"s": s} for s in sorted(starts)],
         )
         session.execute(
-            text("INSERT OR IGNORE INTO temp.history_name (name) VALUES (:n)"),
+            text("INSERT INTO history_name (name) VALUES (:n) ON CONFLICT DO NOTHING"),
             [{"n": n} for n in names],
         )
         yield True
     finally:
-        session.execute(text("DROP TABLE temp.history_week"))
-        session.execute(text("DROP TABLE temp.history_name"))
+        session.execute(text("DROP TABLE history_week"))
+        session.execute(text("DROP TABLE history_name"))

@@ -171,7 +171,7 @@ def export_store(
     check_format(fmt)
     root = export_state.root_of(out, fmt)
     report = ExportReport(fmt, out)
-    if not force and export_state.up_to_date(store.path, out, fmt):
+    if not force and export_state.up_to_date(store.location, out, fmt):
         report.skipped = True
         return report
     store.papers.ensure_cite_keys()  # papers stored before keys were given on saving
@@ -181,12 +181,12 @@ def export_store(
     except OSError as error:
         raise ExportError(f"cannot create the folder {root}: {error.strerror}") from None
     with export_state.locked(root):
-        owned = export_state.owned_files(root, fmt, store.path, snap.store_id)
+        owned = export_state.owned_files(root, fmt, store.location, snap.store_id)
         sync_files(root, files, owned, report)
         if fmt == "yaml":
             report.not_in_store = _count_not_in_store(root, files, owned)
         try:
-            export_state.record(store.path, out, fmt, snap.store_id, snap.changes, files)
+            export_state.record(store.location, out, fmt, snap.store_id, snap.changes, files)
         except OutsideRootError as error:
             raise ExportError(f"refusing to write outside the export folder: {error}") from None
         except OSError as error:

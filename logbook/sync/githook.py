@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from logbook.errors import HookError, UsageError
+from logbook.location import StoreLocation, as_location, masked
 from logbook.sync.export_folder import check_export_folder, check_not_published
 
 if TYPE_CHECKING:
@@ -229,15 +230,25 @@ def script(settings: HookSettings) -> str:
 def install(
     repo: Path,
     *,
-    db: Path,
+    db: StoreLocation | Path,
     subdir: str = "_logbook",
     fmt: str = "yaml",
     strict: bool = False,
     python: str | None = None,
 ) -> HookStatus:
-    """Install (or update) logbook's pre-commit hook in the repository holding ``repo``."""
+    """Install (or update) logbook's pre-commit hook in the repository holding ``repo``.
+
+    A PostgreSQL URL is written into the hook as given; one holding a password is refused
+    (the hook file would keep it): the password belongs in ``~/.pgpass`` or ``PGPASSWORD``.
+    """
     from logbook.sync.state import LAYOUT
 
+    location = as_location(db)
+    if location.url is not None and masked(location.url) != location.url:
+        raise HookError(
+            "the store URL holds a password, which the hook file would keep: "
+            "put it in ~/.pgpass (or PGPASSWORD) and give the URL without it"
+        )
     if fmt not in LAYOUT:
         raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(LAYOUT)}")
     top, hooks = find_repo(repo)
@@ -248,7 +259,7 @@ def install(
     chained = hooks / CHAINED_NAME
     settings = HookSettings(
         python=str(Path(python or sys.executable).absolute()),
-        db=str(db.expanduser().resolve()),
+        db=location.key if location.path is not None else location.url or "",
         dir=subdir,
         format=fmt,
         strict=strict,
@@ -293,12 +304,18 @@ def status(repo: Path) -> HookStatus:
     )
     if settings is not None:
         result.python_ok = os.access(settings.python, os.X_OK)
-        result.store_ok = Path(settings.db).is_file()
+        stored = as_location(settings.db)
+        result.store_ok = stored.is_postgres or Path(settings.db).is_file()
     return result
 
 
 def run(
-    repo: Path, *, db: Path, subdir: str = "_logbook", fmt: str = "yaml", strict: bool = False
+    repo: Path,
+    *,
+    db: StoreLocation | Path,
+    subdir: str = "_logbook",
+    fmt: str = "yaml",
+    strict: bool = False,
 ) -> HookRun:
     """Export into ``repo/subdir`` when the store changed, and stage what changed.
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from logbook.errors import UsageError
 from logbook.fileio import inside, write_atomic
+from logbook.location import StoreLocation, as_location
 from logbook.store.meta import peek_stamp
 
 if TYPE_CHECKING:
@@ -89,7 +90,12 @@ def default_folder(setting: str) -> Path:
 
 
 def export_when_changed(
-    db_path: Path, out: Path, fmt: str, open_store: Callable[[], Store], *, force: bool = False
+    db_path: StoreLocation | Path,
+    out: Path,
+    fmt: str,
+    open_store: Callable[[], Store],
+    *,
+    force: bool = False,
 ) -> ExportReport:
     """Export the store at ``db_path`` into ``out`` unless that export is up to date.
 
@@ -146,7 +152,7 @@ def _read(root: Path) -> dict[str, dict[str, object]]:
     return data if isinstance(data, dict) else {}
 
 
-def up_to_date(db_path: Path, out: Path, fmt: str) -> bool:
+def up_to_date(db_path: StoreLocation | Path, out: Path, fmt: str) -> bool:
     """Whether the ``fmt`` export in ``out`` was made from the store as it is now.
 
     Keyed on the store's random identity as well as its path and counter: a store file
@@ -156,9 +162,9 @@ def up_to_date(db_path: Path, out: Path, fmt: str) -> bool:
     recorded = _read(root).get(fmt)
     if not isinstance(recorded, dict) or "store_id" not in recorded:
         return False
-    if recorded.get("store") != str(db_path.resolve()):
+    if recorded.get("store") != as_location(db_path).key:
         return False
-    found = peek_stamp(db_path)
+    found = peek_stamp(as_location(db_path))
     if found is None or [recorded.get("store_id"), recorded.get("changes")] != [
         found.store_id,
         found.changes,
@@ -167,7 +173,7 @@ def up_to_date(db_path: Path, out: Path, fmt: str) -> bool:
     return recorded.get("fingerprint") == fingerprint(root, LAYOUT[fmt][1])
 
 
-def owned_files(root: Path, fmt: str, db_path: Path, store_id: str) -> set[str]:
+def owned_files(root: Path, fmt: str, db_path: StoreLocation | Path, store_id: str) -> set[str]:
     """The files of ``root`` that this store's ``fmt`` export wrote (and may remove).
 
     A state written before logbook listed its files is trusted only while the folder is as
@@ -183,7 +189,7 @@ def owned_files(root: Path, fmt: str, db_path: Path, store_id: str) -> set[str]:
             return set()
         return {name for name in owned if isinstance(name, str)}
     layout = LAYOUT[fmt][1]
-    if recorded.get("store") != str(db_path.resolve()):
+    if recorded.get("store") != as_location(db_path).key:
         return set()
     if recorded.get("files") != fingerprint(root, layout):
         return set()
@@ -191,14 +197,19 @@ def owned_files(root: Path, fmt: str, db_path: Path, store_id: str) -> set[str]:
 
 
 def record(
-    db_path: Path, out: Path, fmt: str, store_id: str, changes: int, owned: Iterable[str]
+    db_path: StoreLocation | Path,
+    out: Path,
+    fmt: str,
+    store_id: str,
+    changes: int,
+    owned: Iterable[str],
 ) -> None:
     """Remember that ``out`` holds the ``fmt`` export of the store at ``changes``."""
     root = root_of(out, fmt)
     data = _read(root)
     data[fmt] = {
         "store_id": store_id,
-        "store": str(db_path.resolve()),
+        "store": as_location(db_path).key,
         "changes": changes,
         "fingerprint": fingerprint(root, LAYOUT[fmt][1]),
         "owned": sorted(owned),

@@ -51,22 +51,23 @@ def cache_dir() -> Path | None:
     return Path(platformdirs.user_cache_dir("logbook", appauthor=False))
 
 
-def _file(store_path: Path, name: str = "themes") -> tuple[Path | None, str]:
-    """The cache file of a store (None when the cache is off) and the store's resolved path.
+def _file(store_key: str, name: str = "themes") -> tuple[Path | None, str]:
+    """The cache file of a store (None when the cache is off) and the store's key (its
+    resolved path, or its masked URL: ``StoreLocation.key``).
 
     ``name`` tells apart what is kept (``themes``, ``related``): each has its own file, so
     keeping one never evicts the other.
     """
-    resolved = str(store_path.resolve())
+    resolved = store_key
     folder = cache_dir()
     if folder is None:
         return None, resolved
     return folder / f"{name}-{hashlib.sha1(resolved.encode()).hexdigest()[:16]}.pickle", resolved
 
 
-def load(store_path: Path, key: tuple[Any, ...], name: str = "themes") -> Any | None:
-    """The value saved (as ``name``) for the store at ``store_path`` under ``key``, or None."""
-    path, resolved = _file(store_path, name)
+def load(store_key: str, key: tuple[Any, ...], name: str = "themes") -> Any | None:
+    """The value saved (as ``name``) for the store ``store_key`` under ``key``, or None."""
+    path, resolved = _file(store_key, name)
     if path is None:
         return None
     try:
@@ -79,13 +80,13 @@ def load(store_path: Path, key: tuple[Any, ...], name: str = "themes") -> Any | 
     return None
 
 
-def save(store_path: Path, key: tuple[Any, ...], value: Any, name: str = "themes") -> None:
-    """Keep ``value`` (as ``name``) for the store at ``store_path`` under ``key`` (replacing
+def save(store_key: str, key: tuple[Any, ...], value: Any, name: str = "themes") -> None:
+    """Keep ``value`` (as ``name``) for the store ``store_key`` under ``key`` (replacing
     what was kept as ``name``).
 
     Written to a file of its own first and then renamed, so that a reader never sees half a
     file; an error writing is ignored (the next run counts again)."""
-    path, resolved = _file(store_path, name)
+    path, resolved = _file(store_key, name)
     if path is None:
         return
     partial = path.with_suffix(f".{os.getpid()}.tmp")

@@ -87,11 +87,11 @@ def phrase_stage(store: Store, settings: ThemeSettings) -> PhraseStage:
     the counter its entries were read at.
     """
     settings_key = settings.cache_key()
-    cached = theme_cache.load(store.path, (store.changes(), *settings_key))
+    cached = theme_cache.load(store.location.key, (store.changes(), *settings_key))
     if isinstance(cached, PhraseStage):
         return cached
     result = _count_stage(store, settings)
-    theme_cache.save(store.path, (result.corpus.changes, *settings_key), result)
+    theme_cache.save(store.location.key, (result.corpus.changes, *settings_key), result)
     return result
 
 

@@ -145,11 +145,11 @@ def parse_ref(ref: str) -> tuple[str, str]:
 def load_index(store: Store) -> RelatedIndex:
     """The tf-idf index of every entry, from the cache when the store has not changed."""
     key = (INDEX_VERSION, store.changes())
-    cached = theme_cache.load(store.path, key, name="related")
+    cached = theme_cache.load(store.location.key, key, name="related")
     if isinstance(cached, RelatedIndex):
         return cached
     index = build_index(store)
-    theme_cache.save(store.path, (INDEX_VERSION, index.changes), index, name="related")
+    theme_cache.save(store.location.key, (INDEX_VERSION, index.changes), index, name="related")
     return index
 
 
