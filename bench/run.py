@@ -183,6 +183,12 @@ CASES = [
     Case("import of an export", _import, "10k ≤ 3 s, 100k ≤ 30 s"),
     Case("paper list", _simple("paper", "list"), "≤ 1.5 s"),
     Case("reading-list --format bibtex", _simple("reading-list", "--format", "bibtex"), "≤ 1.5 s"),
+    Case(
+        "reading-list --format markdown",
+        _simple("reading-list", "--format", "markdown"),
+        "≤ 1.5 s",
+    ),
+    Case("reading-list --format json", _simple("reading-list", "--format", "json"), "≤ 1.5 s"),
     Case("themes (no cache)", _simple("themes", mixed=True, LOGBOOK_CACHE_DIR="-"), "≤ 4 s"),
     Case("themes (cached)", _themes_cached, "≤ 0.6 s"),
     Case("publish --week --dry-run", _simple("publish", "--week", "--dry-run"), "≤ 0.8 s"),

@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str | bytes, *, sync: bool = True) -> None:
+def write_atomic(path: Path, text: str | bytes | Iterable[str], *, sync: bool = True) -> None:
     """Write ``text`` to ``path`` through a temp file in the same folder and a rename.
 
+    ``text`` may come in pieces (an iterable of strings, written as they come: a long
+    listing is never held whole); if producing them fails, the old file stays as it was.
     With ``sync`` the data reaches the disk before the rename (survives a power cut);
     without it a reader still never sees half a file, and writing many files is fast.
     """
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    pieces: Iterable[bytes]
+    if isinstance(text, bytes):
+        pieces = [text]
+    elif isinstance(text, str):
+        pieces = [text.encode("utf-8")]
+    else:
+        pieces = (piece.encode("utf-8") for piece in text)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, _mode_for(path))  # mkstemp makes 0600; keep what open() would give
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(pieces)
             if sync:
                 handle.flush()
                 os.fsync(handle.fileno())

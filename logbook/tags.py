@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from logbook.errors import UsageError
 
@@ -14,6 +15,8 @@ from logbook.errors import UsageError
 INLINE_TAG = re.compile(r"(?<![\w&#/\\])#([^\W\d_][\w\-./]*|\d+[^\W\d][\w\-./]*)", re.UNICODE)
 
 
+# Cached: an import normalizes the same few hundred names tens of thousands of times.
+@lru_cache(maxsize=4096)
 def normalize_tag(name: str) -> str:
     """The stored form of a tag: lower case, NFC, no leading '#', spaces as '-'."""
     cleaned = unicodedata.normalize("NFC", name).strip().lstrip("#").strip().lower()

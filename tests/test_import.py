@@ -403,6 +403,38 @@ def test_a_hand_edited_cite_key_that_clashes_is_replaced_not_skipped(
     rebuilt.close()
 
 
+def test_hundreds_of_hand_chosen_cite_keys_import_and_the_clash_rule_holds(
+    store: Store, tmp_path: Path
+) -> None:
+    # More papers that do not own their key than an import holds back in memory.
+    import re
+
+    from logbook.ids import new_uid
+
+    _two_saved_papers(store)
+    export_store(store, tmp_path / "out")
+    edited = tmp_path / "out/papers/1706.03762.yaml"
+    edited.write_text(edited.read_text().replace("vaswani2017attention", "preskill2018quantum"))
+    template = re.sub(r"(?m)^id: .*\n", "", edited.read_text())  # a number of its own
+    for n in range(600):
+        arxiv_id = f"2301.{n:05d}"
+        text = re.sub(r"(?m)^uid: .*$", f"uid: {new_uid()}", template)
+        text = text.replace("'1706.03762'", f"'{arxiv_id}'")
+        text = text.replace("cite_key: preskill2018quantum", f"cite_key: hand{n}")
+        (tmp_path / f"out/papers/{arxiv_id}.yaml").write_text(text)
+    rebuilt = open_store(tmp_path / "rebuilt.db")
+
+    report = import_path(rebuilt, tmp_path / "out")
+
+    assert report.problems == [] and report.added["paper"] == 602
+    with rebuilt._read() as session:
+        keys = {p.arxiv_id: p.cite_key for p in session.exec(select(Paper))}
+    assert keys["1801.00862"] == "preskill2018quantum"
+    assert keys["1706.03762"] not in (None, "preskill2018quantum")
+    assert all(keys[f"2301.{n:05d}"] == f"hand{n}" for n in range(600))
+    rebuilt.close()
+
+
 def test_a_cite_key_taken_in_the_store_gives_the_incoming_paper_a_fresh_one(
     cli, store: Store, tmp_path: Path
 ) -> None:

@@ -183,6 +183,32 @@ def test_list_filters(cli, papers, monkeypatch):
     assert bad.exit_code == 2 and "not a reading status" in bad.stderr
 
 
+def test_list_on_a_terminal_shows_the_newest_fifty_unless_a_limit_is_given(cli, store):
+    import os
+
+    from terminal import on_terminal
+
+    store.papers.save([meta(f"2301.{n:05d}", 1, title=f"Paper number {n}") for n in range(60)])
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+
+    code, shown = on_terminal(["paper", "list"], env)
+    assert code == 0, shown
+    listed = [n for n in range(60) if f"2301.{n:05d}" in shown]
+    assert listed == list(range(10, 60))  # the newest fifty, oldest first
+    assert "the newest 50 of 60 papers; --limit 0 lists them all" in shown
+
+    code, shown = on_terminal(["paper", "list", "--limit", "0"], env)
+    assert code == 0 and all(f"2301.{n:05d}" in shown for n in range(60))
+    assert "--limit 0" not in shown
+    code, shown = on_terminal(["paper", "list", "-n", "5", "--status", "to-read"], env)
+    assert [n for n in range(60) if f"2301.{n:05d}" in shown] == list(range(55, 60))
+    assert "newest" not in shown
+    # a pipe and --json get every paper, and no note
+    piped = cli("paper", "list")
+    assert all(f"2301.{n:05d}" in piped.stdout for n in range(60)) and "newest" not in piped.stderr
+    assert len(cli("paper", "list", "--json").json()) == 60
+
+
 def test_status_read_records_when_and_which_version(cli, papers, monkeypatch):
     monkeypatch.setenv("LOGBOOK_NOW", "2026-11-20T09:15:00+00:00")
     paper = cli("paper", "status", "1706.03762", "read", "--json").json()

@@ -318,3 +318,31 @@ def test_every_bibtex_entry_round_trips_through_pybtex_and_bibtexparser(cli, lis
         assert {k: v for k, v in parsed.items() if k not in ("ID", "ENTRYTYPE", "author")} == {
             k: v for k, v in fields.items() if k != "author"
         }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--status", "to-read"],
+        ["--tag", "transformers"],
+        ["--tag", "transformers", "--tag", "physics"],
+        ["--tag", "cs.lg"],  # a category tag: it filters, but only user tags make headings
+        ["--tag", "nothing-has-it"],
+    ],
+)
+def test_the_streamed_list_is_the_text_of_all_papers_rendered_at_once(cli, listed, store, args):
+    from logbook.sync.reading_list import render
+
+    cli("paper", "tag", "1", "transformers", "zeta")
+    cli("paper", "tag", "3", "transformers", "education", "élan")
+    cli("paper", "tag", "2", "physics")
+    cli("paper", "status", "2", "read")
+    statuses = [args[1]] if args[:1] == ["--status"] else None
+    tags = [a for n, a in enumerate(args) if n % 2 and args[n - 1] == "--tag"] or None
+    papers = store.papers.find(statuses=statuses, tags=tags)
+    for fmt in ("markdown", "bibtex"):
+        streamed = cli("reading-list", "--format", fmt, *args).stdout
+        assert streamed == render(papers, fmt, tags=tags or [])
+    as_json = cli("reading-list", "--format", "json", *args).stdout
+    assert as_json == json.dumps([p.to_dict() for p in papers], ensure_ascii=False, indent=2) + "\n"

@@ -52,6 +52,51 @@ LimitOption = Annotated[
     typer.Option("--limit", "-n", parser=_limit, help="At most N (0: no limit)."),
 ]
 
+# A list on a terminal shows this many (the newest) unless --limit says otherwise: a person
+# does not read 100k rows, and printing them costs seconds. Pipes, files and --json get all.
+TERMINAL_LIMIT = 50
+
+
+def _list_limit(value: object) -> int | None:
+    # as _limit, but 0 stays 0: "no limit asked for" must differ from "no --limit given"
+    if value is not None and str(value).strip() == "0":
+        return 0
+    return _limit(value)
+
+
+ListLimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        "-n",
+        parser=_list_limit,
+        help=f"At most N (0: no limit). On a terminal the newest {TERMINAL_LIMIT} unless given.",
+    ),
+]
+
+
+def list_limit(limit: int | None, *, as_json: bool) -> tuple[int | None, bool]:
+    """The limit a list uses, and whether it is the terminal's default (see ``TERMINAL_LIMIT``).
+
+    ``--limit N`` is N, ``--limit 0`` is none; without ``--limit``, the newest
+    ``TERMINAL_LIMIT`` when stdout is a terminal and the output is not JSON, else none.
+    """
+    from logbook.cli import output as out
+
+    if limit is not None:
+        return limit or None, False
+    if as_json or not out.is_terminal():
+        return None, False
+    return TERMINAL_LIMIT, True
+
+
+def note_limit(shown: int, total: int, what: str) -> None:
+    """Say on stderr that a terminal's default limit left entries out (nothing if none)."""
+    from logbook.cli import output as out
+
+    if total > shown:
+        out.info(f"the newest {shown} of {total} {what}; --limit 0 lists them all")
+
 
 # Who wrote an entry (config ``author``); repeatable; '' matches entries credited to nobody.
 AuthorOption = Annotated[

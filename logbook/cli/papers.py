@@ -13,12 +13,14 @@ from logbook.cli import output as out
 from logbook.cli.common import (
     AddedByOption,
     JsonOption,
-    LimitOption,
+    ListLimitOption,
     YesOption,
     confirm,
     edit_text,
     emit,
+    list_limit,
     local,
+    note_limit,
     piped_text,
     read_text,
     when,
@@ -233,20 +235,16 @@ def list_(
     ] = None,
     since: Annotated[str | None, typer.Option(help="Added on or after this date.")] = None,
     added_by: AddedByOption = None,
-    limit: LimitOption = None,
+    limit: ListLimitOption = None,
     archived: Annotated[bool, typer.Option(help="List removed papers instead.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """List papers in the order they were added. Example: logbook paper list --status to-read --category cs.LG"""
-    papers = state.reader().papers.iter_find(
-        statuses=status,
-        tags=tag,
-        categories=category,
-        authors=added_by,
-        since=when(since),
-        archived=archived,
-        limit=limit,
-    )
+    limit, capped = list_limit(limit, as_json=as_json)
+    filters: dict[str, Any] = {"statuses": status, "tags": tag, "categories": category}
+    filters.update(authors=added_by, since=when(since), archived=archived)
+    store = state.reader()
+    papers = store.papers.iter_find(**filters, limit=limit)
     if as_json:
         out.print_json([p.to_dict() for p in papers])
         return
@@ -266,6 +264,8 @@ def list_(
             ["#", "arXiv", "status", "year", "title", "tags"],
             empty="no papers match",
         )
+    if capped and limit is not None:
+        note_limit(limit, store.papers.count(**filters), "papers")
 
 
 @app.command("show")

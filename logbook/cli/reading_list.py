@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -27,18 +28,27 @@ def reading_list(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """The reading list as markdown (grouped by tag), BibTeX or JSON. Example: logbook reading-list --status to-read --format bibtex"""
-    from logbook.sync.reading_list import render
+    from logbook.sync.reading_list import stream
 
     fmt = "json" if as_json else fmt.strip().lower()
-    papers = state.reader().papers.reading_list(statuses=status, tags=tag)
-    text = render(papers, fmt, tags=tag or [])
-    if not text:
-        out.info("no papers match")
+    chunks = stream(state.reader().papers, fmt, statuses=status, tags=tag)
+    wrote: list[bool] = []
     if output is None:
         with out.paged() if fmt != "json" else contextlib.nullcontext():
-            sys.stdout.write(text)
-        return
-    from logbook.fileio import write_atomic
+            sys.stdout.writelines(_noted(chunks, wrote))
+    else:
+        from logbook.fileio import write_atomic
 
-    write_atomic(output, text)
-    out.info(f"Wrote the reading list to {output}")
+        write_atomic(output, _noted(chunks, wrote))
+    if not wrote:
+        out.info("no papers match")
+    if output is not None:
+        out.info(f"Wrote the reading list to {output}")
+
+
+def _noted(chunks: Iterator[str], wrote: list[bool]) -> Iterator[str]:
+    """``chunks`` as they are, noting in ``wrote`` whether any held text."""
+    for chunk in chunks:
+        if chunk and not wrote:
+            wrote.append(True)
+        yield chunk

@@ -12,6 +12,8 @@ is reported for the one entry it belongs to, exactly as before.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exc as sa_exc
@@ -186,6 +188,29 @@ class BulkInserter:
                 return None
             self.papers[arxiv_id] = int(row[0])
         return self.papers[arxiv_id]
+
+
+# SQLite's page cache for the one long transaction of an import, in KiB. With the default
+# (2 MB) a 100k import spills dirty pages to the WAL and reads them back over and over (a
+# third of its time went to system calls); a bounded larger cache keeps memory flat in the
+# number of files all the same.
+IMPORT_CACHE_KIB = 65536
+
+
+@contextmanager
+def larger_page_cache(session: Session) -> Iterator[None]:
+    """SQLite only: a bigger page cache while the block runs, then the connection's own."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    before = session.execute(text("PRAGMA cache_size")).scalar_one()
+    session.execute(text(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
+    try:
+        yield
+    finally:
+        # a failure here must not hide the one that ended the block
+        with suppress(sa_exc.DBAPIError):
+            session.execute(text(f"PRAGMA cache_size = {int(before)}"))
 
 
 def _column(session: Session, kind: str, name: str) -> set[Any]:

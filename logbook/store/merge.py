@@ -11,10 +11,12 @@ words, never the database's message) and nothing of it reaches the store.
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, text
@@ -68,10 +70,10 @@ def merge_entries(store: Store, entries: Iterable[Entry]) -> MergeResult:
     first, then ideas, then posts, so that ideas find the papers they link to. New entries
     are inserted in bulk (``bulk_merge``); the per-entry merge is for the ones the store has.
     """
-    from logbook.store.bulk_merge import BulkInserter
+    from logbook.store.bulk_merge import BulkInserter, larger_page_cache
 
     result = MergeResult()
-    with store._write() as session:
+    with store._write() as session, larger_page_cache(session):
         merger = _Merger(session, result)
         bulk = BulkInserter(session, result, merger)
         for entry in _in_order(entries):
@@ -87,16 +89,51 @@ def _in_order(entries: Iterable[Entry]) -> Iterator[Entry]:
     """Papers that hold their own natural cite key first, then the other papers, then the
     rest: when a hand-edited file claims another paper's key, the edited paper is the one
     given a fresh key. Only the papers that do not own their key are held back."""
-    held: list[Entry] | None = []
+    held: _HeldBack | None = _HeldBack()
     for entry in entries:
         if held is not None and entry.kind == "paper" and not _owns_its_key(entry):
-            held.append(entry)
+            held.add(entry)
             continue
         if held is not None and entry.kind != "paper":
-            yield from held
+            yield from held.drain()
             held = None
         yield entry
-    yield from held or []
+    if held is not None:
+        yield from held.drain()
+
+
+class _HeldBack:
+    """Entries kept for later, in order; past a few hundred they wait in a temporary file.
+
+    An export whose papers all carry keys of their own choosing (a store of keys typed by
+    hand) would otherwise hold every paper, abstract and all, in memory until the ideas come.
+    The file is this process's own anonymous temporary file, written and read back by it.
+    """
+
+    IN_MEMORY = 256
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.spilled = 0
+        self.file: IO[bytes] | None = None
+
+    def add(self, entry: Entry) -> None:
+        self.entries.append(entry)
+        if len(self.entries) >= self.IN_MEMORY:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by drain()
+            pickle.dump(self.entries, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.spilled += 1
+            self.entries = []
+
+    def drain(self) -> Iterator[Entry]:
+        if self.file is not None:
+            with self.file:
+                self.file.seek(0)
+                for _ in range(self.spilled):
+                    yield from pickle.load(self.file)  # our own file, just written
+        yield from self.entries
+        self.entries = []
 
 
 def _conflict(entry: Entry, error: sa_exc.IntegrityError | sa_exc.DataError) -> str:

@@ -202,7 +202,9 @@ class Papers:
     def reading_list(
         self, *, statuses: Sequence[str] | None = None, tags: Sequence[str] | None = None
     ) -> list[PaperView]:
-        """The papers of the reading list, each with its citation key (as the export has it)."""
+        """The papers of the reading list, each with its citation key (as the export has it).
+
+        ``logbook.store.reading_list`` streams the same papers (and groups them by tag)."""
         self.ensure_cite_keys()
         return self.find(statuses=statuses, tags=tags)
 

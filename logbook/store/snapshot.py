@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, text
@@ -196,6 +197,10 @@ def _field(column: Any) -> Field:
     return Field(column.name, name, bool(column.nullable), default, column.default is not None)
 
 
-def fields(kind: str) -> list[Field]:
-    """The columns of ``kind``'s table as plain fields, in table order (import checks them)."""
-    return [_field(c) for c in TABLES[kind].columns if c.name not in LOCAL_COLUMNS]
+@cache
+def fields(kind: str) -> tuple[Field, ...]:
+    """The columns of ``kind``'s table as plain fields, in table order (import checks them).
+
+    Read from the table once per process: an import asks for every entry it checks.
+    """
+    return tuple(_field(c) for c in TABLES[kind].columns if c.name not in LOCAL_COLUMNS)

@@ -37,6 +37,12 @@ def read_iso(text: str) -> datetime:
 
 def parse_utc(text: str) -> datetime:
     """Read a timestamp (stored or exported) back as an aware datetime in UTC (see ``read_iso``)."""
+    if len(text) == 32 and text[4] == "-" and text.endswith("+00:00"):
+        # the stored form itself (most of what is read): already UTC, nothing to pad
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass  # e.g. " 999-…": read_iso says what it is
     return read_iso(text).astimezone(UTC)
 
 

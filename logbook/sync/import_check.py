@@ -10,7 +10,9 @@ the store. Whatever a file holds, reading it raises nothing but ``Malformed``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,14 +26,17 @@ from logbook.store.kinds import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG
 from logbook.store.merge import Entry
 from logbook.store.snapshot import REVISION_FIELDS, Field, fields
 from logbook.store.types import format_utc, parse_utc, read_iso
-from logbook.sync import yamltext
+from logbook.sync import yamlread, yamltext
 from logbook.sync.export import BUNDLE_KEY, FOLDERS
 from logbook.sync.state import STATE_NAME
 
+# The order entries are read in: papers first, so that ideas find the papers they link to.
+_ORDER = ("paper", "idea", "post")
 _STATUSES = {"idea": IDEA_STATUSES, "paper": READING_STATUSES, "post": None}
 # A week post's source: the group's week (2026-W47) or one person's (2026-W47@Ana Lima,
 # ``publish --week --author``): the name is one line of printable text.
 _WEEK = r"[0-9]{4}-W[0-9]{2}(?:@[^\x00-\x1f\x7f]{1,200})?"
+_STORED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00")
 _SLUG = "[a-z0-9]+(?:-[a-z0-9]+)*"
 # What parsing or checking a value can raise, whatever the value: each is a problem of the
 # file that holds it, never an internal error of the whole import.
@@ -77,6 +82,10 @@ def _parse(path: Path) -> Any:
             return json.loads(raw)
         except (ValueError, RecursionError) as error:
             raise Malformed(f"not valid JSON: {error}") from None
+    # What logbook wrote is read by the fast reader; anything else (a hand edit) by PyYAML.
+    data = yamlread.load(raw)
+    if data is not None:
+        return data
     import yaml
 
     try:
@@ -113,19 +122,16 @@ def read_source(path: Path, problems: list[Problem]) -> Iterator[tuple[str, str,
     Entries come papers first, then ideas, then posts, as the merge wants them.
     """
     if path.is_dir():
-        files = [
-            f
-            for kind in ("paper", "idea", "post")
-            for f in sorted((path / FOLDERS[kind]).glob("*"))
-            if f.suffix in (".yaml", ".yml", ".json") and f.is_file()
-        ]
-        if not files and (path / "logbook.json").is_file():
-            files = [path / "logbook.json"]
-        looks_exported = (path / STATE_NAME).is_file() or any(
-            (path / folder).is_dir() for folder in FOLDERS.values()
-        )
-        if not files and not looks_exported:
-            raise ExportError(f"{path} holds no logbook export (no ideas/, papers/ or posts/)")
+        # Names only (not 100k Path objects): memory stays small in the size of the export.
+        folders = [(path / FOLDERS[kind], _entry_names(path / FOLDERS[kind])) for kind in _ORDER]
+        files: Iterable[Path] = _paths(folders)
+        if not any(names for _, names in folders):
+            files = [path / "logbook.json"] if (path / "logbook.json").is_file() else []
+            looks_exported = (path / STATE_NAME).is_file() or any(
+                (path / folder).is_dir() for folder in FOLDERS.values()
+            )
+            if not files and not looks_exported:
+                raise ExportError(f"{path} holds no logbook export (no ideas/, papers/ or posts/)")
     elif path.is_file():
         files = [path]
     else:
@@ -133,7 +139,28 @@ def read_source(path: Path, problems: list[Problem]) -> Iterator[tuple[str, str,
     return _records(files, problems)
 
 
-def _records(files: list[Path], problems: list[Problem]) -> Iterator[tuple[str, str, Any]]:
+def _entry_names(folder: Path) -> list[str]:
+    """The names of the entry files in ``folder``, sorted (none when it is not a folder)."""
+    try:
+        with os.scandir(folder) as found:
+            names = [e.name for e in found if _is_entry_file(e)]
+    except OSError:  # no such folder, or not one: nothing to read there
+        return []
+    return sorted(names)
+
+
+def _is_entry_file(found: os.DirEntry[str]) -> bool:
+    # the suffix as pathlib gives it (a file named ".yaml" has none)
+    return os.path.splitext(found.name)[1] in (".yaml", ".yml", ".json") and found.is_file()
+
+
+def _paths(folders: list[tuple[Path, list[str]]]) -> Iterator[Path]:
+    for folder, names in folders:
+        for name in names:
+            yield folder / name
+
+
+def _records(files: Iterable[Path], problems: list[Problem]) -> Iterator[tuple[str, str, Any]]:
     for file in files:
         where = shown_path(file)
         try:
@@ -142,7 +169,7 @@ def _records(files: list[Path], problems: list[Problem]) -> Iterator[tuple[str, 
             problems.append(Problem(where, str(error)))
             continue
         if isinstance(data, dict) and BUNDLE_KEY in data:
-            for kind in ("paper", "idea", "post"):
+            for kind in _ORDER:
                 items = data.get(FOLDERS[kind]) or []
                 if not isinstance(items, list):
                     problems.append(Problem(where, f"{FOLDERS[kind]} must be a list"))
@@ -169,6 +196,18 @@ def _text(value: Any, name: str) -> str:
 
 
 def _time(value: Any, name: str, *, future: bool = False) -> datetime:
+    if type(value) is str and _STORED.fullmatch(value):
+        # The stored form, as logbook writes it: already UTC and fixed width, so it needs
+        # no round trip through the store's format (the slow part of checking 10k files).
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass  # e.g. day 31 of a 30-day month: the general path says what is wrong
+        else:
+            problem = range_problem(moment, future=future)
+            if problem:
+                raise Malformed(f"{name} {value!s} {problem}")
+            return moment
     if isinstance(value, datetime):  # an unquoted timestamp typed by hand
         if value.tzinfo is None:
             raise Malformed(f"{name} has no time zone")

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from logbook.store.paper_views import PaperView
+    from logbook.store.papers import Papers
 
 FORMATS = ("markdown", "bibtex", "json")
 UNTAGGED = "Other papers"
@@ -22,15 +23,53 @@ UNTAGGED = "Other papers"
 
 def render(papers: Sequence[PaperView], fmt: str, *, tags: Sequence[str] = ()) -> str:
     """The reading list as ``fmt`` (one of ``FORMATS``)."""
+    _check_format(fmt)
     if fmt == "markdown":
         return to_markdown(papers, tags=tags)
-    if fmt == "bibtex":
-        return to_bibtex(papers)
-    if fmt == "json":
-        return json.dumps([p.to_dict() for p in papers], ensure_ascii=False, indent=2) + "\n"
-    from logbook.errors import UsageError
+    return "".join(_chunks(papers, fmt))
 
-    raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+def stream(
+    papers: Papers,
+    fmt: str,
+    *,
+    statuses: Sequence[str] | None = None,
+    tags: Sequence[str] | None = None,
+) -> Iterator[str]:
+    """The reading list of the store's ``papers`` as ``fmt``, in pieces, read as it is written.
+
+    The same text as ``render`` of every paper ``find`` gives, but never all papers at once:
+    rows come from the store a thousand at a time. The format is checked (and missing
+    citation keys are given) before the first piece.
+    """
+    from logbook.store import reading_list as store_list
+
+    _check_format(fmt)
+    if fmt == "markdown":
+        return markdown_chunks(store_list.reading_groups(papers, statuses=statuses, tags=tags))
+    return _chunks(store_list.iter_papers(papers, statuses=statuses, tags=tags), fmt)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        from logbook.errors import UsageError
+
+        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _chunks(papers: Iterable[PaperView], fmt: str) -> Iterator[str]:
+    return bibtex_chunks(papers) if fmt == "bibtex" else json_chunks(papers)
+
+
+def json_chunks(papers: Iterable[PaperView]) -> Iterator[str]:
+    """``json.dumps([p.to_dict() …], ensure_ascii=False, indent=2)`` and a newline, piece by
+    piece: each paper is dumped alone and indented one level (JSON text holds no raw newline)."""
+    first = True
+    for paper in papers:
+        item = json.dumps(paper.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield ("[\n  " if first else ",\n  ") + item
+        first = False
+    yield "[]\n" if first else "\n]\n"
 
 
 # -- markdown -------------------------------------------------------------------------------
@@ -62,8 +101,13 @@ def to_markdown(papers: Sequence[PaperView], *, tags: Sequence[str] = ()) -> str
     Papers without a tag come last; with no tags at all the list has no headings. When
     ``tags`` were asked for, only those groups are shown.
     """
-    if not papers:
-        return ""
+    return "".join(markdown_chunks(_grouped(papers, tags)))
+
+
+def _grouped(papers: Sequence[PaperView], tags: Sequence[str]) -> Iterator[tuple[str, PaperView]]:
+    """(group, paper) in the order of the markdown list, as ``Papers.reading_groups`` gives
+    them from the store: each user tag (of ``tags``, when given) in code-point order, then
+    ``""`` for the papers without one; only ``""`` when no paper has such a tag."""
     wanted = set(tags)
     groups: dict[str, list[PaperView]] = {}
     untagged: list[PaperView] = []
@@ -73,15 +117,28 @@ def to_markdown(papers: Sequence[PaperView], *, tags: Sequence[str] = ()) -> str
             groups.setdefault(name, []).append(paper)
         if not names:
             untagged.append(paper)
-    if not groups:
-        return "\n".join(markdown_line(p) for p in papers) + "\n"
-    blocks = [
-        f"## {name}\n\n" + "\n".join(markdown_line(p) for p in groups[name])
-        for name in sorted(groups)
-    ]
-    if untagged:
-        blocks.append(f"## {UNTAGGED}\n\n" + "\n".join(markdown_line(p) for p in untagged))
-    return "\n\n".join(blocks) + "\n"
+    for name in sorted(groups):
+        yield from ((name, p) for p in groups[name])
+    yield from (("", p) for p in (untagged if groups else papers))
+
+
+def markdown_chunks(grouped: Iterable[tuple[str, PaperView]]) -> Iterator[str]:
+    """The markdown list from (group, paper) pairs in order: a ``## tag`` heading before each
+    group, ``## Other papers`` before the ``""`` group, and no heading at all when ``""`` is
+    the only group. Nothing for no papers."""
+    current: str | None = None
+    for group, paper in grouped:
+        line = markdown_line(paper)
+        if group == current:
+            yield "\n" + line
+            continue
+        if current is None:
+            yield f"## {group}\n\n{line}" if group else line
+        else:
+            yield f"\n\n## {group or UNTAGGED}\n\n{line}"
+        current = group
+    if current is not None:
+        yield "\n"
 
 
 def _md_text(text: str) -> str:
@@ -287,4 +344,10 @@ def bibtex_entry(paper: PaperView) -> str:
 
 def to_bibtex(papers: Sequence[PaperView]) -> str:
     """Every paper as a BibTeX entry, in the order given."""
-    return "\n".join(bibtex_entry(p) for p in papers)
+    return "".join(bibtex_chunks(papers))
+
+
+def bibtex_chunks(papers: Iterable[PaperView]) -> Iterator[str]:
+    """``to_bibtex`` one entry at a time."""
+    for n, paper in enumerate(papers):
+        yield ("\n" if n else "") + bibtex_entry(paper)
