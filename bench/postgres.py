@@ -4,8 +4,8 @@
     python bench/postgres.py --sizes 0,10000    # a quicker look
 
 Starts a private PostgreSQL server in a temp folder (Debian's postgresql; as root it runs as
-the ``postgres`` user), fills a database per size with the same synthetic entries as
-``bench/run.py``'s SQLite stores (copied table by table; the triggers build the search index),
+the ``postgres`` user), fills databases per size with the same synthetic entries as
+``bench/run.py``'s SQLite stores (N ideas + N papers; N entries in all for themes and export) (copied table by table; the triggers build the search index),
 and prints one markdown table: whole-process wall times, peak memory, and 8 concurrent
 writers (throughput, and whether every write is there afterwards).
 """
@@ -106,6 +106,9 @@ def main() -> None:
             url = pg.create_database(f"bench_{n}")
             version = _server_version(url)
             fill(url, cached_store(ideas=n, papers=n))
+            # the entries export, import and themes are timed on in bench/run.py: N in all
+            mixed = pg.create_database(f"bench_{n}_mixed")
+            fill(mixed, cached_store(ideas=n * 4 // 5, papers=n - n * 4 // 5))
             env = {
                 "LOGBOOK_DB": url,
                 "LOGBOOK_CONFIG": str(work / "none.yaml"),
@@ -124,6 +127,8 @@ def main() -> None:
             for name, argv in cases.items():
                 print(f"  {name}…", file=sys.stderr)
                 extra = {"LOGBOOK_CACHE_DIR": "-"} if "no cache" in name else {}
+                if name.startswith(("themes", "export")):
+                    extra["LOGBOOK_DB"] = mixed
                 runs = 1 if name == "export (first)" else 5 if n >= 100_000 else 7
                 rows.setdefault(name, {})[n] = time_command(argv, env={**env, **extra}, runs=runs)
             print("  8 writers…", file=sys.stderr)
