@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
@@ -91,6 +94,7 @@ def test_contradictory_or_impossible_options_are_usage_errors(cli, args, message
     assert result.stderr.strip().startswith(message), result.stderr
 
 
+@pytest.mark.sqlite_only  # test_postgres has PostgreSQL's
 def test_someone_elses_sqlite_database_is_left_alone(cli, tmp_path):
     import sqlite3
 

@@ -295,3 +295,20 @@ def test_the_documented_setup_with_one_role_per_person_works(
     assert "Ben's idea" in listed and "edited by Ben" in listed
     refused = logbook("idea", "add", "Reader's idea", db=as_reader, check=False)
     assert refused.returncode == 1 and "may only read" in refused.stderr
+
+
+def test_a_writer_waits_for_another_then_says_locked_in_one_line(pg_url: str) -> None:
+    from logbook.store.engine import WRITE_LOCK
+
+    open_store(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))  # another client writing
+        result = logbook(
+            "idea", "add", "typed text", db=pg_url, env={"LOGBOOK_BUSY_TIMEOUT": "0.2"}, check=False
+        )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"Error: the store {pg_url} is locked by another logbook client; try again"
+    ]
+    assert rows(pg_url, "SELECT count(*) FROM idea") == [(0,)]
+    logbook("idea", "add", "typed text", db=pg_url)  # the lock gone, the write goes through

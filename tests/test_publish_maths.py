@@ -10,6 +10,9 @@ import subprocess
 import pytest
 from publish_fixtures import add_paper, at, freeze, liquid
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 IDEA = r"""Bounds with maths #maths
 
 Inline $a_1 < b$ holds, and $x^*_i * y_j^*$ too, with \$5 left as money.

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 def _editor(tmp_path: Path, content: bytes) -> Path:
     """A real $EDITOR: a shell script that writes ``content`` into the file it is given."""
@@ -35,6 +38,7 @@ def _one_error_line(result) -> str:
     return lines[0]
 
 
+@pytest.mark.sqlite_only  # holds SQLite's write lock; test_postgres holds PostgreSQL's
 def test_editor_text_is_kept_when_the_store_is_locked(cli, store, tmp_path, monkeypatch):
     monkeypatch.setenv("EDITOR", str(_editor(tmp_path, b"An idea I typed for a while\n")))
     monkeypatch.setenv("LOGBOOK_BUSY_TIMEOUT", "0.2")
@@ -65,6 +69,7 @@ def test_editor_text_is_kept_when_it_is_not_utf8(cli, store, tmp_path, monkeypat
     kept.unlink()
 
 
+@pytest.mark.sqlite_only  # holds SQLite's write lock
 def test_editor_text_is_kept_when_editing_a_note_fails(cli, store, tmp_path, monkeypatch):
     monkeypatch.setenv("EDITOR", str(_editor(tmp_path, b"new text\n")))
     result = cli("idea", "edit", "7", ok=False)  # no idea #7: fails before the editor

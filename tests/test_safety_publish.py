@@ -20,6 +20,9 @@ from publish_fixtures import add_paper, at, freeze
 
 from logbook.publish import jekyll
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 HOSTILE = "<img src=x onerror=alert(1)> n<m and k>0"
 PAPER_TITLE = "Q&A: <b onmouseover=alert(2)>bounds</b> for n<m"
 TRAP_IDEA = """Trap idea <img src=x onerror=alert(3)>

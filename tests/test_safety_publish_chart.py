@@ -10,6 +10,9 @@ from publish_fixtures import PARIS, WEEK, build_week_store, site
 from logbook.dates import parse_week
 from logbook.publish.chart import ThemeRow, ThemesChart, render_svg
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 CHART = "assets/logbook/2020-W43-themes.svg"
 SVG = "{http://www.w3.org/2000/svg}"
 
