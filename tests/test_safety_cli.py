@@ -271,6 +271,7 @@ def test_a_read_command_on_a_named_store_that_is_missing_creates_nothing(cli, tm
     assert not missing.parent.exists()
 
 
+@pytest.mark.sqlite_only  # a file that is not there; a PostgreSQL database is made by its admin
 def test_a_missing_store_named_by_the_variable_is_reported_too(cli, tmp_path):
     result = cli("idea", "list", ok=False)
     assert "(given by $LOGBOOK_DB)" in result.stderr
