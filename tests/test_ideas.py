@@ -250,3 +250,24 @@ def test_revert_to_a_revision_that_does_not_exist_is_one_line(cli):
     cli("idea", "edit", "1", "--text", "New text")
     result = cli("idea", "revert", "1", "5", ok=False)
     assert result.stderr == "Error: idea #1 has earlier texts 1 to 1\n"
+
+
+def test_list_on_a_terminal_shows_the_newest_fifty_unless_a_limit_is_given(cli, store):
+    import os
+
+    from terminal import on_terminal
+
+    with store.batch():
+        for n in range(55):
+            store.ideas.add(f"Idea number {n:03d}")
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    code, shown = on_terminal(["idea", "list"], env)
+    assert code == 0, shown
+    assert [n for n in range(55) if f"Idea number {n:03d}" in shown] == list(range(5, 55))
+    assert "the newest 50 ideas (there are more); --limit 0 lists them all" in shown
+    code, shown = on_terminal(["idea", "list", "--limit", "0"], env)
+    assert all(f"Idea number {n:03d}" in shown for n in range(55)) and "newest" not in shown
+    piped = cli("idea", "list")
+    assert all(f"Idea number {n:03d}" in piped.stdout for n in range(55))
+    assert "newest" not in piped.stderr
+    assert len(cli("idea", "list", "--json").json()) == 55

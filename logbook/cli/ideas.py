@@ -12,11 +12,12 @@ from logbook.cli import output as out
 from logbook.cli.common import (
     AuthorOption,
     JsonOption,
-    LimitOption,
+    ListLimitOption,
     YesOption,
     confirm,
     edit_text,
     emit,
+    list_limit,
     local,
     number_parser,
     piped_text,
@@ -118,11 +119,12 @@ def list_(
         str | None, typer.Option(help="Created in this week: this, last, 2020-W43, a date.")
     ] = None,
     author: AuthorOption = None,
-    limit: LimitOption = None,
+    limit: ListLimitOption = None,
     archived: Annotated[bool, typer.Option(help="List removed ideas instead.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """List ideas, oldest first. Example: logbook idea list --week last --tag kernels"""
+    limit, capped = list_limit(limit, as_json=as_json)
     start, end = when(since), when(until)
     if week is not None and (since or until):
         raise UsageError("give --week or --since/--until, not both")
@@ -139,8 +141,12 @@ def list_(
         since=start,
         until=end,
         archived=archived,
-        limit=limit,
+        # one more than shown tells whether the terminal's default left some out
+        limit=limit + 1 if capped and limit is not None else limit,
     )
+    more = capped and limit is not None and len(ideas) > limit
+    if more:
+        ideas = ideas[1:]  # the oldest of them: the list keeps the newest, oldest first
     if as_json:
         out.print_json([i.to_dict() for i in ideas])
         return
@@ -162,6 +168,8 @@ def list_(
             ["#", "created", "status", "title", "tags", *(["author"] if any(by) else [])],
             empty="no ideas match",
         )
+    if more:
+        out.info(f"the newest {len(ideas)} ideas (there are more); --limit 0 lists them all")
 
 
 @app.command("show")
