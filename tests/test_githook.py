@@ -13,7 +13,16 @@ from logbook.errors import HookError
 from logbook.store import Store
 from logbook.sync import githook
 
-pytestmark = pytest.mark.slow  # every commit starts a Python process for the hook
+
+
+def _named(store: Store) -> str:
+    """How the hook names the store: the file's resolved path, or the URL."""
+    return str(store.path.resolve()) if store.path is not None else str(store.location.url)
+
+
+# Every commit starts a Python process for the hook; every test runs on SQLite and on
+# PostgreSQL (tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.backends]
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +63,7 @@ def blog(tmp_path: Path) -> Path:
 
 def test_commit_carries_the_changed_export_file(blog: Path, store: Store) -> None:
     idea = store.ideas.add("First idea #hooks")
-    githook.install(blog, db=store.path)
+    githook.install(blog, db=store.location)
     commit(blog, "post1.md")
     assert f"_logbook/ideas/{idea.uid}.yaml" in files_in_last_commit(blog)
     assert "_logbook/.gitignore" in files_in_last_commit(blog)
@@ -68,7 +77,7 @@ def test_commit_carries_the_changed_export_file(blog: Path, store: Store) -> Non
 
 def test_no_change_adds_nothing(blog: Path, store: Store) -> None:
     store.ideas.add("An idea")
-    githook.install(blog, db=store.path)
+    githook.install(blog, db=store.location)
     commit(blog, "one.md")
     commit(blog, "two.md")
     assert files_in_last_commit(blog) == ["two.md"]
@@ -76,7 +85,7 @@ def test_no_change_adds_nothing(blog: Path, store: Store) -> None:
 
 def test_removed_idea_is_removed_in_the_commit(blog: Path, store: Store) -> None:
     idea = store.ideas.add("Short-lived")
-    githook.install(blog, db=store.path, subdir="notes/logbook")
+    githook.install(blog, db=store.location, subdir="notes/logbook")
     commit(blog, "one.md")
     store.ideas.remove(idea.id, purge=True)
     commit(blog, "two.md")
@@ -94,7 +103,7 @@ def test_an_existing_hook_still_runs_and_uninstall_restores_it(
     hook.chmod(0o755)
     store.ideas.add("An idea")
 
-    status = githook.install(blog, db=store.path)
+    status = githook.install(blog, db=store.location)
     assert status.installed and status.chained is not None
     commit(blog, "one.md")
     assert log.read_text() == "existing hook ran\n"
@@ -110,7 +119,7 @@ def test_a_failing_existing_hook_still_blocks_the_commit(blog: Path, store: Stor
     hook = blog / ".git/hooks/pre-commit"
     hook.write_text("#!/bin/sh\necho 'lint failed' >&2\nexit 1\n")
     hook.chmod(0o755)
-    githook.install(blog, db=store.path)
+    githook.install(blog, db=store.location)
     result = commit(blog, "one.md", ok=False)
     assert result.returncode != 0 and "lint failed" in result.stderr
 
@@ -118,16 +127,17 @@ def test_a_failing_existing_hook_still_blocks_the_commit(blog: Path, store: Stor
 def test_core_hooks_path_is_honoured(blog: Path, store: Store) -> None:
     git(blog, "config", "core.hooksPath", ".githooks")
     store.ideas.add("An idea")
-    status = githook.install(blog, db=store.path)
+    status = githook.install(blog, db=store.location)
     assert status.hook == blog / ".githooks/pre-commit"
     assert not (blog / ".git/hooks/pre-commit").exists()
     commit(blog, "one.md")
     assert any(f.startswith("_logbook/ideas/") for f in files_in_last_commit(blog))
 
 
+@pytest.mark.sqlite_only  # breaks the store's file
 def test_a_broken_store_does_not_block_the_commit(blog: Path, store: Store) -> None:
     store.ideas.add("An idea")
-    githook.install(blog, db=store.path)
+    githook.install(blog, db=store.location)
     store.close()
     store.path.write_bytes(b"this is not a database" * 100)
     for suffix in ("-wal", "-shm"):
@@ -137,8 +147,9 @@ def test_a_broken_store_does_not_block_the_commit(blog: Path, store: Store) -> N
     assert files_in_last_commit(blog) == ["one.md"]
 
 
+@pytest.mark.sqlite_only  # breaks the store's file
 def test_a_broken_store_blocks_the_commit_with_strict(blog: Path, store: Store) -> None:
-    githook.install(blog, db=store.path, strict=True)
+    githook.install(blog, db=store.location, strict=True)
     store.close()
     store.path.write_bytes(b"this is not a database" * 100)
     for suffix in ("-wal", "-shm"):
@@ -149,7 +160,7 @@ def test_a_broken_store_blocks_the_commit_with_strict(blog: Path, store: Store) 
 
 
 def test_a_vanished_python_does_not_block_the_commit(blog: Path, store: Store) -> None:
-    githook.install(blog, db=store.path, python="/nonexistent/venv/bin/python")
+    githook.install(blog, db=store.location, python="/nonexistent/venv/bin/python")
     result = commit(blog, "one.md")
     assert "is gone" in result.stderr
 
@@ -157,19 +168,19 @@ def test_a_vanished_python_does_not_block_the_commit(blog: Path, store: Store) -
 def test_hook_records_the_interpreter_and_the_store(blog: Path, store: Store) -> None:
     import sys
 
-    status = githook.install(blog, db=store.path, subdir="data/log")
+    status = githook.install(blog, db=store.location, subdir="data/log")
     assert status.settings is not None
     assert status.settings.python == str(Path(sys.executable).absolute())
-    assert status.settings.db == str(store.path.resolve())
+    assert status.settings.db == _named(store)
     text = status.hook.read_text()
-    assert sys.executable in text and str(store.path.resolve()) in text
+    assert sys.executable in text and _named(store) in text
 
 
 def test_installing_twice_updates_the_hook_without_chaining_itself(
     blog: Path, store: Store
 ) -> None:
-    githook.install(blog, db=store.path)
-    status = githook.install(blog, db=store.path, subdir="other")
+    githook.install(blog, db=store.location)
+    status = githook.install(blog, db=store.location, subdir="other")
     assert status.chained is None and status.settings and status.settings.dir == "other"
 
 
@@ -187,7 +198,7 @@ def test_cli_install_status_uninstall(cli, blog: Path, store: Store) -> None:
     cli("hook", "install", "--repo", str(blog), "--dir", "exported")
     status = cli("hook", "status", "--repo", str(blog), "--json").json()
     assert status["installed"] and status["settings"]["dir"] == "exported"
-    assert status["settings"]["db"] == str(store.path.resolve())
+    assert status["settings"]["db"] == _named(store)
     assert status["python_ok"] and status["store_ok"]
     cli("hook", "uninstall", "--repo", str(blog))
     assert not cli("hook", "status", "--repo", str(blog), "--json").json()["installed"]
@@ -214,7 +225,7 @@ def test_no_change_check_loads_neither_typer_nor_sqlalchemy(store: Store, tmp_pa
     export_store(store, tmp_path / "logbook")
     probe = (
         "import sys; from logbook import hook_entry; "
-        f"code = hook_entry.main([{str(store.path)!r}, 'logbook', 'yaml']); "
+        f"code = hook_entry.main([{_named(store)!r}, 'logbook', 'yaml']); "
         "print(code, sorted(m for m in ('typer', 'sqlalchemy', 'sqlmodel', 'yaml') if m in sys.modules))"
     )
     result = subprocess.run(
@@ -281,6 +292,7 @@ exit $code
 """
 
 
+@pytest.mark.sqlite_only  # logbook 0.1.0 knew store files only
 def test_a_hook_installed_by_logbook_0_1_0_keeps_working_after_the_upgrade(
     blog: Path, store: Store
 ) -> None:
