@@ -14,7 +14,6 @@ from logbook.store import Store
 from logbook.sync import githook
 
 
-
 def _named(store: Store) -> str:
     """How the hook names the store: the file's resolved path, or the URL."""
     return str(store.path.resolve()) if store.path is not None else str(store.location.url)
