@@ -92,6 +92,9 @@ def masked(url: str) -> str:
     except ValueError:
         return re.sub(r"//[^@/]*@", "//***@", url)
     netloc = parts.netloc
+    secret_query = any(n.lower() == "password" for n, _ in parse_qsl(parts.query))
+    if ":" not in netloc.rpartition("@")[0] and not secret_query:
+        return url  # nothing to hide: shown exactly as typed
     if "@" in netloc:
         credentials, host = netloc.rsplit("@", 1)
         if ":" in credentials:

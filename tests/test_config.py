@@ -248,3 +248,11 @@ def test_config_edit_never_saves_a_broken_file(cli, tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "week_start" in result.stderr and "your text is kept in" in result.stderr
     assert (tmp_path / "config.yaml").read_text() == before
+
+
+def test_a_store_url_without_a_database_is_one_line_as_typed(cli):
+    result = cli("--db", "postgresql://", "idea", "list", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "Error: the store URL postgresql:// names no database: postgresql://user@host/dbname"
+    )
