@@ -16,6 +16,9 @@ from logbook.arxiv.fetch import ids_in_document
 from logbook.arxiv_ids import ArxivId, parse_arxiv_id
 from logbook.errors import ArxivError
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 __all__ = ["arxiv_server"]  # the local arXiv fixture, imported for pytest
 
 
