@@ -24,6 +24,9 @@ from logbook.store import Store, open_store
 from logbook.store.paper_views import PaperMeta
 from logbook.sync.export import export_store
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 def _export(tmp_path: Path, ideas: int = 2, papers: int = 0) -> Path:
     """An export folder of ``ideas`` ideas and ``papers`` papers, from another store."""
@@ -345,6 +348,7 @@ def _fresh_store(folder: Path) -> Path:
     return folder / "logbook.db"
 
 
+@pytest.mark.sqlite_only  # its stores are copies of an SQLite template, one per example
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(files=_folder_files())
 def test_no_import_folder_breaks_import_or_a_later_command(files: list[tuple[str, bytes]]) -> None:
@@ -390,6 +394,7 @@ def test_no_import_folder_breaks_import_or_a_later_command(files: list[tuple[str
         assert outside <= {root / "export"}
 
 
+@pytest.mark.sqlite_only  # builds a store as migration m006 left it, with sqlite3
 def test_a_store_holding_an_unsafe_link_or_cite_key_from_before_is_repaired(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Values an earlier logbook let in go when the store is opened: no live link, no
     BibTeX injection, and the paper keeps a fresh cite key."""

@@ -8,7 +8,7 @@ store. Removal is soft: ``archived_at`` hides an entry until it is restored.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Index, Integer, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from logbook.store.kinds import (  # noqa: F401  (re-exported: models is where people look)
@@ -22,6 +22,8 @@ from logbook.store.kinds import (  # noqa: F401  (re-exported: models is where p
 from logbook.store.types import JSONList, UTCDateTime
 
 
+# Entry numbers are 64-bit on both backends (imports keep numbers up to 2**53): BigInteger,
+# because PostgreSQL's driver casts each bound value to its column's type.
 def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
     # The same CHECK the migrations create, so the schema test can compare them.
     return CheckConstraint(f"{column} IN ({', '.join(repr(v) for v in values)})")
@@ -47,7 +49,7 @@ class Idea(SQLModel, table=True):
     __table_args__ = (_one_of("status", IDEA_STATUSES),)
     __mapper_args__ = {"version_id_col": _IDEA_VERSION}
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
     uid: str = Field(unique=True)
     text: str
     status: str = "open"
@@ -69,7 +71,7 @@ class Paper(SQLModel, table=True):
     __table_args__ = (_one_of("status", READING_STATUSES),)
     __mapper_args__ = {"version_id_col": _PAPER_VERSION}
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
     uid: str = Field(unique=True)
     arxiv_id: str = Field(unique=True)  # without version: 1706.03762, hep-th/9901001
     version: int = 1  # the latest version arXiv has shown us
@@ -106,7 +108,7 @@ class Post(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("kind", "source"), _one_of("kind", POST_KINDS))
     __mapper_args__ = {"version_id_col": _POST_VERSION}
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
     uid: str = Field(unique=True)
     kind: str  # week | paper | idea | imported
     # 2020-W43, the uid of the paper or idea, or (imported) the file's path in the site
@@ -135,7 +137,7 @@ class Tag(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("name", "kind"), _one_of("kind", TAG_KINDS))
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
     name: str
     kind: str = "user"  # user | auto | category
 
@@ -144,16 +146,24 @@ class IdeaTag(SQLModel, table=True):
     __tablename__ = "idea_tag"
     __table_args__ = (Index("ix_idea_tag_tag", "tag_id"),)
 
-    idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
-    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+    idea_id: int = Field(
+        foreign_key="idea.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
+    tag_id: int = Field(
+        foreign_key="tag.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
 
 
 class PaperTag(SQLModel, table=True):
     __tablename__ = "paper_tag"
     __table_args__ = (Index("ix_paper_tag_tag", "tag_id"),)
 
-    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
-    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+    paper_id: int = Field(
+        foreign_key="paper.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
+    tag_id: int = Field(
+        foreign_key="tag.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
 
 
 class PaperFreshness(SQLModel, table=True):
@@ -161,7 +171,9 @@ class PaperFreshness(SQLModel, table=True):
 
     __tablename__ = "paper_freshness"
 
-    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
+    paper_id: int = Field(
+        foreign_key="paper.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
     checked_at: datetime = _time()
 
 
@@ -169,8 +181,12 @@ class PostTag(SQLModel, table=True):
     __tablename__ = "post_tag"
     __table_args__ = (Index("ix_post_tag_tag", "tag_id"),)
 
-    post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
-    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+    post_id: int = Field(
+        foreign_key="post.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
+    tag_id: int = Field(
+        foreign_key="tag.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
 
 
 class PostCitation(SQLModel, table=True):
@@ -179,7 +195,9 @@ class PostCitation(SQLModel, table=True):
     __tablename__ = "post_citation"
     __table_args__ = (Index("ix_post_citation_arxiv_id", "arxiv_id"),)
 
-    post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
+    post_id: int = Field(
+        foreign_key="post.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
     arxiv_id: str = Field(primary_key=True)
 
 
@@ -189,22 +207,30 @@ class PostIdea(SQLModel, table=True):
     __tablename__ = "post_idea"
     __table_args__ = (Index("ix_post_idea_idea", "idea_id"),)
 
-    post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
-    idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
+    post_id: int = Field(
+        foreign_key="post.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
+    idea_id: int = Field(
+        foreign_key="idea.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
 
 
 class IdeaPaper(SQLModel, table=True):
     __tablename__ = "idea_paper"
     __table_args__ = (Index("ix_idea_paper_paper", "paper_id"),)
 
-    idea_id: int = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
-    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
+    idea_id: int = Field(
+        foreign_key="idea.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
+    paper_id: int = Field(
+        foreign_key="paper.id", primary_key=True, ondelete="CASCADE", sa_type=BigInteger
+    )
 
 
 class Revision(SQLModel, table=True):
     """An earlier text of an entry's field, kept when an edit or a merge replaced it."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
     entry_kind: str  # idea | paper | post
     entry_uid: str = Field(index=True)
     field: str  # text | notes | body
