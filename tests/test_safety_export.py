@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -20,6 +19,14 @@ from export_data import add_idea
 from logbook.store import Store, open_store
 from logbook.sync import githook
 from logbook.sync.export import export_store
+
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
+
+def _named(store: Store) -> str:
+    """How a hook or a command line names the store: its file, or its URL."""
+    return str(store.path) if store.path is not None else str(store.location.url)
 
 
 def git(repo: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
@@ -90,7 +97,7 @@ def test_hook_stages_only_the_files_logbook_wrote(blog: Path, store: Store) -> N
     (blog / "secret.txt").write_text("untracked\n")
     idea = store.ideas.add("An idea")
     hook = blog / ".git/hooks/pre-commit"
-    settings = githook.HookSettings(python=sys.executable, db=str(store.path), dir=".")
+    settings = githook.HookSettings(python=sys.executable, db=_named(store), dir=".")
     hook.write_text(githook.script(settings))
     hook.chmod(0o755)
 
@@ -100,7 +107,7 @@ def test_hook_stages_only_the_files_logbook_wrote(blog: Path, store: Store) -> N
     assert (blog / "page.yaml").read_text() == "title: page, edited but not staged\n"
     assert not (blog / f"ideas/{idea.uid}.yaml").exists()
 
-    githook.install(blog, db=store.path, subdir="_logbook")
+    githook.install(blog, db=store.location, subdir="_logbook")
     commit(blog, "post2.md")
     assert f"_logbook/ideas/{idea.uid}.yaml" in committed(blog)
     assert "secret.txt" not in committed(blog)
@@ -181,7 +188,7 @@ def replace(src, dst):
         os.kill(os.getpid(), signal.SIGKILL)  # kill -9 between writing a temp file and its rename
     real_replace(src, dst)
 os.replace = replace
-export_store(open_store(Path(sys.argv[1])), Path(sys.argv[2]))
+export_store(open_store(sys.argv[1]), Path(sys.argv[2]))
 """
 
 
@@ -192,12 +199,12 @@ def test_a_killed_export_leaves_no_temp_file_for_the_next_export(
     store.ideas.add("An idea")
     out = blog / "_logbook"
     killed = subprocess.run(
-        [sys.executable, "-c", KILLED_EXPORT, str(store.path), str(out)], capture_output=True
+        [sys.executable, "-c", KILLED_EXPORT, _named(store), str(out)], capture_output=True
     )
     assert killed.returncode == -9
     assert list(out.rglob("*.tmp")), "the killed export should have left its temp file"
 
-    githook.install(blog, db=store.path)
+    githook.install(blog, db=store.location)
     commit(blog, "post.md")
     assert not list(out.rglob("*.tmp"))
     assert not [name for name in committed(blog) if name.endswith(".tmp")]
@@ -206,6 +213,7 @@ def test_a_killed_export_leaves_no_temp_file_for_the_next_export(
 # --- 8: a replaced store ---------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # replaces the store's file
 def test_a_replaced_store_with_the_same_counter_is_exported_again(tmp_path: Path) -> None:
     db = tmp_path / "logbook.db"
     out = tmp_path / "out"
@@ -233,8 +241,10 @@ def test_an_entry_whose_uid_is_not_a_uuid_never_becomes_a_path(
     cli, store: Store, tmp_path: Path
 ) -> None:
     add_idea(store, text="Hostile")
-    with sqlite3.connect(store.path) as db:
-        db.execute("UPDATE idea SET uid = '../../escaped'")
+    from sqlalchemy import text
+
+    with store._write() as session:
+        session.execute(text("UPDATE idea SET uid = '../../escaped'"))
     out = tmp_path / "deep/er/out"
     result = cli("export", "--out", str(out))
     assert not list(tmp_path.rglob("escaped*"))
@@ -329,7 +339,7 @@ def test_an_export_made_before_files_were_listed_still_removes_its_purged_entrie
     state = out / export_state.STATE_NAME
     data = json.loads(state.read_text())
     data["yaml"] = {
-        "store": str(store.path.resolve()),
+        "store": store.location.key,
         "changes": data["yaml"]["changes"],
         "files": data["yaml"]["fingerprint"],
     }
