@@ -1,8 +1,7 @@
 """Where things live, and the YAML config.
 
-The store (an SQLite file or a ``postgresql://`` URL) is found by the first of: ``--db``,
-``LOGBOOK_DB``, the nearest ``.logbook/`` folder walking up from the current directory (its
-config's ``store``, else its ``logbook.db``), the user config's ``store``, the user data dir. Config values come from the
+Where the store is found (``--db``, ``LOGBOOK_DB``, a config's ``store``, the nearest
+``.logbook/``, the user data dir) is ``logbook.location.resolve_store``. Config values come from the
 user config file, then the project's ``.logbook/config.yaml``, then ``LOGBOOK_*`` variables,
 then the options of a command (`--db`, `--site`, `--title`…); each layer overrides the
 one before.
@@ -13,11 +12,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from logbook.errors import ConfigError, UsageError
-from logbook.location import StoreLocation, parse_location
 
 PROJECT_DIR = ".logbook"
 DB_NAME = "logbook.db"
@@ -198,44 +197,6 @@ def user_config_file() -> Path:
     return Path(platformdirs.user_config_dir("logbook", appauthor=False)) / CONFIG_NAME
 
 
-def named_db_path(flag: str | Path | None = None) -> str | None:
-    """How the user named the store (``--db`` or ``$LOGBOOK_DB``), or ``None``."""
-    if flag:
-        return "--db"
-    if os.environ.get("LOGBOOK_DB"):
-        return "$LOGBOOK_DB"
-    return None
-
-
-def _configured_store(config_file: Path, base: Path) -> StoreLocation | None:
-    # Only a file that exists is parsed: most runs have no config and must not load YAML.
-    if not config_file.is_file():
-        return None
-    value = read_file(config_file).get("store")
-    if not value:
-        return None
-    location = parse_location(value)
-    if location.path is not None and not location.path.is_absolute():
-        location = StoreLocation(path=base / location.path)
-    return location
-
-
-def resolve_store(flag: str | Path | None = None, start: Path | None = None) -> StoreLocation:
-    """Where the store lives: a file or a PostgreSQL URL; see the module docstring."""
-    if flag:
-        return parse_location(flag)
-    env = os.environ.get("LOGBOOK_DB")
-    if env:
-        return parse_location(env)
-    project = find_project_dir(start)
-    if project is not None:
-        return _configured_store(project / CONFIG_NAME, project.parent) or StoreLocation(
-            path=project / DB_NAME
-        )
-    user = user_config_file()
-    return _configured_store(user, user.parent) or StoreLocation(path=user_data_dir() / DB_NAME)
-
-
 @dataclass
 class Config:
     """The merged configuration, with the file each value came from for error messages."""
@@ -318,6 +279,12 @@ def read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text; save the config as UTF-8") from None
+    return dict(_parsed(text, path))
+
+
+@lru_cache(maxsize=8)
+def _parsed(text: str, path: Path) -> dict[str, Any]:
+    # The same file is read to find the store and again for the config of the run.
     return parse_text(text, path)
 
 

@@ -1,12 +1,14 @@
 """Where a store lives: an SQLite file, or a PostgreSQL database named by a URL.
 
-``--db``, ``LOGBOOK_DB`` and the config's ``store`` all take either form; this module tells
-them apart and gives each a form that is safe to print. It imports nothing heavy: the CLI
+``--db``, ``LOGBOOK_DB`` and the config's ``store`` all take either form; this module finds
+the one that applies (``resolve_store``), tells them apart and gives each a form that is
+safe to print. It imports nothing heavy: the CLI
 resolves a location before it knows whether a command needs the store at all.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,3 +124,58 @@ def mask_in(text: str, location: StoreLocation | None) -> str:
     for secret in secrets:
         text = text.replace(secret, "***")
     return text
+
+
+def named_db_path(flag: str | Path | None = None) -> str | None:
+    """How the user named the store (``--db`` or ``$LOGBOOK_DB``), or ``None``."""
+    if flag:
+        return "--db"
+    if os.environ.get("LOGBOOK_DB"):
+        return "$LOGBOOK_DB"
+    return None
+
+
+def _configured_store(config_file: Path, base: Path) -> StoreLocation | None:
+    from logbook.config import read_file
+
+    # Only a file that names a store is parsed: finding the store must not load YAML for
+    # every command of everyone who has a config file (the parse is kept for load_config).
+    try:
+        if "store" not in config_file.read_text(encoding="utf-8", errors="replace"):
+            return None
+    except OSError:
+        return None  # missing or unreadable: load_config says why when it is needed
+    value = read_file(config_file).get("store")
+    if not value:
+        return None
+    location = parse_location(value)
+    if location.path is not None and not location.path.is_absolute():
+        location = StoreLocation(path=base / location.path)
+    return location
+
+
+def resolve_store(flag: str | Path | None = None, start: Path | None = None) -> StoreLocation:
+    """Where the store lives, a file or a PostgreSQL URL: the first of ``--db``
+    (``flag``), ``LOGBOOK_DB``, the nearest ``.logbook/`` folder at or above ``start`` (its
+    config's ``store``, else its ``logbook.db``), the user config's ``store``, the user data
+    folder."""
+    from logbook.config import (
+        CONFIG_NAME,
+        DB_NAME,
+        find_project_dir,
+        user_config_file,
+        user_data_dir,
+    )
+
+    if flag:
+        return parse_location(flag)
+    env = os.environ.get("LOGBOOK_DB")
+    if env:
+        return parse_location(env)
+    project = find_project_dir(start)
+    if project is not None:
+        return _configured_store(project / CONFIG_NAME, project.parent) or StoreLocation(
+            path=project / DB_NAME
+        )
+    user = user_config_file()
+    return _configured_store(user, user.parent) or StoreLocation(path=user_data_dir() / DB_NAME)

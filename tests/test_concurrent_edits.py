@@ -136,7 +136,7 @@ def test_paper_notes_edited_over_another_note_keep_both(cli, tmp_path):
 WRITER = textwrap.dedent(
     """\
     import sys, time
-    from logbook.config import resolve_store
+    from logbook.location import resolve_store
     from logbook.errors import ConflictError
     from logbook.store import open_store
 

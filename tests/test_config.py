@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from logbook.config import load_config, resolve_store
+from logbook.config import load_config
 from logbook.errors import ConfigError
+from logbook.location import resolve_store
 
 
 def test_defaults_when_nothing_is_set(cli, monkeypatch):

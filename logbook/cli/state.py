@@ -41,7 +41,7 @@ class State:
         empty store to create and answer "nothing matches" from.
         """
         if self._store is None:
-            from logbook.config import named_db_path
+            from logbook.location import named_db_path
             from logbook.store import open_store
 
             location = self.location()
@@ -59,7 +59,7 @@ class State:
     def location(self) -> StoreLocation:
         """Where this run's store is (a file or a PostgreSQL URL), found once."""
         if self._location is None:
-            from logbook.config import resolve_store
+            from logbook.location import resolve_store
 
             self._location = resolve_store(self.db_flag)
         return self._location
