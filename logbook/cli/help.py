@@ -17,12 +17,14 @@ def _option_type(self: Any, ctx: Any) -> str | None:
         return None
     if self.metavar is not None:
         return str(self.metavar)
-    described = getattr(self, "type_descriptor", None)
+    # Typer 0.29 describes the type apart from Click's; earlier releases only in Click's
+    described = getattr(self, "type_descriptor", None) or self.type
     choices = getattr(described, "choices", None)
     if choices:
         return "|".join(str(getattr(c, "value", c)) for c in choices)
     longest = max(self.opts, key=len).lstrip("-")
-    name = "PATH" if getattr(described, "is_path", False) else longest.upper()
+    is_path = getattr(described, "is_path", False) or getattr(self.type, "name", "") == "path"
+    name = "PATH" if is_path else longest.upper()
     return name + ("..." if getattr(self, "multiple", False) else "")
 
 
@@ -34,5 +36,25 @@ def install() -> None:
     """Make every command's help show options this way (idempotent)."""
     from typer.core import TyperArgument, TyperOption
 
-    TyperOption.display_type_rich = _option_type  # type: ignore[method-assign]
-    TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign]
+    if hasattr(TyperOption, "display_type_rich"):  # Typer 0.29 and later
+        TyperOption.display_type_rich = _option_type  # type: ignore[attr-defined,unused-ignore]
+        TyperArgument.display_type_rich = _argument_type  # type: ignore[attr-defined,unused-ignore]
+        return
+    # Earlier releases print an option's make_metavar(), and an argument's type metavar
+    # or else <type name>: an empty metavar shows nothing.
+    from typer._click import types
+
+    def option_metavar(self: Any, ctx: Any) -> str:
+        return _option_type(self, ctx) or ""
+
+    TyperOption.make_metavar = option_metavar  # type: ignore[method-assign,assignment,unused-ignore]
+    if getattr(types.ParamType.get_metavar, "_logbook", False):
+        return
+    plain = types.ParamType.get_metavar
+
+    def argument_metavar(self: Any, param: Any, ctx: Any) -> str | None:
+        found = plain(self, param=param, ctx=ctx)
+        return "" if found is None and isinstance(param, TyperArgument) else found
+
+    argument_metavar._logbook = True  # type: ignore[attr-defined]
+    types.ParamType.get_metavar = argument_metavar  # type: ignore[method-assign]

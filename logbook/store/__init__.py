@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from logbook.errors import ConflictError, LogbookError, StoreError
 from logbook.location import StoreLocation, mask_in, parse_location
@@ -33,6 +33,7 @@ from logbook.store.pragmas import busy_timeout, configure_connection
 # SQLAlchemy and SQLModel are imported when a store is first opened, not with this package:
 # the git hook's no-change check (``logbook.store.meta``) and ``--help`` must not pay for them.
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlmodel import Session
 
     from logbook.store.corpus import AutoTagChange, Corpus
@@ -44,25 +45,39 @@ if TYPE_CHECKING:
     from logbook.store.posts import Posts
     from logbook.store.search import Hit
     from logbook.store.snapshot import Snapshot
+    from logbook.store.sql import Sql
     from logbook.store.tag_history import TagWeeks
 
 
 class Store:
     """An open logbook store. Use ``open_store`` to get one."""
 
-    def __init__(self, location: StoreLocation | Path) -> None:
-        from logbook.store.engine import make_engine, write_engine
-
+    def __init__(self, location: StoreLocation | Path, connection: Any = None) -> None:
         if isinstance(location, Path):
             location = StoreLocation(path=location)
         self.location = location
         # The SQLite file (None for a PostgreSQL store): caches and the export state key on
         # ``location.key`` instead, which every store has.
         self.path = location.path
-        self.engine = make_engine(location)
-        self._write_engine = write_engine(self.engine, location)
+        # The DB-API connection that opening the store used, kept for the statements that
+        # run without the ORM (``_read_sql``/``_write_sql``); made again when closed.
+        self._connection = connection
         self._batch: Session | None = None
+        self._session: Session | None = None  # the ORM write transaction under way, if any
         self._author: str | Callable[[], str] = ""
+
+    @cached_property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine, made on first use: the commands people run most never ask."""
+        from logbook.store.engine import make_engine
+
+        return make_engine(self.location)
+
+    @cached_property
+    def _write_engine(self) -> Engine:
+        from logbook.store.engine import write_engine
+
+        return write_engine(self.engine, self.location)
 
     def set_author(self, author: str | Callable[[], str]) -> None:
         """Credit this store's new entries to ``author``: a name, or a function asked once,
@@ -132,7 +147,42 @@ class Store:
             Session(self._write_engine, expire_on_commit=False) as session,
             session.begin(),
         ):
-            yield session
+            outer, self._session = self._session, session
+            try:
+                yield session
+            finally:
+                self._session = outer
+
+    @contextmanager
+    def _read_sql(self) -> Iterator[Sql]:
+        """Statements in one read transaction on the store's DB-API connection (no ORM).
+
+        Inside a batch or an ORM write they join that transaction instead.
+        """
+        with self._sql(write=False) as sql:
+            yield sql
+
+    @contextmanager
+    def _write_sql(self) -> Iterator[Sql]:
+        """Statements in one write transaction on the store's DB-API connection, which
+        writers take in turn exactly as ``_write``'s (see ``logbook.store.connection``)."""
+        with self._sql(write=True) as sql:
+            yield sql
+
+    @contextmanager
+    def _sql(self, *, write: bool) -> Iterator[Sql]:
+        from logbook.store.sql import DbapiSql, SessionSql
+
+        joined = self._batch or self._session
+        if joined is not None:
+            yield SessionSql(joined, self.backend)
+            return
+        from logbook.store import connection
+
+        if self._connection is None:
+            self._connection = connection.connect(self.location)
+        with connection.transaction(self.location, self._connection, write=write) as raw:
+            yield DbapiSql(raw, self.backend)
 
     @contextmanager
     def _translate(self) -> Iterator[None]:
@@ -231,8 +281,10 @@ class Store:
 
     def changes(self) -> int:
         """A counter that every write to the store increases (for the git hook)."""
-        with self._read() as session:
-            return self._changes(session)
+        from logbook.store.sql import scalar
+
+        with self._read_sql() as sql:
+            return int(scalar(sql, "SELECT value FROM meta WHERE key = 'changes'"))
 
     @staticmethod
     def _changes(session: Session) -> int:
@@ -297,7 +349,11 @@ class Store:
 
     def close(self) -> None:
         """Release the store's connections."""
-        self.engine.dispose()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if "engine" in self.__dict__:
+            self.engine.dispose()
 
 
 def store_error(location: StoreLocation | Path, error: BaseException) -> StoreError:
@@ -332,8 +388,7 @@ def open_store(
     if location.is_postgres:
         from logbook.store.pg_open import open_postgres
 
-        open_postgres(location)
-        return Store(location)
+        return Store(location, open_postgres(location))
     path = location.file()
     if not create and not path.exists():
         raise StoreError(f"no store at {path}")
@@ -342,15 +397,19 @@ def open_store(
     except OSError as error:
         raise StoreError(f"cannot create the folder {path.parent}: {error.strerror}") from None
     try:
-        db = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
+        db = sqlite3.connect(
+            path, timeout=busy_timeout(), isolation_level=None, check_same_thread=False
+        )
     except sqlite3.Error as error:
         raise store_error(path, error) from error
     try:
         migrations.refuse_foreign_file(db)
         configure_connection(db)
         migrations.migrate(db, upto)
-    except sqlite3.Error as error:
-        raise store_error(path, error) from error
-    finally:
+    except BaseException as error:
         db.close()
-    return Store(location)
+        if isinstance(error, sqlite3.Error):
+            raise store_error(path, error) from error
+        raise
+    # the same connection serves the statements that need no ORM (``Store._read_sql``)
+    return Store(location, db)

@@ -16,11 +16,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 from logbook.location import StoreLocation
+from logbook.store.connection import WRITE_LOCK
 from logbook.store.pragmas import busy_timeout, configure_connection
 
 WRITE_OPTION = "logbook_write"
-# Any fixed number: every logbook writer to a PostgreSQL store takes this lock first.
-WRITE_LOCK = 7_042_013_002
 
 
 def make_engine(location: StoreLocation) -> Engine:

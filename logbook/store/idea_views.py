@@ -8,7 +8,7 @@ from typing import Any
 
 from logbook.store.kinds import title_of
 from logbook.store.tags import TagRef
-from logbook.store.types import iso
+from logbook.store.timestamps import iso
 
 
 @dataclass

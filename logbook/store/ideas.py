@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import text, true
-from sqlmodel import Session, col, select
 
 from logbook.dates import now
 from logbook.errors import NotFoundError, UsageError
@@ -16,16 +14,21 @@ from logbook.store.idea_views import IdeaView
 from logbook.store.kinds import IDEA_STATUSES, check_size, one_of
 from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, keep_unsaved, revisions_of
+from logbook.store.sql import Sql, as_sql, first, in_list, scalar
 from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
-from logbook.store.types import format_utc
+from logbook.store.timestamps import format_utc, parse_utc
 from logbook.tags import inline_tags, normalize_tag
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from logbook.store import Store
     from logbook.store.models import Idea
 
-# The models are imported inside the methods that query through them: `add`, the command
-# people run most, uses plain statements and must not pay for building the model classes.
+# Adding, listing and showing run plain statements on the store's own connection: they are
+# the commands people run most, and must not pay for importing SQLAlchemy and building the
+# model classes. Edits, which need the version check, go through the ORM.
+_COLUMNS = "id, uid, text, status, created_at, updated_at, archived_at, author, row_version"
 
 
 def check_status(status: str) -> str:
@@ -67,14 +70,11 @@ class Ideas:
             )
         uid = new_uid()
         author = self.store.author  # before the transaction: it may run git
-        # Plain statements, not the ORM: adding is the command people run most, and the
-        # ORM's unit of work and mapper set-up would cost more than the whole insert.
-        with self.store._write() as session:
-            idea_id = session.execute(
-                text(
-                    "INSERT INTO idea (uid, text, status, created_at, updated_at, author) "
-                    "VALUES (:uid, :text, :status, :created, :updated, :author) RETURNING id"
-                ),
+        with self.store._write_sql() as sql:
+            idea_id = scalar(
+                sql,
+                "INSERT INTO idea (uid, text, status, created_at, updated_at, author) "
+                "VALUES (:uid, :text, :status, :created, :updated, :author) RETURNING id",
                 {
                     "uid": uid,
                     "text": body,
@@ -83,16 +83,14 @@ class Ideas:
                     "updated": format_utc(moment),
                     "author": author,
                 },
-            ).scalar_one()
-            link_tags(session, "idea", idea_id, names)
+            )
+            link_tags(sql, "idea", idea_id, names)
             linked = []
             for ref in dict.fromkeys(papers or []):
-                paper = _paper_ref(session, ref)
-                session.execute(
-                    text(
-                        "INSERT INTO idea_paper (idea_id, paper_id) VALUES (:i, :p) "
-                        "ON CONFLICT DO NOTHING"
-                    ),
+                paper = _paper_ref(sql, ref)
+                sql.run(
+                    "INSERT INTO idea_paper (idea_id, paper_id) VALUES (:i, :p) "
+                    "ON CONFLICT DO NOTHING",
                     {"i": idea_id, "p": paper["id"]},
                 )
                 linked.append(paper)
@@ -114,10 +112,12 @@ class Ideas:
         ``archived=False`` treats a removed idea as missing; ``archived_papers=False`` leaves
         removed papers out of its linked papers.
         """
-        with self.store._read() as session:
-            idea = _load(session, number, archived=archived)
-            view = self._views(session, [idea], archived_papers=archived_papers)[0]
-            view.revisions = revisions_of(session, idea.uid)
+        with self.store._read_sql() as sql:
+            found = _rows(sql, "id = :id", {"id": number}) if 0 < number <= MAX_NUMBER else []
+            if not found or (not archived and found[0].archived_at is not None):
+                raise NotFoundError(f"no idea #{number}")
+            view = _attach(sql, found, archived_papers=archived_papers)[0]
+            view.revisions = revisions_of(sql, view.uid)
             return view
 
     def find(
@@ -142,43 +142,50 @@ class Ideas:
         (``""``: by nobody known). ``archived`` lists removed ideas instead;
         ``archived_papers=False`` leaves removed papers out of the linked papers.
         """
-        from logbook.store.models import Idea, IdeaTag, Tag
-
-        query = select(Idea)
-        query = query.where(
-            col(Idea.archived_at).is_not(None) if archived else col(Idea.archived_at).is_(None)
-        )
+        params: dict[str, Any] = {}
+        where = ["archived_at IS NOT NULL" if archived else "archived_at IS NULL"]
         if statuses:
-            query = query.where(col(Idea.status).in_([check_status(s) for s in statuses]))
+            wanted = [check_status(s) for s in statuses]
+            where.append("status IN " + in_list("status", wanted, params))
         if authors is not None:
-            query = query.where(col(Idea.author).in_([a.strip() for a in authors]))
+            where.append("author IN " + in_list("author", [a.strip() for a in authors], params))
         if since is not None and changed_since is not None:
             raise ValueError("give since or changed_since, not both")
         if since is not None:
-            query = query.where(col(Idea.created_at) >= since)
+            where.append("created_at >= :since")
+            params["since"] = format_utc(since)
         if changed_since is not None or changed_until is not None:
-            created = _within(col(Idea.created_at), changed_since, changed_until)
-            updated = _within(col(Idea.updated_at), changed_since, changed_until)
-            query = query.where(created | updated)
+            bounds = []
+            if changed_since is not None:
+                bounds.append("{c} >= :changed_since")
+                params["changed_since"] = format_utc(changed_since)
+            if changed_until is not None:
+                bounds.append("{c} < :changed_until")
+                params["changed_until"] = format_utc(changed_until)
+            within = " AND ".join(bounds)
+            created, updated = within.format(c="created_at"), within.format(c="updated_at")
+            where.append(f"(({created}) OR ({updated}))")
         if until is not None:
-            query = query.where(col(Idea.created_at) < until)
-        for name in tags or []:
-            tagged = (
-                select(IdeaTag.idea_id)
-                .join(Tag, col(Tag.id) == IdeaTag.tag_id)
-                .where(Tag.name == normalize_tag(name))
+            where.append("created_at < :until")
+            params["until"] = format_utc(until)
+        for n, name in enumerate(tags or []):
+            where.append(
+                "id IN (SELECT idea_tag.idea_id FROM idea_tag JOIN tag ON tag.id = "
+                f"idea_tag.tag_id WHERE tag.name = :tag{n})"
             )
-            query = query.where(col(Idea.id).in_(tagged))
+            params[f"tag{n}"] = normalize_tag(name)
+        condition = " AND ".join(where)
         if limit is not None:
             # the newest ``limit`` ideas, still shown oldest first
-            query = query.order_by(col(Idea.created_at).desc(), col(Idea.id).desc()).limit(limit)
+            condition += " ORDER BY created_at DESC, id DESC LIMIT :limit"
+            params["limit"] = limit
         else:
-            query = query.order_by(col(Idea.created_at), col(Idea.id))
-        with self.store._read() as session:
-            ideas = list(session.exec(query))
+            condition += " ORDER BY created_at, id"
+        with self.store._read_sql() as sql:
+            ideas = _rows(sql, condition, params)
             if limit is not None:
                 ideas.reverse()
-            return self._views(session, ideas, archived_papers=archived_papers)
+            return _attach(sql, ideas, archived_papers=archived_papers)
 
     def edit(self, number: int, body: str, *, base_version: int | None = None) -> IdeaView:
         """Replace an idea's text, keeping the old text as a revision.
@@ -268,13 +275,11 @@ class Ideas:
             assert idea.id is not None
             for ref in papers:
                 paper_id = _paper_ref(session, ref)["id"]
-                session.execute(
-                    text(
-                        "DELETE FROM idea_paper WHERE idea_id = :i AND paper_id = :p"
-                        if remove
-                        else "INSERT INTO idea_paper (idea_id, paper_id) VALUES (:i, :p) "
-                        "ON CONFLICT DO NOTHING"
-                    ),
+                as_sql(session).run(
+                    "DELETE FROM idea_paper WHERE idea_id = :i AND paper_id = :p"
+                    if remove
+                    else "INSERT INTO idea_paper (idea_id, paper_id) VALUES (:i, :p) "
+                    "ON CONFLICT DO NOTHING",
                     {"i": idea.id, "p": paper_id},
                 )
             return self._view(session, idea)
@@ -295,55 +300,62 @@ class Ideas:
             return self._view(session, idea)
 
     def _view(self, session: Session, idea: Idea) -> IdeaView:
-        return self._views(session, [idea])[0]
-
-    def _views(
-        self, session: Session, ideas: list[Idea], *, archived_papers: bool = True
-    ) -> list[IdeaView]:
-        from logbook.store.models import IdeaPaper, Paper
-
-        ids = [i.id for i in ideas if i.id is not None]
-        tags = tags_of(session, "idea", ids)
-        papers: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            query = (
-                select(IdeaPaper.idea_id, Paper.id, Paper.arxiv_id, Paper.title)
-                .join(Paper, col(Paper.id) == IdeaPaper.paper_id)
-                .where(col(IdeaPaper.idea_id).in_(chunk))
-                .order_by(col(Paper.id))
-            )
-            if not archived_papers:
-                query = query.where(col(Paper.archived_at).is_(None))
-            rows = session.exec(query)
-            for idea_id, paper_id, arxiv_id, title in rows:
-                papers[idea_id].append({"id": paper_id, "arxiv_id": arxiv_id, "title": title})
-        return [
-            IdeaView(
-                id=i.id or 0,
-                uid=i.uid,
-                text=i.text,
-                status=i.status,
-                created_at=i.created_at,
-                updated_at=i.updated_at,
-                archived_at=i.archived_at,
-                author=i.author,
-                row_version=i.row_version,
-                tags=tags.get(i.id or 0, []),
-                papers=papers.get(i.id or 0, []),
-            )
-            for i in ideas
-        ]
+        return _attach(as_sql(session), [_of(idea)])[0]
 
 
-def _within(column: Any, since: datetime | None, until: datetime | None) -> Any:
-    """``since <= column < until``, either bound left out when ``None``."""
-    condition = true()
-    if since is not None:
-        condition = condition & (column >= since)
-    if until is not None:
-        condition = condition & (column < until)
-    return condition
+def _of(idea: Idea) -> IdeaView:
+    """The view of an idea the ORM loaded (tags and papers still to attach)."""
+    return IdeaView(
+        id=idea.id or 0,
+        uid=idea.uid,
+        text=idea.text,
+        status=idea.status,
+        created_at=idea.created_at,
+        updated_at=idea.updated_at,
+        archived_at=idea.archived_at,
+        author=idea.author,
+        row_version=idea.row_version,
+    )
+
+
+def _rows(sql: Sql, condition: str, params: dict[str, Any]) -> list[IdeaView]:
+    """Ideas whose row meets ``condition`` (which may end in ORDER BY and LIMIT)."""
+    rows = sql.rows(f"SELECT {_COLUMNS} FROM idea WHERE {condition}", params)
+    return [
+        IdeaView(
+            id=row[0],
+            uid=row[1],
+            text=row[2],
+            status=row[3],
+            created_at=parse_utc(row[4]),
+            updated_at=parse_utc(row[5]),
+            archived_at=parse_utc(row[6]) if row[6] is not None else None,
+            author=row[7],
+            row_version=row[8],
+        )
+        for row in rows
+    ]
+
+
+def _attach(sql: Sql, views: Sequence[IdeaView], *, archived_papers: bool = True) -> list[IdeaView]:
+    """``views`` with their tags and linked papers, read in a few queries for all of them."""
+    ids = [v.id for v in views]
+    tags = tags_of(sql, "idea", ids)
+    papers: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    shown = "" if archived_papers else " AND p.archived_at IS NULL"
+    for start in range(0, len(ids), 500):
+        marks = ",".join(str(int(i)) for i in ids[start : start + 500])
+        rows = sql.rows(
+            "SELECT l.idea_id, p.id, p.arxiv_id, p.title FROM idea_paper l "
+            f"JOIN paper p ON p.id = l.paper_id WHERE l.idea_id IN ({marks}){shown} "
+            "ORDER BY p.id"
+        )
+        for idea_id, paper_id, arxiv_id, title in rows:
+            papers[idea_id].append({"id": paper_id, "arxiv_id": arxiv_id, "title": title})
+    for view in views:
+        view.tags = tags.get(view.id, [])
+        view.papers = papers.get(view.id, [])
+    return list(views)
 
 
 def _load(session: Session, number: int, *, archived: bool = True) -> Idea:
@@ -356,8 +368,9 @@ def _load(session: Session, number: int, *, archived: bool = True) -> Idea:
     return idea
 
 
-def _paper_ref(session: Session, ref: str) -> dict[str, Any]:
+def _paper_ref(target: Sql | Session, ref: str) -> dict[str, Any]:
     """A paper's number, arXiv id and title from its number or arXiv id (any pasted form)."""
+    sql = as_sql(target)
     ref = str(ref).strip().lstrip("#")
     # A removed paper is not offered for new links; restore it first.
     query = "SELECT id, arxiv_id, title FROM paper WHERE archived_at IS NULL AND "
@@ -365,14 +378,14 @@ def _paper_ref(session: Session, ref: str) -> dict[str, Any]:
     if is_number(ref):
         number = number_in_range(ref)
         if number is not None:
-            row = session.execute(text(query + "id = :id"), {"id": number}).first()
+            row = first(sql, query + "id = :id", {"id": number})
     else:
         from logbook.arxiv_ids import parse_arxiv_id
 
         parsed = parse_arxiv_id(ref)
         if parsed is None:
             raise UsageError(f"{ref!r} is not a paper number or an arXiv id")
-        row = session.execute(text(query + "arxiv_id = :a"), {"a": parsed.id}).first()
+        row = first(sql, query + "arxiv_id = :a", {"a": parsed.id})
     if row is None:
         raise NotFoundError(
             f"no paper {ref} in the store (import it first: logbook paper import {ref})"

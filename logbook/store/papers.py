@@ -12,31 +12,28 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
-
-from logbook.arxiv_ids import parse_arxiv_id
 from logbook.dates import now
-from logbook.errors import NotFoundError, UsageError
+from logbook.errors import UsageError
 from logbook.ids import new_uid
-from logbook.numbers import is_number, number_in_range
-from logbook.store.kinds import READING_STATUSES, check_size, one_of, title_of
-from logbook.store.models import Idea, IdeaPaper, Paper, PaperTag, Tag
+from logbook.store import paper_reads
+from logbook.store.kinds import check_size
+from logbook.store.paper_reads import check_status as check_status
 from logbook.store.paper_views import ARXIV_FIELDS, Known, PaperMeta, PaperView, Saved
 from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, keep_unsaved, revisions_of
 from logbook.store.rules import link_or_none, new_cite_key
+from logbook.store.sql import as_sql
 from logbook.store.tags import link_tags, tags_of, unlink_tags
 from logbook.tags import normalize_tag
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from logbook.store import Store
+    from logbook.store.models import Paper
 
-
-def check_status(status: str) -> str:
-    """``status`` if it is a reading status, else a usage error listing the valid ones."""
-    return one_of(status, READING_STATUSES, "a reading status")
+# Reading (``get``, ``find``, ``count``) runs plain statements (``logbook.store.paper_reads``)
+# and loads no ORM; the changes below import SQLModel and the models when they run.
 
 
 def category_tags(categories: Iterable[str]) -> list[str]:
@@ -61,6 +58,10 @@ class Papers:
 
     def known(self, arxiv_ids: Sequence[str]) -> dict[str, Known]:
         """Which of ``arxiv_ids`` (versionless) are in the store already."""
+        from sqlmodel import col, select
+
+        from logbook.store.models import Paper
+
         found: dict[str, Known] = {}
         with self.store._read() as session:
             for start in range(0, len(arxiv_ids), 500):
@@ -87,6 +88,10 @@ class Papers:
         the one stored never replaces it. Archived papers come back. ``tags`` are user tags
         given to every paper saved; ``added_at`` dates the new ones (default now).
         """
+        from sqlmodel import select
+
+        from logbook.store.models import Paper
+
         names = [normalize_tag(t) for t in tags]
         moment = now(UTC)
         saved = []
@@ -122,6 +127,10 @@ class Papers:
 
     def unarchive(self, arxiv_ids: Sequence[str], *, tags: Sequence[str] = ()) -> None:
         """Bring back known papers imported again, and give them ``tags``."""
+        from sqlmodel import select
+
+        from logbook.store.models import Paper
+
         names = [normalize_tag(t) for t in tags]
         with self.store._write() as session:
             for arxiv_id in arxiv_ids:
@@ -139,9 +148,13 @@ class Papers:
         ``save`` and ``logbook import`` give every new paper its key; this catches papers
         stored before they did.
         """
-        with self.store._read() as session:
-            missing = session.exec(select(Paper.id).where(col(Paper.cite_key).is_(None))).first()
-        if missing is None:
+        from sqlmodel import col, select
+
+        from logbook.store.models import Paper
+
+        with self.store._read_sql() as sql:
+            missing = sql.rows("SELECT id FROM paper WHERE cite_key IS NULL LIMIT 1")
+        if not missing:
             return 0
         count = 0
         with self.store._write() as session:
@@ -161,10 +174,9 @@ class Papers:
 
         ``archived=False`` treats a removed paper as missing.
         """
-        with self.store._read() as session:
-            paper = _load(session, ref, archived=archived)
-            view = self._views(session, [paper])[0]
-            view.revisions = revisions_of(session, paper.uid)
+        with self.store._read_sql() as sql:
+            view = paper_reads.find_one(sql, ref, archived=archived)
+            view.revisions = revisions_of(sql, view.uid)
             return view
 
     def find(self, **filters: Any) -> list[PaperView]:
@@ -180,24 +192,12 @@ class Papers:
     def iter_find(self, *, limit: int | None = None, **filters: Any) -> Iterator[PaperView]:
         """``find`` one view at a time: rows are read a thousand at a time, so listing 100k
         papers never holds them all. The read lasts until the iterator is done."""
-        # plain rows, not ORM objects: a long list skips the identity map
-        query = sa_select(*Paper.__table__.columns).where(*_filters(**filters))  # type: ignore[attr-defined]
-        if limit is not None:
-            query = query.order_by(col(Paper.created_at).desc(), col(Paper.id).desc()).limit(limit)
-        else:
-            query = query.order_by(col(Paper.created_at), col(Paper.id))
-        return self._stream(query, newest_first=limit is not None)
-
-    def _stream(self, query: Any, *, newest_first: bool = False) -> Iterator[PaperView]:
-        with self.store._read() as session:
-            if newest_first:
-                papers = list(session.execute(query))
-                papers.reverse()
-                yield from self._views(session, papers)
-                return
-            # yield_per: the session would otherwise buffer every row before the first
-            for chunk in session.execute(query.execution_options(yield_per=1000)).partitions():
-                yield from self._views(session, chunk)
+        conditions, params = paper_reads.where(**filters)
+        with self.store._read_sql() as sql:
+            if limit is not None:
+                yield from paper_reads.newest(sql, conditions, params, limit)
+            else:
+                yield from paper_reads.stream(sql, conditions, params)
 
     def reading_list(
         self, *, statuses: Sequence[str] | None = None, tags: Sequence[str] | None = None
@@ -210,9 +210,9 @@ class Papers:
 
     def count(self, **filters: Any) -> int:
         """How many papers ``find`` with the same filters (and no ``limit``) would give."""
-        query = sa_select(func.count()).select_from(Paper).where(*_filters(**filters))
-        with self.store._read() as session:
-            return int(session.execute(query).scalar_one())
+        conditions, params = paper_reads.where(**filters)
+        with self.store._read_sql() as sql:
+            return paper_reads.count(sql, conditions, params)
 
     # -- the reader's changes ---------------------------------------------------------------
 
@@ -311,36 +311,13 @@ class Papers:
 
     # -- views ------------------------------------------------------------------------------
 
-    def _views(self, session: Session, papers: Sequence[Any]) -> list[PaperView]:
-        """Views of papers: ``Paper`` objects or rows with the same column names."""
-        ids = [p.id for p in papers if p.id is not None]
-        tags = tags_of(session, "paper", ids)
-        ideas: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = session.exec(
-                select(IdeaPaper.paper_id, Idea.id, Idea.text, Idea.status)
-                .join(Idea, col(Idea.id) == IdeaPaper.idea_id)
-                .where(col(IdeaPaper.paper_id).in_(chunk), col(Idea.archived_at).is_(None))
-                .order_by(col(Idea.id))
-            )
-            for paper_id, idea_id, body, status in rows:
-                ideas[paper_id].append({"id": idea_id, "title": title_of(body), "status": status})
-        views = []
-        for paper in papers:
-            data = paper._asdict() if hasattr(paper, "_asdict") else _columns(paper)
-            data["withdrawn"] = bool(data["withdrawn"])
-            views.append(
-                PaperView(**data, tags=tags.get(data["id"], []), ideas=ideas.get(data["id"], []))
-            )
-        return views
-
-
-_COLUMNS = tuple(c.name for c in Paper.__table__.columns)  # type: ignore[attr-defined]
-
-
-def _columns(paper: Paper) -> dict[str, Any]:
-    return {name: getattr(paper, name) for name in _COLUMNS}
+    def _views(self, session: Session, papers: Sequence[Paper]) -> list[PaperView]:
+        """Views of papers the ORM loaded, with their tags and linked ideas."""
+        views = [
+            PaperView(**{name: getattr(paper, name) for name in paper_reads.COLUMNS})
+            for paper in papers
+        ]
+        return paper_reads.attach(as_sql(session), views)
 
 
 def _apply(paper: Paper, meta: PaperMeta) -> bool:
@@ -369,69 +346,15 @@ def _sync_categories(session: Session, paper_id: int, categories: list[str]) -> 
         link_tags(session, "paper", paper_id, missing, kind="category")
 
 
-def _filters(
-    *,
-    statuses: Sequence[str] | None = None,
-    tags: Sequence[str] | None = None,
-    categories: Sequence[str] | None = None,
-    authors: Sequence[str] | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    read_since: datetime | None = None,
-    read_until: datetime | None = None,
-    archived: bool = False,
-) -> list[Any]:
-    """The conditions of ``Papers.find`` and ``Papers.count``."""
-    where: list[Any] = [
-        col(Paper.archived_at).is_not(None) if archived else col(Paper.archived_at).is_(None)
-    ]
-    if statuses:
-        where.append(col(Paper.status).in_([check_status(s) for s in statuses]))
-    if authors is not None:  # who added them ('' for nobody known), not arXiv's authors
-        where.append(col(Paper.author).in_([a.strip() for a in authors]))
-    if since is not None:
-        where.append(col(Paper.created_at) >= since)
-    if until is not None:
-        where.append(col(Paper.created_at) < until)
-    if read_since is not None:
-        where.append(col(Paper.read_at) >= read_since)
-    if read_until is not None:
-        where.append(col(Paper.read_at) < read_until)
-    for name in tags or []:
-        where.append(col(Paper.id).in_(_tagged(normalize_tag(name))))
-    for name in categories or []:
-        where.append(col(Paper.id).in_(_tagged(normalize_tag(name), "category")))
-    return where
-
-
-def _tagged(name: str, kind: str | None = None) -> Any:
-    query = select(PaperTag.paper_id).join(Tag, col(Tag.id) == PaperTag.tag_id)
-    query = query.where(Tag.name == name)
-    if kind is not None:
-        query = query.where(Tag.kind == kind)
-    return query
-
-
 def _load(session: Session, ref: str | int, *, archived: bool = True) -> Paper:
     """A paper by number or arXiv id (any form); ``NotFoundError`` when there is none.
 
     ``archived=False`` treats a removed paper as missing.
     """
-    text_ref = str(ref).strip().lstrip("#")
-    if is_number(text_ref):
-        number = number_in_range(text_ref)
-        paper = session.get(Paper, number) if number is not None else None
-        if paper is None or (not archived and paper.archived_at is not None):
-            raise NotFoundError(f"no paper #{text_ref}")
-        return paper
-    parsed = parse_arxiv_id(text_ref)
-    if parsed is None:
-        raise UsageError(
-            f"{ref!r} is not a paper number or an arXiv id (e.g. 12, 1706.03762, hep-th/9901001)"
-        )
-    found = session.exec(select(Paper).where(Paper.arxiv_id == parsed.id)).first()
-    if found is None or (not archived and found.archived_at is not None):
-        raise NotFoundError(
-            f"no paper {parsed.id} in the store (import it: logbook paper import {parsed.id})"
-        )
-    return found
+    from logbook.store.models import Paper
+
+    # the same lookup (and messages) as reading, then the ORM object to change
+    number = paper_reads.lookup(as_sql(session), ref, archived=archived).id
+    paper = session.get(Paper, number)
+    assert paper is not None
+    return paper

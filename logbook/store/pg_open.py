@@ -49,18 +49,21 @@ def connect(location: StoreLocation, *, autocommit: bool = True) -> Any:
         raise postgres_error(location, mask_in(_first_line(error), location)) from None
 
 
-def open_postgres(location: StoreLocation) -> None:
-    """Connect, bring the schema up to date, and disconnect (the engine connects again)."""
+def open_postgres(location: StoreLocation) -> Any:
+    """Connect and bring the schema up to date; the connection, kept for the store's own
+    statements (a new PostgreSQL connection costs the server a process)."""
     from logbook.store.pg_migrations import migrate
 
     psycopg = driver()
     db = connect(location)
     try:
         migrate(db)
-    except psycopg.Error as error:
-        raise postgres_error(location, mask_in(_first_line(error), location)) from None
-    finally:
+    except BaseException as error:
         db.close()
+        if isinstance(error, psycopg.Error):
+            raise postgres_error(location, mask_in(_first_line(error), location)) from None
+        raise
+    return db
 
 
 def _first_line(error: BaseException) -> str:

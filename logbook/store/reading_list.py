@@ -10,20 +10,14 @@ were added, all inside one read (one consistent snapshot), a thousand rows at a 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
-
-from logbook.store.models import Paper, PaperTag, Tag
-from logbook.store.papers import _filters
+from logbook.store import paper_reads
+from logbook.store.sql import Sql, in_list
 
 if TYPE_CHECKING:
     from logbook.store.paper_views import PaperView
     from logbook.store.papers import Papers
-
-# Rows read at a time: few statements, memory flat in the number of papers.
-CHUNK = 1000
 
 
 def iter_papers(
@@ -58,53 +52,40 @@ def iter_grouped(
     group of papers with none, and comes last. When no paper has such a tag, every paper
     comes once, in group ``""``.
     """
-    where = _filters(statuses=statuses, tags=tags)
-    with papers.store._read() as session:
-        names = _group_names(session, where, headings)
-        for name in names:
-            tagged = col(Paper.id).in_(_user_tagged([name]))
-            for view in _stream(papers, session, [*where, tagged]):
-                yield name, view
+    where, params = paper_reads.where(statuses=statuses, tags=tags)
+    with papers.store._read_sql() as sql:
+        names = _group_names(sql, where, params, headings)
+        for n, name in enumerate(names):
+            params[f"group{n}"] = name
+            tagged = f"p.id IN ({_user_tagged(f'= :group{n}')})"
+            yield from ((name, view) for view in paper_reads.stream(sql, [*where, tagged], params))
         if names:
             # papers without any of the tags that make a group
-            untagged = col(Paper.id).not_in(_user_tagged(headings or None))
-            where = [*where, untagged]
-        for view in _stream(papers, session, where):
-            yield "", view
+            wanted = "" if not headings else "IN " + in_list("heading", list(headings), params)
+            where = [*where, f"p.id NOT IN ({_user_tagged(wanted)})"]
+        yield from (("", view) for view in paper_reads.stream(sql, where, params))
 
 
-def _user_tagged(names: Sequence[str] | None) -> Any:
-    """The ids of papers with a user tag (one of ``names``, when given)."""
-    query = (
-        sa_select(col(PaperTag.paper_id))
-        .join(Tag, col(Tag.id) == PaperTag.tag_id)
-        .where(col(Tag.kind) == "user")
+def _user_tagged(name_condition: str) -> str:
+    """The ids of papers with a user tag (whose name meets ``name_condition``, if any)."""
+    named = f" AND t.name {name_condition}" if name_condition else ""
+    return (
+        "SELECT l.paper_id FROM paper_tag l JOIN tag t ON t.id = l.tag_id "
+        f"WHERE t.kind = 'user'{named}"
     )
-    if names is not None:
-        query = query.where(col(Tag.name).in_(list(names)))
-    return query
 
 
-def _group_names(session: Session, where: list[Any], headings: Sequence[str]) -> list[str]:
-    query = (
-        sa_select(col(Tag.name))
-        .distinct()
-        .join(PaperTag, col(PaperTag.tag_id) == Tag.id)
-        .join(Paper, col(Paper.id) == PaperTag.paper_id)
-        .where(col(Tag.kind) == "user", *where)
-    )
+def _group_names(
+    sql: Sql, where: list[str], params: dict[str, object], headings: Sequence[str]
+) -> list[str]:
+    named = ""
     if headings:
-        query = query.where(col(Tag.name).in_(list(headings)))
-    # sorted here, not in SQL: code-point order whatever the database's collation
-    return sorted(str(row[0]) for row in session.execute(query))
-
-
-def _stream(papers: Papers, session: Session, where: list[Any]) -> Iterator[PaperView]:
-    query = (
-        sa_select(*Paper.__table__.columns)  # type: ignore[attr-defined]
-        .where(*where)
-        .order_by(col(Paper.created_at), col(Paper.id))
-        .execution_options(yield_per=CHUNK)
+        named = " AND t.name IN " + in_list("heading", list(headings), params)
+    found = sql.rows(
+        "SELECT DISTINCT t.name FROM tag t JOIN paper_tag l ON l.tag_id = t.id "
+        f"JOIN paper p ON p.id = l.paper_id WHERE t.kind = 'user'{named} AND "
+        + " AND ".join(where),
+        params,
     )
-    for chunk in session.execute(query).partitions():
-        yield from papers._views(session, chunk)
+    # sorted here, not in SQL: code-point order whatever the database's collation
+    return sorted(str(row[0]) for row in found)

@@ -8,19 +8,20 @@ usage error, whatever its kind.
 from __future__ import annotations
 
 from datetime import UTC
-from typing import Any
-
-from sqlalchemy import text
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from logbook.dates import now
 from logbook.errors import UsageError
+from logbook.store.sql import as_sql
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def remove_entry(session: Session, entry: Any, *, purge: bool = False) -> None:
     """Archive ``entry`` (a model object) in ``session``'s transaction, or purge it."""
     if purge:
-        session.execute(text("DELETE FROM revision WHERE entry_uid = :uid"), {"uid": entry.uid})
+        as_sql(session).run("DELETE FROM revision WHERE entry_uid = :uid", {"uid": entry.uid})
         session.delete(entry)
     elif entry.archived_at is None:
         entry.archived_at = now(UTC)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from logbook.dates import now
 from logbook.errors import ConflictError
-from logbook.store.types import iso
+from logbook.store.sql import Sql, as_sql
+from logbook.store.timestamps import iso, parse_utc
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def keep_revision(
@@ -47,13 +49,15 @@ def keep_unsaved(
 ) -> ConflictError:
     """Keep text the user saved over an entry that changed since they read it, as the
     entry's newest revision (nothing typed is lost); return the error that says where."""
+    from sqlmodel import col, select
+
     from logbook.store.models import Revision
 
     moment = now(UTC)
     keep_revision(session, kind, uid, field, value, moment, moment)
     session.flush()
     rows = session.exec(
-        select(Revision.id).where(Revision.entry_uid == uid, Revision.field == field)
+        select(Revision.id).where(col(Revision.entry_uid) == uid, col(Revision.field) == field)
     )
     kept = len(list(rows))
     if kind == "idea":
@@ -70,18 +74,19 @@ def keep_unsaved(
     )
 
 
-def revisions_of(session: Session, uid: str) -> list[dict[str, Any]]:
+def revisions_of(target: Sql | Session, uid: str) -> list[dict[str, Any]]:
     """An entry's revisions, oldest first, in the documented JSON form."""
-    from logbook.store.models import Revision
-
+    rows = as_sql(target).rows(
+        "SELECT field, value, written_at, replaced_at FROM revision "
+        "WHERE entry_uid = :uid ORDER BY id",
+        {"uid": uid},
+    )
     return [
         {
-            "field": r.field,
-            "text": r.value,
-            "written_at": iso(r.written_at),
-            "replaced_at": iso(r.replaced_at),
+            "field": field,
+            "text": value,
+            "written_at": iso(parse_utc(written_at)),
+            "replaced_at": iso(parse_utc(replaced_at)),
         }
-        for r in session.exec(
-            select(Revision).where(Revision.entry_uid == uid).order_by(col(Revision.id))
-        )
+        for field, value, written_at, replaced_at in rows
     ]

@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-
 from logbook.errors import UsageError
 from logbook.query import asks_for_kind, parse_query, wanted_texts
 from logbook.store.kinds import ENTRY_KINDS, GENERATED_POST_KINDS, one_of
 from logbook.store.search_query import BM25_WEIGHTS, Conditions, fts, split
 from logbook.store.snippets import MARK_END, MARK_START, make_snippet, words_of
-from logbook.store.types import format_utc, iso
+from logbook.store.timestamps import format_utc, iso, parse_utc
 from logbook.tags import normalize_tag
 
 if TYPE_CHECKING:
@@ -149,19 +147,14 @@ def search(
     # Snippets are made in Python from a bounded window (see logbook.store.snippets):
     # FTS5's snippet() costs the square of the matches in one entry.
     snippet_sql = "SELECT rowid, title, body FROM search_index WHERE rowid IN ({rowids})"
-    with store._read() as session:
-        ranked = session.execute(text(ranked_sql), params).all()
+    with store._read_sql() as sql:
+        ranked = sql.rows(ranked_sql, params)
         rowids = ",".join(str(int(row[0])) for row in ranked)
         texts = (
-            {
-                row[0]: (row[1], row[2])
-                for row in session.execute(text(snippet_sql.format(rowids=rowids)))
-            }
+            {row[0]: (row[1], row[2]) for row in sql.rows(snippet_sql.format(rowids=rowids))}
             if ranked
             else {}
         )
-    from logbook.store.types import parse_utc
-
     terms = words_of(wanted_texts(tree))
     return [
         Hit(

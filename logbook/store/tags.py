@@ -3,64 +3,67 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import text
-from sqlmodel import Session
-
+from logbook.store.sql import Sql, as_sql, scalar
 from logbook.tags import normalize_tag
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 # link table and its entry column, per entry kind
 LINKS = {"idea": ("idea_tag", "idea_id"), "paper": ("paper_tag", "paper_id"), "post": ("post_tag", "post_id")}  # fmt: skip
 
 
-def tag_ids(session: Session, names: Iterable[str], kind: str = "user") -> list[int]:
+def tag_ids(target: Sql | Session, names: Iterable[str], kind: str = "user") -> list[int]:
     """The ids of tags ``names`` of ``kind``, creating the missing ones.
 
     Names are normalized here, whoever calls (a command, an import, arXiv's categories), so
     ``Deep Learning`` from an imported file is the tag ``deep-learning`` that
     ``--tag "deep learning"`` finds.
     """
+    sql = as_sql(target)
     ids = []
     for name in map(normalize_tag, names):
-        session.execute(
-            text("INSERT INTO tag (name, kind) VALUES (:name, :kind) ON CONFLICT DO NOTHING"),
-            {"name": name, "kind": kind},
+        params = {"name": name, "kind": kind}
+        sql.run("INSERT INTO tag (name, kind) VALUES (:name, :kind) ON CONFLICT DO NOTHING", params)
+        ids.append(
+            int(scalar(sql, "SELECT id FROM tag WHERE name = :name AND kind = :kind", params))
         )
-        row = session.execute(
-            text("SELECT id FROM tag WHERE name = :name AND kind = :kind"),
-            {"name": name, "kind": kind},
-        ).one()
-        ids.append(int(row[0]))
     return ids
 
 
 def link_tags(
-    session: Session, entry_kind: str, entry_id: int, names: Iterable[str], kind: str = "user"
+    target: Sql | Session,
+    entry_kind: str,
+    entry_id: int,
+    names: Iterable[str],
+    kind: str = "user",
 ) -> None:
     """Attach tags to an entry; attaching one twice is harmless."""
+    sql = as_sql(target)
     table, column = LINKS[entry_kind]
-    for tag_id in tag_ids(session, names, kind):
-        session.execute(
-            text(
-                f"INSERT INTO {table} ({column}, tag_id) VALUES (:entry, :tag) "
-                "ON CONFLICT DO NOTHING"
-            ),
+    for tag_id in tag_ids(sql, names, kind):
+        sql.run(
+            f"INSERT INTO {table} ({column}, tag_id) VALUES (:entry, :tag) ON CONFLICT DO NOTHING",
             {"entry": entry_id, "tag": tag_id},
         )
 
 
 def unlink_tags(
-    session: Session, entry_kind: str, entry_id: int, names: Iterable[str], kind: str = "user"
+    target: Sql | Session,
+    entry_kind: str,
+    entry_id: int,
+    names: Iterable[str],
+    kind: str = "user",
 ) -> None:
     """Detach tags of ``kind`` from an entry; tags it does not have are ignored."""
+    sql = as_sql(target)
     table, column = LINKS[entry_kind]
     for name in map(normalize_tag, names):
-        session.execute(
-            text(
-                f"DELETE FROM {table} WHERE {column} = :entry AND tag_id IN "
-                "(SELECT id FROM tag WHERE name = :name AND kind = :kind)"
-            ),
+        sql.run(
+            f"DELETE FROM {table} WHERE {column} = :entry AND tag_id IN "
+            "(SELECT id FROM tag WHERE name = :name AND kind = :kind)",
             {"entry": entry_id, "name": name, "kind": kind},
         )
 
@@ -76,6 +79,8 @@ def sync_auto_tags(
     at 10k entries): the links are read as plain rows and written with one statement each
     for the inserts and the deletes of a link table.
     """
+    from sqlalchemy import text
+
     connection = session.connection()
 
     def auto_tags() -> dict[str, int]:
@@ -127,8 +132,11 @@ def sync_auto_tags(
     return added, removed
 
 
-def tags_of(session: Session, entry_kind: str, entry_ids: list[int]) -> dict[int, list[TagRef]]:
+def tags_of(
+    target: Sql | Session, entry_kind: str, entry_ids: list[int]
+) -> dict[int, list[TagRef]]:
     """The tags of many entries in one query: entry id → tags sorted by kind then name."""
+    sql = as_sql(target)
     table, column = LINKS[entry_kind]
     result: dict[int, list[TagRef]] = {entry_id: [] for entry_id in entry_ids}
     if not entry_ids:
@@ -138,11 +146,9 @@ def tags_of(session: Session, entry_kind: str, entry_ids: list[int]) -> dict[int
     for start in range(0, len(entry_ids), 500):
         chunk = entry_ids[start : start + 500]
         marks = ",".join(str(int(i)) for i in chunk)
-        rows = session.execute(
-            text(
-                f"SELECT l.{column}, t.name, t.kind FROM {table} l JOIN tag t ON t.id = l.tag_id "
-                f"WHERE l.{column} IN ({marks}) ORDER BY t.kind DESC, t.name"
-            )
+        rows = sql.rows(
+            f"SELECT l.{column}, t.name, t.kind FROM {table} l JOIN tag t ON t.id = l.tag_id "
+            f"WHERE l.{column} IN ({marks}) ORDER BY t.kind DESC, t.name"
         )
         for entry_id, name, kind in rows:
             result[entry_id].append(TagRef(name, kind))

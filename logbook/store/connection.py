@@ -1,0 +1,94 @@
+"""The store's own DB-API connection, and transactions on it with the engine's rules.
+
+The same rules as ``logbook.store.engine`` gives SQLAlchemy's connections, so a statement
+means the same whichever way it runs: on SQLite ``BEGIN`` to read and ``BEGIN IMMEDIATE`` to
+write (writers queue on the lock up to the busy timeout); on PostgreSQL reads in one
+``REPEATABLE READ`` snapshot, writes in ``READ COMMITTED`` after the one advisory lock every
+logbook writer takes first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from logbook.errors import LogbookError
+from logbook.location import StoreLocation
+from logbook.store.pragmas import busy_timeout, configure_connection
+
+# Any fixed number: every logbook writer to a PostgreSQL store takes this lock first.
+WRITE_LOCK = 7_042_013_002
+
+
+def connect_sqlite(location: StoreLocation) -> sqlite3.Connection:
+    """A connection to the SQLite file, in autocommit mode: the store begins transactions."""
+    db = sqlite3.connect(
+        location.file(), timeout=busy_timeout(), isolation_level=None, check_same_thread=False
+    )
+    configure_connection(db)
+    return db
+
+
+def connect(location: StoreLocation) -> Any:
+    """A DB-API connection to the store at ``location`` (already migrated)."""
+    if location.is_postgres:
+        from logbook.store.pg_open import connect as pg_connect
+
+        return pg_connect(location)
+    from logbook.store import store_error
+
+    try:
+        return connect_sqlite(location)
+    except sqlite3.Error as error:
+        raise store_error(location, error) from error
+
+
+@contextmanager
+def transaction(location: StoreLocation, db: Any, *, write: bool) -> Iterator[Any]:
+    """One transaction on ``db``: committed when the block ends, rolled back on any error.
+
+    A driver's error leaves as one ``StoreError`` line (``store_error``), never its password.
+    """
+    from logbook.store import store_error
+
+    errors = _driver_errors(location)
+    try:
+        if location.is_postgres:
+            if write:
+                db.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+                db.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            else:
+                db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        else:
+            db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    except errors as error:
+        _roll_back(db)
+        raise store_error(location, error) from error
+    try:
+        yield db
+        db.execute("COMMIT")
+    except LogbookError:
+        _roll_back(db)
+        raise
+    except errors as error:
+        _roll_back(db)
+        raise store_error(location, error) from error
+    except BaseException:
+        _roll_back(db)
+        raise
+
+
+def _roll_back(db: Any) -> None:
+    # the connection may be gone already: the error that led here is the one to report
+    with suppress(Exception):
+        db.execute("ROLLBACK")
+
+
+def _driver_errors(location: StoreLocation) -> tuple[type[BaseException], ...]:
+    if location.is_postgres:
+        import psycopg
+
+        return (psycopg.Error,)
+    return (sqlite3.Error,)
