@@ -148,14 +148,14 @@ class Papers:
         ``save`` and ``logbook import`` give every new paper its key; this catches papers
         stored before they did.
         """
-        from sqlmodel import col, select
-
-        from logbook.store.models import Paper
-
         with self.store._read_sql() as sql:
             missing = sql.rows("SELECT id FROM paper WHERE cite_key IS NULL LIMIT 1")
         if not missing:
             return 0
+        from sqlmodel import col, select
+
+        from logbook.store.models import Paper
+
         count = 0
         with self.store._write() as session:
             for paper in session.exec(
