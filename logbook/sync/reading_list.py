@@ -232,7 +232,8 @@ def tex_char(char: str) -> str:
     return _greek(char) or char  # anything else stays UTF-8, which BibTeX files may hold
 
 
-_NEEDS_TEX = re.compile(r"[\\{}&%$#_~^]|[^\x00-\x7f]")
+# one character class, not an alternation: it is searched over every abstract
+_NEEDS_TEX = re.compile("[\\\\{}&%$#_~^\x80-\U0010ffff]")
 
 
 def tex_text(text: str) -> str:
@@ -240,7 +241,10 @@ def tex_text(text: str) -> str:
 
     ``$…$`` maths whose braces balance is kept as written (arXiv titles are LaTeX).
     """
-    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    text = " ".join(text.split())
+    if not _NEEDS_TEX.search(text):
+        return text  # plain ASCII without TeX's specials (most abstracts): nothing to do
+    text = unicodedata.normalize("NFC", text)
     pieces = re.split(r"(\$[^$]+\$)", text)
     out = []
     for piece in pieces:
@@ -284,7 +288,8 @@ def _keeps_case(word: str) -> bool:
     """Whether a style must keep the capitals of ``word``: one with a capital after its first
     letter (BERT, ChatGPT, iPhone) or a lone capital (Large N, X-ray); title-case words are
     left to the style."""
-    return any(c.isupper() for c in word[1:]) or (len(word) == 1 and word.isupper())
+    rest = word[1:]  # letters only (_WORD): one of them is a capital if lowering changes it
+    return rest != rest.lower() or (len(word) == 1 and word.isupper())
 
 
 def tex_title(text: str) -> str:
@@ -307,6 +312,8 @@ def tex_title(text: str) -> str:
 
 
 def _escape(text: str) -> str:
+    if not _NEEDS_TEX.search(text):
+        return text
     return _NEEDS_TEX.sub(lambda m: tex_char(m.group()), text)
 
 
