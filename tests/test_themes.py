@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import subprocess
@@ -517,6 +518,38 @@ def test_cached_themes_follow_every_change(
         corpus.ideas.add("Hyperbolic origami, again", created_at=START + timedelta(weeks=week))
     names = {t.name for t in find_themes(corpus)}
     assert "hyperbolic-origami" in names  # now in three weeks
+
+
+def test_listing_themes_again_is_served_from_the_cache_until_a_change_or_a_new_week(
+    corpus: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def listed() -> tuple[list[dict[str, object]], set[str]]:
+        probe = (
+            "import json, sys\n"
+            "from logbook.cli import run\n"
+            "run(['themes', '--json'])\n"
+            "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        )
+        return json.loads(done.stdout), set(json.loads(done.stderr.splitlines()[-1]))
+
+    counted, loaded = listed()
+    assert counted == [t.to_dict() for t in find_themes(corpus, top=20)]
+    assert "numpy" in loaded
+    again, loaded = listed()
+    assert again == counted
+    assert not {"numpy", "scipy", "sqlalchemy"} & loaded  # the list came from the cache
+    corpus.ideas.add("Hyperbolic origami, again", created_at=START + timedelta(weeks=1))
+    corpus.ideas.add("Hyperbolic origami, again", created_at=START + timedelta(weeks=3))
+    changed, loaded = listed()
+    assert "hyperbolic-origami" in {t["name"] for t in changed}
+    assert "numpy" in loaded
+    later = (datetime.fromisoformat(NOW) + timedelta(weeks=1)).isoformat()
+    monkeypatch.setenv("LOGBOOK_NOW", later)
+    next_week, _ = listed()
+    assert [len(t["trend"]) for t in next_week] == [len(t["trend"]) + 1 for t in changed]
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other version"])

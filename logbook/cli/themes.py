@@ -63,7 +63,7 @@ def themes(
         return
     from logbook.themes import find_themes
 
-    found = find_themes(state.reader(), _settings(since, until, kind), top=top)
+    found = find_themes(state.reader(), _settings(since, until, kind), top=top, with_entries=False)
     if as_json:
         out.print_json([t.to_dict() for t in found])
         return

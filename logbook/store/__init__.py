@@ -286,14 +286,6 @@ class Store:
         with self._read_sql() as sql:
             return int(scalar(sql, "SELECT value FROM meta WHERE key = 'changes'"))
 
-    @staticmethod
-    def _changes(session: Session) -> int:
-        """The change counter, read inside ``session``'s transaction."""
-        from sqlalchemy import text
-
-        row = session.execute(text("SELECT value FROM meta WHERE key = 'changes'")).one()
-        return int(row[0])
-
     def tag_weeks(
         self, names: list[str], end: datetime, week_starts: Callable[[datetime], Sequence[datetime]]
     ) -> dict[str, TagWeeks]:

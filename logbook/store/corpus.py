@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import col, select
-
 from logbook.store.kinds import GENERATED_POST_KINDS, title_of
-from logbook.store.models import Idea, IdeaTag, Paper, PaperTag, Post, PostTag, Tag
-from logbook.store.tags import sync_auto_tags
+from logbook.store.sql import Sql, as_sql, in_list, scalar
+from logbook.store.tags import LINKS
+from logbook.store.timestamps import format_utc, parse_utc
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -60,10 +59,12 @@ class AutoTagChange:
     removed: int
 
 
-_MODELS: dict[str, tuple[Any, Any, Any]] = {
-    "idea": (Idea, IdeaTag, IdeaTag.idea_id),
-    "paper": (Paper, PaperTag, PaperTag.paper_id),
-    "post": (Post, PostTag, PostTag.post_id),
+# What each kind's rows give: the columns read, after id and uid (plain statements, not the
+# ORM: at 100k entries the ORM's per-row cost was most of an uncached ``themes``).
+_COLUMNS = {
+    "idea": "text",
+    "paper": "title, abstract, categories",
+    "post": "title, body, categories",
 }
 
 
@@ -80,48 +81,52 @@ def load_corpus(
     Without ``generated_posts``, posts are only the imported ones (``GENERATED_POST_KINDS``
     repeat the ideas and papers they were made from).
     """
+    import json
+
     corpus = Corpus()
-    select_columns: Any = select  # a column list of varying length
-    with store._read() as session:
-        corpus.changes = store._changes(session)
+    with store._read_sql() as sql:
+        corpus.changes = changes_in(sql)
         for kind in kinds:
-            model, link, link_column = _MODELS[kind]
-            if kind == "idea":
-                columns: tuple[Any, ...] = (Idea.id, Idea.uid, Idea.text)
-            elif kind == "paper":
-                columns = (Paper.id, Paper.uid, Paper.title, Paper.abstract, Paper.categories)
-            else:
-                columns = (Post.id, Post.uid, Post.title, Post.body, Post.categories)
-            query = select_columns(*columns, model.created_at).where(
-                col(model.archived_at).is_(None)
-            )
+            params: dict[str, Any] = {}
+            where = ["archived_at IS NULL"]
             if kind == "post" and not generated_posts:
-                query = query.where(col(Post.kind).not_in(GENERATED_POST_KINDS))
+                where.append("kind NOT IN " + in_list("generated", GENERATED_POST_KINDS, params))
             if since is not None:
-                query = query.where(col(model.created_at) >= since)
+                where.append("created_at >= :since")
+                params["since"] = format_utc(since)
             if until is not None:
-                query = query.where(col(model.created_at) < until)
+                where.append("created_at < :until")
+                params["until"] = format_utc(until)
+            statement = (
+                f"SELECT id, uid, created_at, {_COLUMNS[kind]} FROM {kind} "
+                f"WHERE {' AND '.join(where)} ORDER BY created_at, id"
+            )
             rows: dict[int, int] = {}
-            for record in session.exec(query.order_by(col(model.created_at), col(model.id))):
-                if kind == "idea":
-                    _, uid, text, created = record
-                    row = corpus.add(kind, record[0], uid, title_of(text), created, text)
-                elif kind == "paper":
-                    _, uid, title, abstract, categories, created = record
-                    row = corpus.add(kind, record[0], uid, title, created, f"{title}.\n{abstract}")
-                    corpus.categories.extend((row, c) for c in categories or [])
-                else:
-                    _, uid, title, body, post_categories, created = record
-                    row = corpus.add(kind, record[0], uid, title, created, f"{title}.\n{body}")
-                    # a blog's categories are the researcher's own labels, as its tags are
-                    corpus.tags.extend((row, name) for name in _as_tags(post_categories))
-                rows[record[0]] = row
+            for chunk in sql.stream(statement, params):
+                for entry_id, uid, stamp, *fields in chunk:
+                    created = parse_utc(stamp)
+                    if kind == "idea":
+                        text = fields[0]
+                        row = corpus.add(kind, entry_id, uid, title_of(text), created, text)
+                    elif kind == "paper":
+                        title, abstract, categories = fields
+                        row = corpus.add(
+                            kind, entry_id, uid, title, created, f"{title}.\n{abstract}"
+                        )
+                        corpus.categories.extend((row, c) for c in json.loads(categories or "[]"))
+                    else:
+                        title, body, categories = fields
+                        row = corpus.add(kind, entry_id, uid, title, created, f"{title}.\n{body}")
+                        # a blog's categories are the researcher's own labels, as its tags are
+                        labels = json.loads(categories) if categories else []
+                        corpus.tags.extend((row, name) for name in _as_tags(labels))
+                    rows[entry_id] = row
             if not rows:
                 continue
-            links = session.exec(
-                select(link_column, Tag.name, Tag.kind)
-                .join(Tag, col(Tag.id) == link.tag_id)
-                .where(col(Tag.kind).in_(("user", "category")))
+            table, column = LINKS[kind]
+            links = sql.rows(
+                f"SELECT l.{column}, t.name, t.kind FROM {table} l JOIN tag t ON t.id = l.tag_id "
+                "WHERE t.kind IN ('user', 'category')"
             )
             had = set(corpus.tags)  # a post's category that is also one of its tags counts once
             for entry_id, name, tag_kind in links:
@@ -134,6 +139,11 @@ def load_corpus(
                 else:
                     corpus.categories.append((row_of, name))
     return corpus
+
+
+def changes_in(sql: Sql) -> int:
+    """The store's change counter, read in ``sql``'s transaction."""
+    return int(scalar(sql, "SELECT value FROM meta WHERE key = 'changes'"))
 
 
 def _as_tags(categories: list[str] | None) -> list[str]:
@@ -156,8 +166,10 @@ def replace_auto_tags(
     """Make the auto tags of each entry in ``wanted`` exactly those names, in one write
     transaction, unless the store changed since its change counter was ``read_at``: then
     nothing is written and the answer is None (the themes were found in other entries)."""
+    from logbook.store.tags import sync_auto_tags
+
     with store._write() as session:
-        if store._changes(session) != read_at:
+        if changes_in(as_sql(session)) != read_at:
             return None
         added, removed = sync_auto_tags(session, wanted)
     return AutoTagChange(added, removed)

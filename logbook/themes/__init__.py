@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from logbook.dates import week_of
+from logbook.dates import now, week_of
 from logbook.errors import LogbookError
 from logbook.themes.results import ApplyResult, EntryRef, Theme, ThemeDetail, WeekEntries
 from logbook.themes.settings import DEFAULT_KINDS, ThemeSettings
@@ -36,16 +36,42 @@ APPLY_ATTEMPTS = 3  # analyses before apply gives up on a store that keeps chang
 
 
 def find_themes(
-    store: Store, settings: ThemeSettings | None = None, *, top: int | None = None
+    store: Store,
+    settings: ThemeSettings | None = None,
+    *,
+    top: int | None = None,
+    with_entries: bool = True,
 ) -> list[Theme]:
     """The themes that recur in the entries ``settings`` select, best first; ``top`` keeps
-    the first N."""
-    from logbook.themes.analysis import analyze, theme_of
+    the first N.
+
+    Without ``with_entries`` the themes know their counts and trend but not their entries
+    (``refs`` is empty): that list is kept in the themes cache until the store changes or a
+    new week begins, so listing themes again loads neither the entries nor numpy.
+    """
+    from dataclasses import replace
+
+    from logbook.themes import cache
 
     settings = settings or ThemeSettings()
+    # the trend runs to this week when no end is given: a new week is a new list
+    week = week_of(now(settings.tz), settings.tz, settings.week_start).start.isoformat()
+    key = (settings.cache_key(), top, week)
+    if not with_entries:
+        listed = cache.load(store.location.key, (store.changes(), *key), "theme-list")
+        if listed is not None:
+            return list(listed)
+    from logbook.themes.analysis import analyze, theme_of
+
     analysis = analyze(store, settings)
     columns = analysis.order if top is None else analysis.order[: max(top, 0)]
-    return [theme_of(analysis, c, settings.tz) for c in columns]
+    found = [theme_of(analysis, c, settings.tz) for c in columns]
+    if with_entries:
+        return found
+    # the change counter read with the entries: a write since then makes this a miss
+    listed = [replace(theme, _rows=None, _corpus=None) for theme in found]
+    cache.save(store.location.key, (analysis.corpus.changes, *key), listed, "theme-list")
+    return listed
 
 
 def theme_detail(store: Store, theme: str, settings: ThemeSettings | None = None) -> ThemeDetail:
