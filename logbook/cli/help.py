@@ -51,6 +51,14 @@ def install() -> None:
     if getattr(types.ParamType.get_metavar, "_logbook", False):
         return
     plain = types.ParamType.get_metavar
+    named = TyperArgument.make_metavar
+
+    def argument_usage(self: Any, ctx: Any, *, usage: bool = False) -> str:
+        # an argument given a metavar loses the "..." that says it takes several values
+        shown = str(named(self, ctx, usage=usage))
+        return shown + "..." if self.nargs != 1 and not shown.endswith("...") else shown
+
+    TyperArgument.make_metavar = argument_usage  # type: ignore[method-assign]
 
     def argument_metavar(self: Any, param: Any, ctx: Any) -> str | None:
         found = plain(self, param=param, ctx=ctx)

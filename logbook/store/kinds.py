@@ -57,3 +57,12 @@ def check_size(text: str, what: str) -> str:
                 "link to it)"
             )
     return text
+
+
+# Every field a kind may hold revisions of: a paper also keeps the arXiv metadata that
+# ``paper check-updates --apply`` replaced (store/paper_updates.py).
+REVISION_FIELDS = {
+    "idea": ("text",),
+    "paper": ("notes", "version", "title", "authors", "abstract", "comment", "journal_ref", "doi"),
+    "post": ("body",),
+}

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import col, select
-
 from logbook.dates import now
-from logbook.store.models import Paper, PaperFreshness, Revision
+from logbook.store import paper_reads
+from logbook.store.kinds import REVISION_FIELDS
 from logbook.store.paper_views import PaperMeta, PaperView
 from logbook.store.revisions import keep_revision
-from logbook.store.snapshot import REVISION_FIELDS
+from logbook.store.sql import in_list
+from logbook.store.timestamps import format_utc, parse_utc
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -68,6 +68,10 @@ class PaperUpdates:
         self.store = store
 
     def checked_at(self, paper_ids: Sequence[int]) -> dict[int, datetime]:
+        from sqlmodel import col, select
+
+        from logbook.store.models import PaperFreshness
+
         """When each of ``paper_ids`` was last checked (papers never checked are absent)."""
         found: dict[int, datetime] = {}
         with self.store._read() as session:
@@ -93,6 +97,10 @@ class PaperUpdates:
         moment = now(UTC)
         changed: list[str] = []
         by_id = {m.arxiv_id: m for m in metas}
+        from sqlmodel import select
+
+        from logbook.store.models import Paper, PaperFreshness
+
         with self.store._write() as session:
             for arxiv_id in checked:
                 paper = session.exec(select(Paper).where(Paper.arxiv_id == arxiv_id)).first()
@@ -124,31 +132,22 @@ class PaperUpdates:
         """New versions, found in [since, until), of papers the reader has read (and not
         removed), oldest find first: what a weekly post lists as "new versions of papers
         you read"."""
-        from logbook.store.papers import Papers
-
-        with self.store._read() as session:
-            rows = session.exec(
-                select(Revision.entry_uid, Revision.value, Revision.replaced_at)
-                .where(
-                    Revision.entry_kind == "paper",
-                    Revision.field == "version",
-                    col(Revision.replaced_at) >= since,
-                    col(Revision.replaced_at) < until,
-                )
-                .order_by(col(Revision.replaced_at), col(Revision.id))
-            ).all()
+        with self.store._read_sql() as sql:
+            rows = sql.rows(
+                "SELECT entry_uid, value, replaced_at FROM revision WHERE entry_kind = 'paper' "
+                "AND field = 'version' AND replaced_at >= :since AND replaced_at < :until "
+                "ORDER BY replaced_at, id",
+                {"since": format_utc(since), "until": format_utc(until)},
+            )
+            rows = [(uid, value, parse_utc(moment)) for uid, value, moment in rows]
             uids = list(dict.fromkeys(uid for uid, _, _ in rows))
-            papers = {
-                p.uid: p
-                for p in session.exec(
-                    select(Paper).where(
-                        col(Paper.uid).in_(uids),
-                        col(Paper.archived_at).is_(None),
-                        col(Paper.read_version).is_not(None),
-                    )
-                )
-            }
-            views = {v.uid: v for v in Papers(self.store)._views(session, list(papers.values()))}
+            params: dict[str, Any] = {}
+            conditions = [
+                "p.archived_at IS NULL",
+                "p.read_version IS NOT NULL",
+                "p.uid IN " + in_list("uid", uids, params),
+            ]
+            views = {v.uid: v for v in paper_reads.stream(sql, conditions, params)}
             # the version found is the next revision's old value, or the current version
             found: list[VersionUpdate] = []
             for index, (uid, value, moment) in enumerate(rows):

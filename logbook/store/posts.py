@@ -8,20 +8,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
-
 from logbook.dates import now
 from logbook.errors import NotFoundError
 from logbook.ids import new_uid
 from logbook.store.kinds import POST_KINDS, one_of
-from logbook.store.models import Post
 from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision
+from logbook.store.sql import Sql, as_sql
 from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
+from logbook.store.timestamps import parse_utc
 from logbook.tags import normalize_tag
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from logbook.store import Store
+    from logbook.store.models import Post
 
 
 @dataclass
@@ -86,13 +88,13 @@ class Posts:
 
     def lookup(self, kind: str, source: str) -> PostView | None:
         """The post for a week (``2020-W43``) or an entry (its uid), archived or not."""
-        with self.store._read() as session:
-            return post_by_source(session, kind, source)
+        with self.store._read_sql() as sql:
+            return post_by_source(sql, kind, source)
 
     def paths(self) -> dict[str, tuple[str, str]]:
         """Every recorded path → the (kind, source) of its post."""
-        with self.store._read() as session:
-            return recorded_paths(session)
+        with self.store._read_sql() as sql:
+            return recorded_paths(sql)
 
     def record(
         self,
@@ -130,20 +132,21 @@ class Posts:
 
     def find(self, *, kind: str | None = None, archived: bool = False) -> list[PostView]:
         """Posts, newest first; ``archived`` lists removed ones instead."""
-        query = select(Post).where(
-            col(Post.archived_at).is_not(None) if archived else col(Post.archived_at).is_(None)
-        )
+        condition = "archived_at IS NOT NULL" if archived else "archived_at IS NULL"
+        params = {}
         if kind is not None:
-            query = query.where(Post.kind == check_kind(kind))
-        query = query.order_by(col(Post.published_at).desc(), col(Post.id).desc())
-        with self.store._read() as session:
-            posts = list(session.exec(query))
-            return _views(session, posts)
+            condition += " AND kind = :kind"
+            params["kind"] = check_kind(kind)
+        with self.store._read_sql() as sql:
+            return _rows(sql, condition + " ORDER BY published_at DESC, id DESC", params)
 
     def get(self, number: int) -> PostView:
         """The post numbered ``number``."""
-        with self.store._read() as session:
-            return _view(session, _load(session, number))
+        with self.store._read_sql() as sql:
+            found = _rows(sql, "id = :id", {"id": number}) if 0 < number < 2**63 else []
+        if not found:
+            raise NotFoundError(f"no post #{number}")
+        return found[0]
 
     @contextmanager
     def publishing(self, kind: str, source: str) -> Iterator[Publishing]:
@@ -194,15 +197,16 @@ class Publishing:
 # Session-level helpers of ``Publishing``.
 
 
-def post_by_source(session: Session, kind: str, source: str) -> PostView | None:
-    """The post for (kind, source) as ``session`` sees it, archived or not."""
-    post = _by_source(session, check_kind(kind), source)
-    return None if post is None else _view(session, post)
+def post_by_source(target: Sql | Session, kind: str, source: str) -> PostView | None:
+    """The post for (kind, source) as ``target``'s transaction sees it, archived or not."""
+    params = {"kind": check_kind(kind), "source": source}
+    found = _rows(as_sql(target), "kind = :kind AND source = :source", params)
+    return found[0] if found else None
 
 
-def recorded_paths(session: Session) -> dict[str, tuple[str, str]]:
-    """Every recorded path → the (kind, source) of its post, as ``session`` sees them."""
-    rows = session.exec(select(Post.path, Post.kind, Post.source))
+def recorded_paths(target: Sql | Session) -> dict[str, tuple[str, str]]:
+    """Every recorded path → the (kind, source) of its post, as ``target`` sees them."""
+    rows = as_sql(target).rows("SELECT path, kind, source FROM post")
     return {path: (kind, source) for path, kind, source in rows}
 
 
@@ -233,6 +237,8 @@ def record_post(
     ``categories`` an imported post's Jekyll categories, kept apart from its tags;
     ``author`` who wrote a new post (a post already recorded keeps its author).
     """
+    from logbook.store.models import Post
+
     kind = check_kind(kind)
     names = list(dict.fromkeys(normalize_tag(t) for t in tags or []))
     moment = now(UTC)
@@ -276,42 +282,46 @@ def record_post(
 
 
 def _view(session: Session, post: Post) -> PostView:
-    return _views(session, [post])[0]
+    assert post.id is not None
+    return _rows(as_sql(session), "id = :id", {"id": post.id})[0]
 
 
-def _views(session: Session, posts: list[Post]) -> list[PostView]:
-    tags = tags_of(session, "post", [p.id for p in posts if p.id is not None])
-    return [
-        PostView(
-            id=p.id or 0,
-            uid=p.uid,
-            kind=p.kind,
-            source=p.source,
-            title=p.title,
-            slug=p.slug,
-            path=p.path,
-            content_hash=p.content_hash,
-            body=p.body,
-            published_at=p.published_at,
-            created_at=p.created_at,
-            updated_at=p.updated_at,
-            archived_at=p.archived_at,
-            tags=tags.get(p.id or 0, []),
-            generated=p.generated,
-            intro=p.intro,
-            categories=list(p.categories or []),
-            author=p.author,
-        )
-        for p in posts
-    ]
+_COLUMNS = ("id", "uid", "kind", "source", "title", "slug", "path", "content_hash", "body", "published_at", "created_at", "updated_at", "archived_at", "generated", "intro", "categories", "author")  # fmt: skip
+_MOMENTS = {"published_at", "created_at", "updated_at", "archived_at"}
+
+
+def _rows(sql: Sql, condition: str, params: dict[str, Any]) -> list[PostView]:
+    """Posts whose row meets ``condition`` (which may end in ORDER BY), tags attached."""
+    import json
+
+    found = sql.rows(f"SELECT {', '.join(_COLUMNS)} FROM post WHERE {condition}", params)
+    views = []
+    for row in found:
+        data = dict(zip(_COLUMNS, row, strict=True))
+        for name in _MOMENTS:
+            if data[name] is not None:
+                data[name] = parse_utc(data[name])
+        data["categories"] = json.loads(data["categories"]) if data["categories"] else []
+        views.append(PostView(**data))
+    tags = tags_of(sql, "post", [v.id for v in views])
+    for view in views:
+        view.tags = tags.get(view.id, [])
+    return views
 
 
 def _by_source(session: Session, kind: str, source: str) -> Post | None:
-    return session.exec(select(Post).where(Post.kind == kind, Post.source == source)).first()
+    from sqlmodel import col, select
+
+    from logbook.store.models import Post
+
+    query = select(Post).where(col(Post.kind) == kind, col(Post.source) == source)
+    return session.exec(query).first()
 
 
 def _load(session: Session, number: int) -> Post:
-    post = session.get(Post, number)
+    from logbook.store.models import Post
+
+    post = session.get(Post, number) if 0 < number < 2**63 else None
     if post is None:
         raise NotFoundError(f"no post #{number}")
     return post

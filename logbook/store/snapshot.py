@@ -36,13 +36,6 @@ LOCAL_COLUMNS = frozenset({"row_version"})
 LONG_FIELDS = {"idea": ("text",), "paper": ("abstract", "notes"), "post": ("body",)}
 # The field whose earlier versions are kept as revisions (and made by a merge).
 REVISED_FIELD = {"idea": "text", "paper": "notes", "post": "body"}
-# Every field a kind may hold revisions of: a paper also keeps the arXiv metadata that
-# ``paper check-updates --apply`` replaced (store/paper_updates.py).
-REVISION_FIELDS = {
-    "idea": ("text",),
-    "paper": ("notes", "version", "title", "authors", "abstract", "comment", "journal_ref", "doi"),
-    "post": ("body",),
-}
 
 
 @dataclass

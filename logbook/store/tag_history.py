@@ -14,13 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-
-from logbook.store.types import format_utc, parse_utc
+from logbook.store.sql import Sql
+from logbook.store.timestamps import format_utc, parse_utc
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from logbook.store import Store
 
 # Entries of one kind carrying a wanted tag, with the start of the week each was created in.
@@ -74,11 +71,11 @@ def tag_weeks(
     """
     if not names:
         return {}
-    with store._read() as session, _weeks_and_names(session, names, week_starts) as ready:
+    with store._read_sql() as sql, _weeks_and_names(sql, names, week_starts) as ready:
         if not ready:
             return {}
         query = _HISTORY.replace("{weeks}", _WEEKS[store.backend])
-        rows = session.execute(text(query), {"end": format_utc(end)})
+        rows = sql.rows(query, {"end": format_utc(end)})
         return {
             name: TagWeeks(
                 int(entries), sorted(parse_utc(w) for w in (weeks or "").split(",") if w)
@@ -102,12 +99,10 @@ def tag_week_counts(
     """
     if not names:
         return {}
-    with store._read() as session, _weeks_and_names(session, names, week_starts) as ready:
+    with store._read_sql() as sql, _weeks_and_names(sql, names, week_starts) as ready:
         if not ready:
             return {}
-        rows = session.execute(
-            text(_PER_WEEK), {"end": format_utc(end), "since": format_utc(since)}
-        )
+        rows = sql.rows(_PER_WEEK, {"end": format_utc(end), "since": format_utc(since)})
         counts: dict[str, dict[datetime, int]] = {}
         for name, week, count in rows:
             if week is not None:
@@ -117,32 +112,29 @@ def tag_week_counts(
 
 @contextmanager
 def _weeks_and_names(
-    session: Session, names: list[str], week_starts: Callable[[datetime], Sequence[datetime]]
+    sql: Sql, names: list[str], week_starts: Callable[[datetime], Sequence[datetime]]
 ) -> Iterator[bool]:
     """The temporary tables the queries join (week starts from the earliest entry, the
     wanted names), dropped afterwards; yields False when the store has no entries."""
-    first = session.execute(
-        text(
-            "SELECT min(m) FROM (SELECT min(created_at) AS m FROM idea "
-            "UNION ALL SELECT min(created_at) FROM paper) AS firsts"
-        )
-    ).scalar()
+    first = sql.rows(
+        "SELECT min(m) FROM (SELECT min(created_at) AS m FROM idea "
+        "UNION ALL SELECT min(created_at) FROM paper) AS firsts"
+    )[0][0]
     if first is None:
         yield False
         return
-    session.execute(text("CREATE TEMP TABLE history_week (start TEXT PRIMARY KEY)"))
-    session.execute(text("CREATE TEMP TABLE history_name (name TEXT PRIMARY KEY)"))
+    sql.run("CREATE TEMP TABLE history_week (start TEXT PRIMARY KEY)")
+    sql.run("CREATE TEMP TABLE history_name (name TEXT PRIMARY KEY)")
     try:
         starts = {format_utc(s) for s in week_starts(parse_utc(first))}
-        session.execute(
-            text("INSERT INTO history_week (start) VALUES (:s)"),
-            [{"s": s} for s in sorted(starts)],
+        sql.run_many(
+            "INSERT INTO history_week (start) VALUES (:s)", [{"s": s} for s in sorted(starts)]
         )
-        session.execute(
-            text("INSERT INTO history_name (name) VALUES (:n) ON CONFLICT DO NOTHING"),
+        sql.run_many(
+            "INSERT INTO history_name (name) VALUES (:n) ON CONFLICT DO NOTHING",
             [{"n": n} for n in names],
         )
         yield True
     finally:
-        session.execute(text("DROP TABLE history_week"))
-        session.execute(text("DROP TABLE history_name"))
+        sql.run("DROP TABLE history_week")
+        sql.run("DROP TABLE history_name")

@@ -22,9 +22,16 @@ from logbook.arxiv_ids import parse_arxiv_id
 from logbook.dates import range_problem
 from logbook.errors import ExportError, LogbookError, UsageError
 from logbook.store import rules
-from logbook.store.kinds import IDEA_STATUSES, POST_KINDS, READING_STATUSES, TAG_KINDS, check_size
+from logbook.store.kinds import (
+    IDEA_STATUSES,
+    POST_KINDS,
+    READING_STATUSES,
+    REVISION_FIELDS,
+    TAG_KINDS,
+    check_size,
+)
 from logbook.store.merge import Entry
-from logbook.store.snapshot import REVISION_FIELDS, Field, fields
+from logbook.store.snapshot import Field, fields
 from logbook.store.types import format_utc, parse_utc, read_iso
 from logbook.sync import yamlread, yamltext
 from logbook.sync.export import BUNDLE_KEY, FOLDERS
