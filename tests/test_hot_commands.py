@@ -57,6 +57,7 @@ def logged(cli, arxiv_server):
         ["paper", "show", "1706.03762"],
         ["paper", "list"],
         ["reading-list", "--format", "bibtex"],
+        ["publish", "--week", "--dry-run"],
     ],
     ids=lambda argv: " ".join(argv[:2]),
 )
@@ -89,3 +90,13 @@ def test_a_failed_add_writes_nothing_and_says_one_line(cli, logged):
     ]
     titles = [i["title"] for i in json.loads(cli("idea", "list", "--json").stdout)]
     assert "Linked to nothing" not in titles
+
+
+def test_reads_and_writes_while_papers_stream(store, arxiv_server, cli):
+    cli("paper", "import", "1706.03762", "1707.08567")
+    streaming = store.papers.iter_find()
+    first = next(streaming)  # the read stays open until the list is done
+    assert store.papers.get(first.arxiv_id).id == first.id  # a read inside it
+    added = store.ideas.add("Written while the list streams #later")  # a write beside it
+    assert [p.arxiv_id for p in streaming] == ["1707.08567"]
+    assert store.ideas.get(added.id).text == "Written while the list streams #later"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -64,6 +65,7 @@ class Store:
         self._connection = connection
         self._batch: Session | None = None
         self._session: Session | None = None  # the ORM write transaction under way, if any
+        self._open: _Open | None = None  # the DB-API transaction under way, if any
         self._author: str | Callable[[], str] = ""
 
     @cached_property
@@ -179,10 +181,28 @@ class Store:
             return
         from logbook.store import connection
 
+        if self._open is not None and (self._open.writing or not write):
+            # inside a transaction of the same connection that allows this (a read while
+            # papers stream, a helper's write inside a write): take part in it
+            yield self._open.sql
+            return
+        if self._open is not None:
+            # a write while a read is open: a transaction of its own, as the ORM's would be
+            db = connection.connect(self.location)
+            try:
+                with connection.transaction(self.location, db, write=True) as raw:
+                    yield DbapiSql(raw, self.backend)
+            finally:
+                db.close()
+            return
         if self._connection is None:
             self._connection = connection.connect(self.location)
         with connection.transaction(self.location, self._connection, write=write) as raw:
-            yield DbapiSql(raw, self.backend)
+            self._open = _Open(DbapiSql(raw, self.backend), write)
+            try:
+                yield self._open.sql
+            finally:
+                self._open = None
 
     @contextmanager
     def _translate(self) -> Iterator[None]:
@@ -346,6 +366,14 @@ class Store:
             self._connection = None
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+@dataclass
+class _Open:
+    """The transaction under way on the store's own connection."""
+
+    sql: Sql
+    writing: bool
 
 
 def store_error(location: StoreLocation | Path, error: BaseException) -> StoreError:
