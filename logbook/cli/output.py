@@ -228,6 +228,11 @@ def safe(text: str) -> str:
 
 
 def _plain(value: Any) -> str:
+    kind = type(value)
+    if kind is str and value.isprintable():
+        return value  # no control character, tab or newline (most cells of a long list)
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
