@@ -14,7 +14,7 @@ from logbook.store.idea_views import IdeaView
 from logbook.store.kinds import IDEA_STATUSES, check_size, one_of
 from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, keep_unsaved, revisions_of
-from logbook.store.sql import Sql, as_sql, first, in_list, scalar
+from logbook.store.sql import Sql, as_sql, first, id_lists, in_list, scalar
 from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
 from logbook.store.timestamps import format_utc, parse_utc
 from logbook.tags import inline_tags, normalize_tag
@@ -343,8 +343,7 @@ def _attach(sql: Sql, views: Sequence[IdeaView], *, archived_papers: bool = True
     tags = tags_of(sql, "idea", ids)
     papers: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     shown = "" if archived_papers else " AND p.archived_at IS NULL"
-    for start in range(0, len(ids), 500):
-        marks = ",".join(str(int(i)) for i in ids[start : start + 500])
+    for marks in id_lists(ids):
         rows = sql.rows(
             "SELECT l.idea_id, p.id, p.arxiv_id, p.title FROM idea_paper l "
             f"JOIN paper p ON p.id = l.paper_id WHERE l.idea_id IN ({marks}){shown} "

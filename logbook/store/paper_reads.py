@@ -19,7 +19,7 @@ from logbook.errors import NotFoundError, UsageError
 from logbook.numbers import is_number, number_in_range
 from logbook.store.kinds import READING_STATUSES, one_of, title_of
 from logbook.store.paper_views import PaperView
-from logbook.store.sql import Sql, in_list
+from logbook.store.sql import Sql, id_lists, in_list
 from logbook.store.tags import tags_of
 from logbook.store.timestamps import format_utc, parse_utc
 from logbook.tags import normalize_tag
@@ -156,8 +156,7 @@ def attach(sql: Sql, views: Sequence[PaperView]) -> list[PaperView]:
     ids = [v.id for v in views]
     tags = tags_of(sql, "paper", ids)
     ideas: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    for start in range(0, len(ids), 500):
-        marks = ",".join(str(int(i)) for i in ids[start : start + 500])
+    for marks in id_lists(ids):
         linked = sql.rows(
             "SELECT l.paper_id, i.id, i.text, i.status FROM idea_paper l "
             f"JOIN idea i ON i.id = l.idea_id WHERE l.paper_id IN ({marks}) "

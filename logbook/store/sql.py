@@ -158,3 +158,13 @@ def in_list(prefix: str, values: Sequence[Any], params: dict[str, Any]) -> str:
         params[f"{prefix}{n}"] = value
         names.append(f":{prefix}{n}")
     return "(" + (", ".join(names) or "NULL") + ")"
+
+
+def id_lists(ids: Sequence[int], size: int = 500) -> Iterator[str]:
+    """``ids`` as comma-separated integer literals, ``size`` at a time, for ``IN (…)``.
+
+    Inlined, not bound: a 100k-row listing would otherwise pass 100k parameters, and
+    ``int()`` makes each one a number whatever it was.
+    """
+    for start in range(0, len(ids), size):
+        yield ",".join(str(int(i)) for i in ids[start : start + size])

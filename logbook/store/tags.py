@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from logbook.store.sql import Sql, as_sql, scalar
+from logbook.store.sql import Sql, as_sql, id_lists, scalar
 from logbook.tags import normalize_tag
 
 if TYPE_CHECKING:
@@ -141,11 +141,7 @@ def tags_of(
     result: dict[int, list[TagRef]] = {entry_id: [] for entry_id in entry_ids}
     if not entry_ids:
         return result
-    # The ids are inlined as integers (int() above), not bound; chunks keep each statement
-    # a few kilobytes long on a 100k-row listing.
-    for start in range(0, len(entry_ids), 500):
-        chunk = entry_ids[start : start + 500]
-        marks = ",".join(str(int(i)) for i in chunk)
+    for marks in id_lists(entry_ids):
         rows = sql.rows(
             f"SELECT l.{column}, t.name, t.kind FROM {table} l JOIN tag t ON t.id = l.tag_id "
             f"WHERE l.{column} IN ({marks}) ORDER BY t.kind DESC, t.name"
