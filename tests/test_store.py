@@ -113,6 +113,54 @@ def test_the_migrated_schema_matches_the_models(store, tmp_path):
         assert _shape(migrated, table.name) == _shape(declared, table.name), table.name
 
 
+def _guarantees(engine, table: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What a table guarantees, as the database reports it: NOT NULL, keys, UNIQUE, indexes,
+    foreign keys and how many CHECKs (their text, and ON DELETE, are each dialect's own)."""
+    found = inspect(engine)
+    key = found.get_pk_constraint(table)["constrained_columns"]
+    unique = {tuple(u["column_names"]) for u in found.get_unique_constraints(table)}
+    indexes = set()
+    for index in found.get_indexes(table):
+        (unique if index["unique"] else indexes).add(tuple(index["column_names"]))
+    return {
+        "not null": {c["name"] for c in found.get_columns(table) if not c["nullable"]} | set(key),
+        "primary key": key,
+        "unique": unique,
+        "indexes": indexes,
+        "foreign keys": {
+            (tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]))
+            for f in found.get_foreign_keys(table)
+        },
+        "checks": len(found.get_check_constraints(table)),
+    }
+
+
+@pytest.fixture
+def empty_database(backend, tmp_path, request) -> str:  # type: ignore[no-untyped-def]
+    """The SQLAlchemy URL of an empty database on the test's backend."""
+    if backend == "postgresql":
+        return "postgresql+psycopg://" + request.getfixturevalue("pg_url").split("://", 1)[1]
+    return f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+def test_the_migrated_store_has_the_keys_and_indexes_of_the_models(store, empty_database):
+    """On either backend, what the migrations (or PostgreSQL's baseline) create holds the keys,
+    UNIQUEs, indexes and foreign keys that the models declare."""
+    import sqlalchemy
+
+    import logbook.store.models  # noqa: F401  (registers the tables)
+
+    declared = sqlalchemy.create_engine(empty_database)
+    SQLModel.metadata.create_all(declared)
+    try:
+        for table in SQLModel.metadata.sorted_tables:
+            assert _guarantees(store.engine, table.name) == _guarantees(declared, table.name), (
+                table.name
+            )
+    finally:
+        declared.dispose()
+
+
 @pytest.mark.sqlite_only  # an old SQLite store: a PostgreSQL one begins at the baseline
 def test_a_version_1_store_is_migrated_and_keeps_its_ideas(tmp_path):
     path = tmp_path / "v1.db"
