@@ -97,7 +97,7 @@ def _shape(db: sqlite3.Connection, table: str) -> dict[str, object]:
     }
 
 
-@pytest.mark.sqlite_only  # SQLite's catalogue; test_postgres checks PostgreSQL's columns
+@pytest.mark.sqlite_only  # SQLite's catalogue: affinities, CHECK texts, ON DELETE (keys: below)
 def test_the_migrated_schema_matches_the_models(store, tmp_path):
     """The models declare what the migrations create: types, NOT NULL, UNIQUE, CHECK, indexes."""
     import sqlalchemy
