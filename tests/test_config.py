@@ -10,7 +10,10 @@ import pytest
 
 from logbook.config import load_config
 from logbook.errors import ConfigError
-from logbook.location import resolve_store
+from logbook.location import parse_location, resolve_store
+
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
 
 
 def test_defaults_when_nothing_is_set(cli, monkeypatch):
@@ -104,7 +107,7 @@ def test_store_location_order(tmp_path, monkeypatch):
     deep = blog / "_posts" / "drafts"
     deep.mkdir(parents=True)
     assert resolve_store("/flag.db", deep).path == Path("/flag.db")
-    assert resolve_store(None, deep).path == Path(tmp_path / "logbook.db")  # $LOGBOOK_DB
+    assert resolve_store(None, deep) == parse_location(os.environ["LOGBOOK_DB"])  # a file or URL
     monkeypatch.delenv("LOGBOOK_DB")
     assert resolve_store(None, deep).path == blog / ".logbook" / "logbook.db"
     monkeypatch.chdir(tmp_path)
@@ -146,6 +149,7 @@ def test_config_show_masks_the_store_password(cli, tmp_path, monkeypatch):
     assert "s3cret" not in cli("config", "get", "store").stdout
 
 
+@pytest.mark.sqlite_only  # the project's SQLite file, kept out of git
 def test_init_in_a_git_repo_keeps_the_database_out_of_git(cli, tmp_path, monkeypatch, require_tool):
     require_tool("git")
     blog = tmp_path / "blog"

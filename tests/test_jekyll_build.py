@@ -8,16 +8,20 @@ each post is at its expected URL, and that the hostile text is on the page liter
 from __future__ import annotations
 
 import html
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from publish_fixtures import add_paper, at, freeze, liquid
 
 from logbook.publish import jekyll
 
-# ``jekyll`` (conftest): skipped without Jekyll, failed without it when CI=true.
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("jekyll")]
+# A real Jekyll build is slow and about the page, so the builds run on SQLite only; what a
+# page is made of comes out of the store, and that part runs on both backends (``backends``
+# on that test, not on the module). ``jekyll`` (conftest): a build is skipped without Jekyll,
+# and fails without it when CI=true.
 
 LIQUID = ["{{ x }}", "{% if %}", "{% endraw %}", "{%- endraw -%}", "{% raw %}", "{{{% endraw %}"]
 TITLE = 'BERT: "Pre-training" #1 --- part 2'
@@ -72,15 +76,12 @@ def page(site: Path, url: str) -> str:
     return html.unescape(path.read_text(encoding="utf-8"))
 
 
-def test_jekyll_builds_hostile_posts_and_shows_the_text_literally(
-    store, cli, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("LOGBOOK_TIMEZONE", "Europe/Paris")
-    site = tmp_path / "site"
-    (site / "_layouts").mkdir(parents=True)
-    (site / "_config.yml").write_text(CONFIG)
-    (site / "_layouts" / "post.html").write_text(LAYOUT)
+HOSTILE = ("{{ x }}", "{% if %}", "{% endraw %}", MATH, "🧪", "注意")
 
+
+def publish_hostile(store, cli, site: Path, monkeypatch) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    """Store a paper and an idea full of hostile text; publish them and their week to ``site``."""
+    monkeypatch.setenv("LOGBOOK_TIMEZONE", "Europe/Paris")
     freeze(monkeypatch, "2020-10-20T10:00:00+02:00")
     add_paper(
         store,
@@ -96,7 +97,7 @@ def test_jekyll_builds_hostile_posts_and_shows_the_text_literally(
     )
     cli("idea", "add", IDEA, "--paper", "2010.00001", "--date", "2020-10-20T09:30")
     freeze(monkeypatch, "2020-10-23T18:00:00+02:00")  # in the past: Jekyll skips future posts
-    posts = {
+    return {
         kind: cli("publish", *args, "--site", str(site), "--json").json()
         for kind, args in {
             "week": ["--week", "2020-W43"],
@@ -104,6 +105,53 @@ def test_jekyll_builds_hostile_posts_and_shows_the_text_literally(
             "paper": ["--paper", "2010.00001"],
         }.items()
     }
+
+
+def _as_jekyll_reads(post: Path) -> str:
+    """What a post's page will show, modelled: its excerpt, and its body as ``liquid`` outputs
+    it with Markdown's backslash escapes undone (kramdown's part)."""
+    _, front, body = post.read_text(encoding="utf-8").split("---\n", 2)
+    excerpt = yaml.safe_load(front)["excerpt"]
+    shown = liquid(body.replace("{{ site.baseurl }}", ""))
+    return excerpt + "\n" + re.sub(r"\\([{}%<>#-])", r"\1", shown)
+
+
+@pytest.mark.backends
+def test_hostile_text_comes_out_of_the_store_into_posts_that_liquid_reads_literally(
+    store, cli, tmp_path, monkeypatch
+):
+    """The store's part of the build below, on both backends and without Jekyll: ``liquid``
+    reads as Jekyll does (test_liquid_model_agrees_with_jekyll_on_tricky_text checks it)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    posts = publish_hostile(store, cli, site, monkeypatch)
+    assert {kind: post["path"] for kind, post in posts.items()} == {
+        "week": "_posts/2020-10-19-week-2020-w43.md",
+        "idea": "_posts/2020-10-23-bert-pre-training-1-part-2.md",
+        "paper": "_posts/2020-10-23-bert-pre-training-1-part-2-2.md",
+    }
+    for kind, post in posts.items():
+        shown = _as_jekyll_reads(site / post["path"])
+        for fragment in HOSTILE:
+            assert fragment in shown, f"{fragment!r} is missing from the {kind} post"
+    idea = _as_jekyll_reads(site / posts["idea"]["path"])
+    assert "Liquid: " + " and ".join(LIQUID) in idea
+    assert "emoji 🧪🚀 and CJK 注意力机制" in idea
+    paper = _as_jekyll_reads(site / posts["paper"]["path"])
+    assert "My notes: {% endraw %} then {{ page.title }}." in paper
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("jekyll")
+def test_jekyll_builds_hostile_posts_and_shows_the_text_literally(
+    store, cli, tmp_path, monkeypatch
+):
+    # About the page, so SQLite only: the store's part is the test above, on both backends.
+    site = tmp_path / "site"
+    (site / "_layouts").mkdir(parents=True)
+    (site / "_config.yml").write_text(CONFIG)
+    (site / "_layouts" / "post.html").write_text(LAYOUT)
+    posts = publish_hostile(store, cli, site, monkeypatch)
 
     result = build(site)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -118,7 +166,7 @@ def test_jekyll_builds_hostile_posts_and_shows_the_text_literally(
     for kind, url in urls.items():
         assert posts[kind]["path"].removeprefix("_posts/")[11:-3] == url.rsplit("/", 1)[1][:-5]
         text = page(site, url)
-        for fragment in ("{{ x }}", "{% if %}", "{% endraw %}", MATH, "🧪", "注意"):
+        for fragment in HOSTILE:
             assert fragment in text, f"{fragment!r} is missing from {url}"
 
     idea = page(site, urls["idea"])
@@ -144,6 +192,8 @@ def test_jekyll_builds_hostile_posts_and_shows_the_text_literally(
     assert "BERT: " in week and "Pre-training" in week
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("jekyll")
 def test_liquid_model_agrees_with_jekyll_on_tricky_text(tmp_path):
     """The Liquid model used by the property tests reads these texts as Jekyll does."""
     texts = [
@@ -183,9 +233,13 @@ READER_LAYOUT = """\
 """
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("jekyll")
 def test_two_weeks_of_posts_build_and_link_each_other(store, cli, tmp_path, monkeypatch):
     """A site with two weeks: the later post links the earlier one through post_url, the
     reader sees numbered ideas and papers once each, and a conflict's side file is skipped."""
+    # About the page (Jekyll's post_url, side file, chart asset), so SQLite only: the same week
+    # from the store is published on both backends in test_publish and test_safety_publish_edits.
     from publish_fixtures import WEEK, build_week_store
     from publish_fixtures import site as empty_site
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 @pytest.fixture
 def user_blog(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

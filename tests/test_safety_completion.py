@@ -9,6 +9,9 @@ import sys
 import pytest
 from test_safety_terminal import _paper
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 
 def _complete(line: str, **env: str) -> list[str]:
     """What bash completion offers for ``line`` (the last word is the one being typed)."""
@@ -65,8 +68,8 @@ def test_completion_reads_the_store_given_with_db_and_creates_none(entries, tmp_
     missing = tmp_path / "nowhere" / "store.db"
     assert _complete(f"logbook --db {missing} idea show ") == []
     assert not missing.parent.exists()
-    other = tmp_path / "logbook.db"
-    assert _complete(f"logbook --db {other} idea show 1", LOGBOOK_DB=str(missing)) == [
+    given = os.environ["LOGBOOK_DB"]  # the test's store: a file or a PostgreSQL URL
+    assert _complete(f"logbook --db {given} idea show 1", LOGBOOK_DB=str(missing)) == [
         "1",
         "10",
         "11",

@@ -13,6 +13,9 @@ from terminal import on_terminal
 
 from logbook.store.paper_views import PaperMeta
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.backends
+
 TITLES = [
     "Attention Is All You Need",
     "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",

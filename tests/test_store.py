@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import subprocess
@@ -10,13 +11,34 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 from logbook.errors import StoreError
-from logbook.store import migrations, open_store
+from logbook.store import migrations, open_store, pg_migrations
+
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py), but those about
+# SQLite's own file, pragmas and old SQLite stores (PostgreSQL's begin at the m012 baseline).
+pytestmark = pytest.mark.backends
 
 
-def test_a_new_store_has_every_migration_recorded(tmp_path):
+def _recorded(store) -> set[str]:  # type: ignore[no-untyped-def]
+    with store._read() as session:
+        return {row[0] for row in session.execute(text("SELECT name FROM migration"))}
+
+
+def _with_migration(monkeypatch, step) -> None:  # type: ignore[no-untyped-def]
+    """Be a logbook that knows one more migration, ``step``, on either backend."""
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, step])
+    monkeypatch.setitem(pg_migrations.LATER, step.__name__, step)
+
+
+def test_a_new_store_has_every_migration_recorded(store):
+    assert _recorded(store) == {m.__name__ for m in migrations.MIGRATIONS}
+
+
+@pytest.mark.sqlite_only  # PRAGMA user_version, SQLite's one-read fast path
+def test_a_new_sqlite_store_counts_its_migrations_in_order(tmp_path):
     open_store(tmp_path / "new.db").close()
     db = sqlite3.connect(tmp_path / "new.db")
     names = [row[0] for row in db.execute("SELECT name FROM migration ORDER BY rowid")]
@@ -24,6 +46,7 @@ def test_a_new_store_has_every_migration_recorded(tmp_path):
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
 
 
+@pytest.mark.sqlite_only  # SQLite's pragmas
 def test_every_connection_uses_wal_foreign_keys_and_a_busy_timeout(store):
     with store._read() as session:
         conn = session.connection()
@@ -74,6 +97,7 @@ def _shape(db: sqlite3.Connection, table: str) -> dict[str, object]:
     }
 
 
+@pytest.mark.sqlite_only  # SQLite's catalogue: affinities, CHECK texts, ON DELETE (keys: below)
 def test_the_migrated_schema_matches_the_models(store, tmp_path):
     """The models declare what the migrations create: types, NOT NULL, UNIQUE, CHECK, indexes."""
     import sqlalchemy
@@ -89,6 +113,55 @@ def test_the_migrated_schema_matches_the_models(store, tmp_path):
         assert _shape(migrated, table.name) == _shape(declared, table.name), table.name
 
 
+def _guarantees(engine, table: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What a table guarantees, as the database reports it: NOT NULL, keys, UNIQUE, indexes,
+    foreign keys and how many CHECKs (their text, and ON DELETE, are each dialect's own)."""
+    found = inspect(engine)
+    key = found.get_pk_constraint(table)["constrained_columns"]
+    unique = {tuple(u["column_names"]) for u in found.get_unique_constraints(table)}
+    indexes = set()
+    for index in found.get_indexes(table):
+        (unique if index["unique"] else indexes).add(tuple(index["column_names"]))
+    return {
+        "not null": {c["name"] for c in found.get_columns(table) if not c["nullable"]} | set(key),
+        "primary key": key,
+        "unique": unique,
+        "indexes": indexes,
+        "foreign keys": {
+            (tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]))
+            for f in found.get_foreign_keys(table)
+        },
+        "checks": len(found.get_check_constraints(table)),
+    }
+
+
+@pytest.fixture
+def empty_database(backend, tmp_path, request) -> str:  # type: ignore[no-untyped-def]
+    """The SQLAlchemy URL of an empty database on the test's backend."""
+    if backend == "postgresql":
+        return "postgresql+psycopg://" + request.getfixturevalue("pg_url").split("://", 1)[1]
+    return f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+def test_the_migrated_store_has_the_keys_and_indexes_of_the_models(store, empty_database):
+    """On either backend, what the migrations (or PostgreSQL's baseline) create holds the keys,
+    UNIQUEs, indexes and foreign keys that the models declare."""
+    import sqlalchemy
+
+    import logbook.store.models  # noqa: F401  (registers the tables)
+
+    declared = sqlalchemy.create_engine(empty_database)
+    SQLModel.metadata.create_all(declared)
+    try:
+        for table in SQLModel.metadata.sorted_tables:
+            assert _guarantees(store.engine, table.name) == _guarantees(declared, table.name), (
+                table.name
+            )
+    finally:
+        declared.dispose()
+
+
+@pytest.mark.sqlite_only  # an old SQLite store: a PostgreSQL one begins at the baseline
 def test_a_version_1_store_is_migrated_and_keeps_its_ideas(tmp_path):
     path = tmp_path / "v1.db"
     open_store(path, upto=1).close()
@@ -109,45 +182,42 @@ def test_a_version_1_store_is_migrated_and_keeps_its_ideas(tmp_path):
     store.close()
 
 
-def test_a_store_from_a_newer_logbook_is_refused(tmp_path, cli):
-    path = tmp_path / "future.db"
-    open_store(path).close()
-    db = sqlite3.connect(path)
-    db.execute(f"PRAGMA user_version = {len(migrations.MIGRATIONS) + 1}")
-    db.commit()
-    db.close()
+def test_a_store_from_a_newer_logbook_is_refused(store, cli, monkeypatch):
+    def m999_from_the_future(db) -> None:  # type: ignore[no-untyped-def]
+        db.execute("CREATE TABLE future (x INTEGER)")
+
+    store.ideas.add("Written before the upgrade")
+    with monkeypatch.context() as newer:
+        _with_migration(newer, m999_from_the_future)
+        open_store(os.environ["LOGBOOK_DB"]).close()  # a newer logbook opened it
     with pytest.raises(StoreError, match="newer logbook"):
-        open_store(path)
-    result = cli("--db", str(path), "idea", "list", ok=False)
+        open_store(os.environ["LOGBOOK_DB"])
+    result = cli("idea", "list", ok=False)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: this store was written by a newer logbook")
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_a_failed_migration_leaves_no_half_schema(tmp_path, monkeypatch):
-    path = tmp_path / "half.db"
-    open_store(path, upto=1).close()
-
-    def broken(db: sqlite3.Connection) -> None:
-        db.execute("CREATE TABLE paper (id INTEGER PRIMARY KEY)")
+def test_a_failed_migration_leaves_no_half_schema(store, monkeypatch):
+    def m999_half_done(db) -> None:  # type: ignore[no-untyped-def]
+        db.execute("CREATE TABLE half_done (id INTEGER PRIMARY KEY)")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [migrations.MIGRATIONS[0], broken])
+    _with_migration(monkeypatch, m999_half_done)
     with pytest.raises(RuntimeError):
-        open_store(path)
-    db = sqlite3.connect(path)
-    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert "paper" not in tables
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        open_store(os.environ["LOGBOOK_DB"])
+    assert "half_done" not in inspect(store.engine).get_table_names()
+    assert "m999_half_done" not in _recorded(store)
+    assert store.ideas.add("Still a store").id == 1
 
 
 WRITER = textwrap.dedent(
     """
     import sys, time
-    from pathlib import Path
     from logbook.store import open_store
 
-    path, start, who = Path(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
-    store = open_store(path)
+    location, start, who = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+    store = open_store(location)
     while time.time() < start:
         time.sleep(0.001)
     for n in range(100):
@@ -157,15 +227,14 @@ WRITER = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_four_processes_adding_at_once_lose_nothing(tmp_path):
+def test_four_processes_adding_at_once_lose_nothing(store):
     import time
 
-    path = tmp_path / "shared.db"
-    open_store(path).close()
+    location = os.environ["LOGBOOK_DB"]
     start = time.time() + 1.5
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), str(start), str(who)],
+            [sys.executable, "-c", WRITER, location, str(start), str(who)],
             stderr=subprocess.PIPE,
             text=True,
         )
@@ -174,22 +243,19 @@ def test_four_processes_adding_at_once_lose_nothing(tmp_path):
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
     assert not any("locked" in e for e in errors)
-    store = open_store(path)
     ideas = store.ideas.find()
     assert len(ideas) == 400
     assert len({i.uid for i in ideas}) == 400
     assert len(store.ideas.find(tags=["w3"])) == 100
     assert len(store.search("writer")) == 20  # the default limit; the index has them all
-    store.close()
 
 
 @pytest.mark.slow
-def test_cli_processes_at_once_lose_nothing(tmp_path):
-    path = tmp_path / "cli.db"
-    open_store(path).close()
+def test_cli_processes_at_once_lose_nothing(store):
+    location = os.environ["LOGBOOK_DB"]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "logbook", "--db", str(path), "idea", "add", f"from cli {n}"],
+            [sys.executable, "-m", "logbook", "--db", location, "idea", "add", f"from cli {n}"],
             stderr=subprocess.PIPE,
             text=True,
         )
@@ -197,9 +263,7 @@ def test_cli_processes_at_once_lose_nothing(tmp_path):
     ]
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), errors
-    store = open_store(path)
     assert len(store.ideas.find()) == 8
-    store.close()
 
 
 def test_changes_counter_moves_on_every_write(store):
@@ -211,6 +275,7 @@ def test_changes_counter_moves_on_every_write(store):
     assert store.changes() > after_add
 
 
+@pytest.mark.sqlite_only  # a file that is not SQLite, named in the message
 def test_an_unreadable_store_is_one_clear_line(tmp_path, cli):
     bad = tmp_path / "not-a-store.db"
     bad.write_bytes(b"this is not sqlite at all" * 100)
@@ -219,6 +284,7 @@ def test_an_unreadable_store_is_one_clear_line(tmp_path, cli):
     assert result.stderr.strip() == f"Error: {bad} is not a logbook store (or it is damaged)"
 
 
+@pytest.mark.sqlite_only  # SQLite's file lock; test_postgres has PostgreSQL's lock_timeout
 def test_a_locked_store_is_one_clear_line(tmp_path, cli, monkeypatch):
     path = tmp_path / "locked.db"
     open_store(path).close()
@@ -236,6 +302,7 @@ def test_a_locked_store_is_one_clear_line(tmp_path, cli, monkeypatch):
     assert open_store(path).ideas.find() == []
 
 
+@pytest.mark.sqlite_only  # the folder of a store file
 def test_store_folder_that_cannot_be_created_is_one_clear_line(tmp_path, cli):
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -245,6 +312,7 @@ def test_store_folder_that_cannot_be_created_is_one_clear_line(tmp_path, cli):
     assert Path(blocker).read_text() == "x"
 
 
+@pytest.mark.sqlite_only  # m005 is inside PostgreSQL's baseline, applied whole
 def test_migrations_are_applied_by_name_not_by_position(tmp_path, monkeypatch):
     """A store that missed a migration in the middle still gets it, and only it."""
     path = tmp_path / "gap.db"
@@ -261,6 +329,7 @@ def test_migrations_are_applied_by_name_not_by_position(tmp_path, monkeypatch):
     assert migrations.migrate(db) == []
 
 
+@pytest.mark.sqlite_only  # SQLite's user_version fast path
 def test_a_store_with_a_migration_this_logbook_does_not_know_is_refused(tmp_path):
     path = tmp_path / "branch.db"
     open_store(path).close()
@@ -273,6 +342,7 @@ def test_a_store_with_a_migration_this_logbook_does_not_know_is_refused(tmp_path
         open_store(path)
 
 
+@pytest.mark.sqlite_only  # a foreign SQLite file; test_postgres has a foreign database
 @pytest.mark.parametrize("schema", ["CREATE TABLE t (x)", "PRAGMA user_version = 3"])
 def test_a_foreign_sqlite_file_is_refused_before_anything_changes(cli, tmp_path, schema):
     other = tmp_path / "other.db"
@@ -292,6 +362,7 @@ def test_a_foreign_sqlite_file_is_refused_before_anything_changes(cli, tmp_path,
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
 
+@pytest.mark.sqlite_only  # an old SQLite store: a PostgreSQL one begins at the baseline
 def test_m011_rebuilds_posts_keeping_ids_tags_search_and_purged_numbers(tmp_path):
     """The post table is rebuilt for the 'imported' kind: nothing a store held is lost."""
     from datetime import UTC, datetime
