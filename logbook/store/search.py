@@ -132,18 +132,19 @@ def search(
 
         assert ranked_node is not None
         bind = Conditions("index", "", params)._param
-        matches = f"WITH matches AS MATERIALIZED ({pg_matches(ranked_node, bind)}) "
+        matches = f"WITH {pg_matches(ranked_node, bind)} "
     else:
         matches = (
             "WITH matches AS MATERIALIZED (SELECT rowid AS rid, kind, "
             f"bm25(search_index, {BM25_WEIGHTS}) AS score FROM search_index "
             "WHERE search_index MATCH :query) "
         )
-    ranked_sql = (
-        matches
-        + " UNION ALL ".join(branches)
-        + " ORDER BY score, created_at DESC, rid LIMIT :limit"
-    )
+    order = " ORDER BY score, created_at DESC, rid"
+    if postgres and len(branches) > 1:  # one kind is ordered and limited as it stands
+        from logbook.store.search_pg import limited
+
+        branches = [limited(branch, order) for branch in branches]
+    ranked_sql = matches + " UNION ALL ".join(branches) + order + " LIMIT :limit"
     # Snippets are made in Python from a bounded window (see logbook.store.snippets):
     # FTS5's snippet() costs the square of the matches in one entry.
     snippet_sql = "SELECT rowid, title, body FROM search_index WHERE rowid IN ({rowids})"
