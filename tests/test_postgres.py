@@ -146,6 +146,33 @@ def test_a_store_from_a_newer_logbook_is_refused(pg_url: str) -> None:
     assert rows(pg_url, "SELECT count(*) FROM idea") == [(0,)]
 
 
+def test_a_store_from_before_m014_is_upgraded_and_finds_the_same(pg_url: str) -> None:
+    # A long abstract makes the paper's index row big enough to be toasted, as in a real
+    # store; m014 rewrites such rows with their search vector kept in the row.
+    words = " ".join(f"word{n}" for n in range(400))
+    logbook("idea", "add", "Attention kernels for long contexts #kernels", db=pg_url)
+    logbook("idea", "add", "A kernel without attention", db=pg_url)
+    open_store(pg_url).close()
+    with psycopg.connect(pg_url) as db:
+        db.execute(
+            "INSERT INTO paper (uid, arxiv_id, title, abstract, created_at, updated_at) "
+            "VALUES ('p1', '2401.00001', 'Attention kernel', %s, "
+            "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')",
+            (f"attention {words} kernel",),
+        )
+    before = logbook("search", "attention kernel", "--json", db=pg_url).stdout
+    with psycopg.connect(pg_url) as db:
+        # As m013 left it: document stored EXTENDED, and m014 not recorded.
+        db.execute("ALTER TABLE search_index ALTER COLUMN document SET STORAGE EXTENDED")
+        db.execute("CLUSTER search_index USING search_index_pkey")
+        db.execute("DELETE FROM migration WHERE name = 'm014_search_vectors_inline'")
+    after = logbook("search", "attention kernel", "--json", db=pg_url).stdout  # upgrades
+    assert after == before and "2401.00001" in after and "long contexts" in after
+    assert rows(pg_url, "SELECT count(*) FROM migration") == [(len(known_names()),)]
+    storage = "SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_index'::regclass"
+    assert rows(pg_url, f"{storage} AND attname = 'document'") == [("m",)]
+
+
 def test_a_database_holding_other_tables_is_left_alone(pg_url: str) -> None:
     with psycopg.connect(pg_url) as db:
         db.execute("CREATE TABLE invoices (id int)")

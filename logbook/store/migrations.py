@@ -178,6 +178,13 @@ def m013_authors_and_versions(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def m014_search_vectors_inline(db: sqlite3.Connection) -> None:
+    # Nothing to do on SQLite (FTS5 keeps its own index). On PostgreSQL a search ranks every
+    # matching row's tsvector, which was stored out of line: the body now goes there instead
+    # (pg_migrations.M014_STATEMENTS). The name is recorded on both, so the schemas agree.
+    del db
+
+
 MIGRATIONS: list[Migration] = [
     m001_ideas,
     m002_papers_and_posts,
@@ -192,6 +199,7 @@ MIGRATIONS: list[Migration] = [
     m011_imported_posts,
     m012_post_categories,
     m013_authors_and_versions,
+    m014_search_vectors_inline,
 ]
 
 
