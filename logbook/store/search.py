@@ -149,6 +149,10 @@ def search(
     # FTS5's snippet() costs the square of the matches in one entry.
     snippet_sql = "SELECT rowid, title, body FROM search_index WHERE rowid IN ({rowids})"
     with store._read_sql() as sql:
+        if postgres and match is not None:
+            from logbook.store.search_pg import PARALLEL_RANKING
+
+            sql.rows(PARALLEL_RANKING)
         ranked = sql.rows(ranked_sql, params)
         rowids = ",".join(str(int(row[0])) for row in ranked)
         texts = (
