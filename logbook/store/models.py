@@ -68,7 +68,10 @@ class Idea(SQLModel, table=True):
 class Paper(SQLModel, table=True):
     """An arXiv paper on the reading list, with the metadata arXiv gave for it."""
 
-    __table_args__ = (_one_of("status", READING_STATUSES),)
+    __table_args__ = (
+        _one_of("status", READING_STATUSES),
+        Index("ix_paper_created_status", "created_at", "status", "archived_at"),
+    )
     __mapper_args__ = {"version_id_col": _PAPER_VERSION}
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
@@ -91,7 +94,7 @@ class Paper(SQLModel, table=True):
     withdrawn: bool = False
     cite_key: str | None = Field(default=None, unique=True)  # never changes once given
     status: str = "to-read"
-    read_at: datetime | None = _time(nullable=True)
+    read_at: datetime | None = _time(nullable=True, index=True)
     read_version: int | None = None  # the version the user had when they marked it read
     notes: str = ""
     created_at: datetime = _time(index=True)

@@ -58,6 +58,7 @@ def _later() -> dict[str, PgMigration]:
     if statements is not None:
         later["m013_authors_and_versions"] = _portable(statements)
     later["m014_search_vectors_inline"] = _portable(M014_STATEMENTS)
+    later["m015_week_indexes"] = _portable(migrations.M015_STATEMENTS)
     return later
 
 
