@@ -220,8 +220,21 @@ class Store:
                 "an entry changed in the store while this command was writing it; nothing "
                 "was saved, try again"
             ) from error
-        except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.DatabaseError) as error:
+        except self._database_errors(sa_exc) as error:
             raise store_error(self.location, error) from error
+
+    def _database_errors(self, sa_exc: Any) -> tuple[type[BaseException], ...]:
+        # SQLAlchemy's, and what a statement run on the driver's own cursor (``Sql``) raises
+        errors: tuple[type[BaseException], ...] = (
+            sa_exc.OperationalError,
+            sa_exc.DatabaseError,
+            sqlite3.DatabaseError,
+        )
+        if self.location.is_postgres:
+            import psycopg
+
+            errors += (psycopg.Error,)
+        return errors
 
     @cached_property
     def ideas(self) -> Ideas:

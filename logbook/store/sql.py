@@ -134,12 +134,19 @@ class SessionSql:
         return int(getattr(result, "rowcount", 0))
 
     def run_many(self, statement: str, params: Iterable[Params]) -> None:
-        """Run a statement once per set of parameters."""
-        from sqlalchemy import text
-
+        """Run a statement once per set of parameters, on the driver's own cursor: in the
+        session's transaction (and savepoint), without SQLAlchemy's work per row (an
+        import's bulk inserts). The driver's errors come out as they are."""
         many = [dict(p) for p in params]
-        if many:
-            self.session.connection().execute(text(statement), many)
+        if not many:
+            return
+        raw = self.session.connection().connection.driver_connection
+        spelled = pyformat(statement) if self.backend == "postgresql" else statement
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(spelled, many)
+        finally:
+            cursor.close()
 
 
 def as_sql(target: Sql | Session) -> Sql:
@@ -168,3 +175,17 @@ def id_lists(ids: Sequence[int], size: int = 500) -> Iterator[str]:
     """
     for start in range(0, len(ids), size):
         yield ",".join(str(int(i)) for i in ids[start : start + size])
+
+
+def refused_rows(backend: str) -> tuple[type[BaseException], ...]:
+    """What the driver raises for rows the database refuses: a key or a constraint, or a
+    value it cannot hold (PostgreSQL's text holds no NUL); and a value whose stored form
+    cannot be made (a moment without a time zone)."""
+    import sqlite3
+
+    refused: tuple[type[BaseException], ...] = (sqlite3.IntegrityError, ValueError, TypeError)
+    if backend == "postgresql":
+        import psycopg
+
+        refused += (psycopg.IntegrityError, psycopg.DataError)
+    return refused
