@@ -20,7 +20,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -61,11 +60,12 @@ class Store:
         # ``location.key`` instead, which every store has.
         self.path = location.path
         # The DB-API connection that opening the store used, kept for the statements that
-        # run without the ORM (``_read_sql``/``_write_sql``); made again when closed.
-        self._connection = connection
+        # run without the ORM (``_read_sql``/``_write_sql``).
+        from logbook.store.connection import OwnConnection
+
+        self._own = OwnConnection(location, connection)
         self._batch: Session | None = None
         self._session: Session | None = None  # the ORM write transaction under way, if any
-        self._open: _Open | None = None  # the DB-API transaction under way, if any
         self._author: str | Callable[[], str] = ""
 
     @cached_property
@@ -173,36 +173,14 @@ class Store:
 
     @contextmanager
     def _sql(self, *, write: bool) -> Iterator[Sql]:
-        from logbook.store.sql import DbapiSql, SessionSql
+        from logbook.store.sql import SessionSql
 
         joined = self._batch or self._session
         if joined is not None:
             yield SessionSql(joined, self.backend)
             return
-        from logbook.store import connection
-
-        if self._open is not None and (self._open.writing or not write):
-            # inside a transaction of the same connection that allows this (a read while
-            # papers stream, a helper's write inside a write): take part in it
-            yield self._open.sql
-            return
-        if self._open is not None:
-            # a write while a read is open: a transaction of its own, as the ORM's would be
-            db = connection.connect(self.location)
-            try:
-                with connection.transaction(self.location, db, write=True) as raw:
-                    yield DbapiSql(raw, self.backend)
-            finally:
-                db.close()
-            return
-        if self._connection is None:
-            self._connection = connection.connect(self.location)
-        with connection.transaction(self.location, self._connection, write=write) as raw:
-            self._open = _Open(DbapiSql(raw, self.backend), write)
-            try:
-                yield self._open.sql
-            finally:
-                self._open = None
+        with self._own.transaction(write=write) as sql:
+            yield sql
 
     @contextmanager
     def _translate(self) -> Iterator[None]:
@@ -374,19 +352,9 @@ class Store:
 
     def close(self) -> None:
         """Release the store's connections."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self._own.close()
         if "engine" in self.__dict__:
             self.engine.dispose()
-
-
-@dataclass
-class _Open:
-    """The transaction under way on the store's own connection."""
-
-    sql: Sql
-    writing: bool
 
 
 def store_error(location: StoreLocation | Path, error: BaseException) -> StoreError:

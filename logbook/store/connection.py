@@ -12,11 +12,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import Any
 
 from logbook.errors import LogbookError
 from logbook.location import StoreLocation
 from logbook.store.pragmas import busy_timeout, configure_connection
+from logbook.store.sql import DbapiSql
 
 # Any fixed number: every logbook writer to a PostgreSQL store takes this lock first.
 WRITE_LOCK = 7_042_013_002
@@ -92,3 +94,53 @@ def _driver_errors(location: StoreLocation) -> tuple[type[BaseException], ...]:
 
         return (psycopg.Error,)
     return (sqlite3.Error,)
+
+
+@dataclass
+class _Open:
+    """The transaction under way on the store's own connection."""
+
+    sql: DbapiSql
+    writing: bool
+
+
+class OwnConnection:
+    """The store's own DB-API connection (made on first use if opening gave none), and the
+    transaction under way on it."""
+
+    def __init__(self, location: StoreLocation, db: Any = None) -> None:
+        self.location = location
+        self.db = db
+        self._open: _Open | None = None
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[DbapiSql]:
+        """One transaction's statements. Inside an open one that allows it (a read while
+        papers stream, a helper's write inside a write) they take part in it; a write
+        while a read is open gets a transaction of its own, as the ORM's would."""
+        if self._open is not None and (self._open.writing or not write):
+            yield self._open.sql
+            return
+        backend = self.location.backend
+        if self._open is not None:
+            db = connect(self.location)
+            try:
+                with transaction(self.location, db, write=True) as raw:
+                    yield DbapiSql(raw, backend)
+            finally:
+                db.close()
+            return
+        if self.db is None:
+            self.db = connect(self.location)
+        with transaction(self.location, self.db, write=write) as raw:
+            self._open = _Open(DbapiSql(raw, backend), write)
+            try:
+                yield self._open.sql
+            finally:
+                self._open = None
+
+    def close(self) -> None:
+        """Close the connection (a later statement opens a new one)."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None
