@@ -1,9 +1,11 @@
 """How tags spread over time: how many entries carry each tag, and in how many weeks.
 
 The weekly post judges its themes by this history (a theme recurs over weeks) without
-re-analysing every text. It is one grouped query: each entry is put in its week by an
-index lookup in a temporary table of week starts, and the database counts, so the answer costs
-one row per tag however many entries carry it.
+re-analysing every text, and its chart draws the same counts week by week. Both come from
+one grouped query: each entry is put in its week by an index lookup in a temporary table
+of week starts, and the database counts, so the answer is one row per tag and week however
+many entries carry it. The answer is kept until the store changes, so the chart, which
+asks for some of the same tags right after the post did, costs no second query.
 """
 
 from __future__ import annotations
@@ -30,23 +32,20 @@ JOIN {kind}_tag l ON l.tag_id = t.id
 JOIN {kind} e ON e.id = l.{kind}_id
 WHERE e.archived_at IS NULL AND e.created_at < :end
 """
-# {weeks}: the distinct weeks joined by commas, in each backend's spelling.
-_HISTORY = (
-    "SELECT name, count(*), {weeks} FROM ("
-    + _PART.format(kind="idea")
-    + " UNION ALL "
-    + _PART.format(kind="paper")
-    + ") AS tagged GROUP BY name"
-)
-_WEEKS = {"sqlite": "group_concat(DISTINCT week)", "postgresql": "string_agg(DISTINCT week, ',')"}
-# The same entries counted per tag and week: what the weekly post's themes chart draws.
+# Ideas and papers carrying each wanted tag, counted per tag and week (an entry is in one
+# week, so a tag's entries are the sum over its weeks).
 _PER_WEEK = (
     "SELECT name, week, count(*) FROM ("
     + _PART.format(kind="idea")
     + " UNION ALL "
     + _PART.format(kind="paper")
-    + ") AS tagged WHERE week >= :since GROUP BY name, week"
+    + ") AS tagged GROUP BY name, week"
 )
+
+# tag → week start (stored form; None before the first start) → entries
+Weekly = dict[str, dict[str | None, int]]
+# The last answer: (store, change counter, end, week starts), its tag names, the counts.
+_kept: tuple[tuple[object, ...], frozenset[str], Weekly] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,19 +68,12 @@ def tag_weeks(
     Ideas and papers count, not archived ones. ``week_starts(first)`` gives the starts of
     the weeks (in order) from the one holding ``first``, the earliest entry, to ``end``.
     """
-    if not names:
-        return {}
-    with store._read_sql() as sql, _weeks_and_names(sql, names, week_starts) as ready:
-        if not ready:
-            return {}
-        query = _HISTORY.replace("{weeks}", _WEEKS[store.backend])
-        rows = sql.rows(query, {"end": format_utc(end)})
-        return {
-            name: TagWeeks(
-                int(entries), sorted(parse_utc(w) for w in (weeks or "").split(",") if w)
-            )
-            for name, entries, weeks in rows
-        }
+    return {
+        name: TagWeeks(
+            sum(counts.values()), sorted(parse_utc(week) for week in counts if week is not None)
+        )
+        for name, counts in _weekly(store, names, end, week_starts).items()
+    }
 
 
 def tag_week_counts(
@@ -97,44 +89,65 @@ def tag_week_counts(
     Counted as ``tag_weeks`` counts (ideas and papers, not archived ones), so a chart of
     these numbers agrees with the themes the weekly post names.
     """
-    if not names:
+    first = format_utc(since)
+    counts: dict[str, dict[datetime, int]] = {}
+    for name, weeks in _weekly(store, names, end, week_starts).items():
+        for week, count in weeks.items():
+            if week is not None and week >= first:
+                counts.setdefault(name, {})[parse_utc(week)] = count
+    return counts
+
+
+def _weekly(
+    store: Store,
+    names: list[str],
+    end: datetime,
+    week_starts: Callable[[datetime], Sequence[datetime]],
+) -> Weekly:
+    global _kept
+    wanted = frozenset(names)
+    if not wanted:
         return {}
-    with store._read_sql() as sql, _weeks_and_names(sql, names, week_starts) as ready:
-        if not ready:
+    from logbook.store.corpus import changes_in
+
+    with store._read_sql() as sql:
+        first = _first_entry(sql)
+        if first is None:
             return {}
-        rows = sql.rows(_PER_WEEK, {"end": format_utc(end), "since": format_utc(since)})
-        counts: dict[str, dict[datetime, int]] = {}
-        for name, week, count in rows:
-            if week is not None:
-                counts.setdefault(name, {})[parse_utc(week)] = int(count)
-        return counts
+        starts = tuple(format_utc(s) for s in week_starts(first))
+        key = (store.location.key, changes_in(sql), format_utc(end), starts)
+        if _kept is not None and _kept[0] == key and wanted <= _kept[1]:
+            return {name: weeks for name, weeks in _kept[2].items() if name in wanted}
+        with _weeks_and_names(sql, sorted(wanted), starts):
+            weekly: Weekly = {}
+            for name, week, count in sql.rows(_PER_WEEK, {"end": format_utc(end)}):
+                weekly.setdefault(name, {})[week] = int(count)
+    _kept = (key, wanted, weekly)
+    return weekly
 
 
-@contextmanager
-def _weeks_and_names(
-    sql: Sql, names: list[str], week_starts: Callable[[datetime], Sequence[datetime]]
-) -> Iterator[bool]:
-    """The temporary tables the queries join (week starts from the earliest entry, the
-    wanted names), dropped afterwards; yields False when the store has no entries."""
+def _first_entry(sql: Sql) -> datetime | None:
     first = sql.rows(
         "SELECT min(m) FROM (SELECT min(created_at) AS m FROM idea "
         "UNION ALL SELECT min(created_at) FROM paper) AS firsts"
     )[0][0]
-    if first is None:
-        yield False
-        return
+    return None if first is None else parse_utc(first)
+
+
+@contextmanager
+def _weeks_and_names(sql: Sql, names: list[str], starts: Sequence[str]) -> Iterator[None]:
+    """The temporary tables the query joins (week starts, the wanted names), dropped after."""
     sql.run("CREATE TEMP TABLE history_week (start TEXT PRIMARY KEY)")
     sql.run("CREATE TEMP TABLE history_name (name TEXT PRIMARY KEY)")
     try:
-        starts = {format_utc(s) for s in week_starts(parse_utc(first))}
         sql.run_many(
-            "INSERT INTO history_week (start) VALUES (:s)", [{"s": s} for s in sorted(starts)]
+            "INSERT INTO history_week (start) VALUES (:s)", [{"s": s} for s in sorted(set(starts))]
         )
         sql.run_many(
             "INSERT INTO history_name (name) VALUES (:n) ON CONFLICT DO NOTHING",
             [{"n": n} for n in names],
         )
-        yield True
+        yield
     finally:
         sql.run("DROP TABLE history_week")
         sql.run("DROP TABLE history_name")
