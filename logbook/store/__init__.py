@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from logbook.errors import ConflictError, LogbookError, StoreError
 from logbook.location import StoreLocation, mask_in, parse_location
 from logbook.store import migrations
-from logbook.store.pragmas import busy_timeout, configure_connection
+from logbook.store.pragmas import configure_connection
 
 # SQLAlchemy and SQLModel are imported when a store is first opened, not with this package:
 # the git hook's no-change check (``logbook.store.meta``) and ``--help`` must not pay for them.
@@ -203,16 +203,9 @@ class Store:
 
     def _database_errors(self, sa_exc: Any) -> tuple[type[BaseException], ...]:
         # SQLAlchemy's, and what a statement run on the driver's own cursor (``Sql``) raises
-        errors: tuple[type[BaseException], ...] = (
-            sa_exc.OperationalError,
-            sa_exc.DatabaseError,
-            sqlite3.DatabaseError,
-        )
-        if self.location.is_postgres:
-            import psycopg
+        from logbook.store.connection import driver_errors
 
-            errors += (psycopg.Error,)
-        return errors
+        return (sa_exc.OperationalError, sa_exc.DatabaseError, *driver_errors(self.location))
 
     @cached_property
     def ideas(self) -> Ideas:
@@ -397,10 +390,10 @@ def open_store(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"cannot create the folder {path.parent}: {error.strerror}") from None
+    from logbook.store.connection import sqlite_file
+
     try:
-        db = sqlite3.connect(
-            path, timeout=busy_timeout(), isolation_level=None, check_same_thread=False
-        )
+        db = sqlite_file(path)
     except sqlite3.Error as error:
         raise store_error(path, error) from error
     try:

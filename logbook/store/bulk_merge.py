@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
+from logbook.store.connection import refused_rows
 from logbook.store.sequences import claim_ids
 from logbook.store.snapshot import KINDS, TABLES
-from logbook.store.sql import as_sql, refused_rows
+from logbook.store.sql import as_sql
 from logbook.store.tags import LINKS
 from logbook.store.types import JSONList, UTCDateTime, format_utc
 from logbook.tags import normalize_tag

@@ -24,11 +24,17 @@ from logbook.store.sql import DbapiSql
 WRITE_LOCK = 7_042_013_002
 
 
-def connect_sqlite(location: StoreLocation) -> sqlite3.Connection:
-    """A connection to the SQLite file, in autocommit mode: the store begins transactions."""
-    db = sqlite3.connect(
-        location.file(), timeout=busy_timeout(), isolation_level=None, check_same_thread=False
+def sqlite_file(path: Any) -> sqlite3.Connection:
+    """A connection to the SQLite file at ``path``, in autocommit mode (the store begins its
+    transactions), with no pragma set yet: opening checks the file is a store first."""
+    return sqlite3.connect(
+        path, timeout=busy_timeout(), isolation_level=None, check_same_thread=False
     )
+
+
+def connect_sqlite(location: StoreLocation) -> sqlite3.Connection:
+    """A configured connection to the (migrated) SQLite store at ``location``."""
+    db = sqlite_file(location.file())
     configure_connection(db)
     return db
 
@@ -55,7 +61,7 @@ def transaction(location: StoreLocation, db: Any, *, write: bool) -> Iterator[An
     """
     from logbook.store import store_error
 
-    errors = _driver_errors(location)
+    errors = driver_errors(location)
     try:
         if location.is_postgres:
             if write:
@@ -88,12 +94,25 @@ def _roll_back(db: Any) -> None:
         db.execute("ROLLBACK")
 
 
-def _driver_errors(location: StoreLocation) -> tuple[type[BaseException], ...]:
+def driver_errors(location: StoreLocation) -> tuple[type[BaseException], ...]:
+    """Every error the store's driver raises (psycopg's or sqlite3's)."""
     if location.is_postgres:
         import psycopg
 
         return (psycopg.Error,)
     return (sqlite3.Error,)
+
+
+def refused_rows(backend: str) -> tuple[type[BaseException], ...]:
+    """What the driver raises for rows the database refuses: a key or a constraint, or a
+    value it cannot hold (PostgreSQL's text holds no NUL); and a value whose stored form
+    cannot be made (a moment without a time zone)."""
+    refused: tuple[type[BaseException], ...] = (sqlite3.IntegrityError, ValueError, TypeError)
+    if backend == "postgresql":
+        import psycopg
+
+        refused += (psycopg.IntegrityError, psycopg.DataError)
+    return refused
 
 
 @dataclass

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from logbook.store.kinds import GENERATED_POST_KINDS, title_of
-from logbook.store.sql import Sql, as_sql, in_list, scalar
+from logbook.store.sql import Sql, as_sql, in_list, scalar, within
 from logbook.store.tags import LINKS
-from logbook.store.timestamps import format_utc, parse_utc
+from logbook.store.timestamps import parse_utc
 
 if TYPE_CHECKING:
     from logbook.store import Store
@@ -91,12 +91,7 @@ def load_corpus(
             where = ["archived_at IS NULL"]
             if kind == "post" and not generated_posts:
                 where.append("kind NOT IN " + in_list("generated", GENERATED_POST_KINDS, params))
-            if since is not None:
-                where.append("created_at >= :since")
-                params["since"] = format_utc(since)
-            if until is not None:
-                where.append("created_at < :until")
-                params["until"] = format_utc(until)
+            where += within("created_at", since, until, params, "created")
             statement = (
                 f"SELECT id, uid, created_at, {_COLUMNS[kind]} FROM {kind} "
                 f"WHERE {' AND '.join(where)} ORDER BY created_at, id"

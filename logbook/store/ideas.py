@@ -14,7 +14,7 @@ from logbook.store.idea_views import IdeaView
 from logbook.store.kinds import IDEA_STATUSES, check_size, one_of
 from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, keep_unsaved, revisions_of
-from logbook.store.sql import Sql, as_sql, first, id_lists, in_list, scalar
+from logbook.store.sql import Sql, as_sql, first, id_lists, in_list, scalar, within
 from logbook.store.tags import TagRef, link_tags, tags_of, unlink_tags
 from logbook.store.timestamps import format_utc, parse_utc
 from logbook.tags import inline_tags, normalize_tag
@@ -151,23 +151,11 @@ class Ideas:
             where.append("author IN " + in_list("author", [a.strip() for a in authors], params))
         if since is not None and changed_since is not None:
             raise ValueError("give since or changed_since, not both")
-        if since is not None:
-            where.append("created_at >= :since")
-            params["since"] = format_utc(since)
+        where += within("created_at", since, until, params, "created")
         if changed_since is not None or changed_until is not None:
-            bounds = []
-            if changed_since is not None:
-                bounds.append("{c} >= :changed_since")
-                params["changed_since"] = format_utc(changed_since)
-            if changed_until is not None:
-                bounds.append("{c} < :changed_until")
-                params["changed_until"] = format_utc(changed_until)
-            within = " AND ".join(bounds)
-            created, updated = within.format(c="created_at"), within.format(c="updated_at")
-            where.append(f"(({created}) OR ({updated}))")
-        if until is not None:
-            where.append("created_at < :until")
-            params["until"] = format_utc(until)
+            created = within("created_at", changed_since, changed_until, params, "changed")
+            updated = within("updated_at", changed_since, changed_until, params, "changed")
+            where.append(f"(({' AND '.join(created)}) OR ({' AND '.join(updated)}))")
         for n, name in enumerate(tags or []):
             where.append(
                 "id IN (SELECT idea_tag.idea_id FROM idea_tag JOIN tag ON tag.id = "

@@ -19,9 +19,9 @@ from logbook.errors import NotFoundError, UsageError
 from logbook.numbers import is_number, number_in_range
 from logbook.store.kinds import READING_STATUSES, one_of, title_of
 from logbook.store.paper_views import PaperView
-from logbook.store.sql import Sql, id_lists, in_list
+from logbook.store.sql import Sql, id_lists, in_list, within
 from logbook.store.tags import tags_of
-from logbook.store.timestamps import format_utc, parse_utc
+from logbook.store.timestamps import parse_utc
 from logbook.tags import normalize_tag
 
 # Rows read at a time: few statements, memory flat in the number of papers.
@@ -61,15 +61,8 @@ def where(
         conditions.append("p.status IN " + in_list("status", wanted, params))
     if authors is not None:  # who added them ('' for nobody known), not arXiv's authors
         conditions.append("p.author IN " + in_list("author", [a.strip() for a in authors], params))
-    for name, column, op, value in (
-        ("since", "created_at", ">=", since),
-        ("until", "created_at", "<", until),
-        ("read_since", "read_at", ">=", read_since),
-        ("read_until", "read_at", "<", read_until),
-    ):
-        if value is not None:
-            conditions.append(f"p.{column} {op} :{name}")
-            params[name] = format_utc(value)
+    conditions += within("p.created_at", since, until, params, "added")
+    conditions += within("p.read_at", read_since, read_until, params, "read")
     for n, name in enumerate(tags or []):
         conditions.append(f"p.id IN ({tagged(f'tag{n}')})")
         params[f"tag{n}"] = normalize_tag(name)

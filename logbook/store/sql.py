@@ -15,7 +15,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
+from logbook.store.timestamps import format_utc
+
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy.orm import Session
 
 Params = Mapping[str, Any]
@@ -97,8 +101,13 @@ class DbapiSql:
     def run_many(self, statement: str, params: Iterable[Params]) -> None:
         """Run a statement once per set of parameters."""
         many = [dict(p) for p in params]
-        if many:
-            self.connection.cursor().executemany(self._spelled(statement), many)
+        if not many:
+            return
+        cursor = self.connection.cursor()
+        try:
+            cursor.executemany(self._spelled(statement), many)
+        finally:
+            cursor.close()
 
 
 class SessionSql:
@@ -137,16 +146,8 @@ class SessionSql:
         """Run a statement once per set of parameters, on the driver's own cursor: in the
         session's transaction (and savepoint), without SQLAlchemy's work per row (an
         import's bulk inserts). The driver's errors come out as they are."""
-        many = [dict(p) for p in params]
-        if not many:
-            return
         raw = self.session.connection().connection.driver_connection
-        spelled = pyformat(statement) if self.backend == "postgresql" else statement
-        cursor = raw.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.executemany(spelled, many)
-        finally:
-            cursor.close()
+        DbapiSql(raw, self.backend).run_many(statement, params)
 
 
 def as_sql(target: Sql | Session) -> Sql:
@@ -167,6 +168,25 @@ def in_list(prefix: str, values: Sequence[Any], params: dict[str, Any]) -> str:
     return "(" + (", ".join(names) or "NULL") + ")"
 
 
+def within(
+    column: str,
+    since: datetime | None,
+    until: datetime | None,
+    params: dict[str, Any],
+    name: str,
+) -> list[str]:
+    """The conditions ``since <= column < until`` (a bound that is None left out), their
+    moments bound in ``params`` in their stored form as ``:{name}_since``/``:{name}_until``."""
+    found = []
+    if since is not None:
+        params[f"{name}_since"] = format_utc(since)
+        found.append(f"{column} >= :{name}_since")
+    if until is not None:
+        params[f"{name}_until"] = format_utc(until)
+        found.append(f"{column} < :{name}_until")
+    return found
+
+
 def id_lists(ids: Sequence[int], size: int = 500) -> Iterator[str]:
     """``ids`` as comma-separated integer literals, ``size`` at a time, for ``IN (…)``.
 
@@ -175,17 +195,3 @@ def id_lists(ids: Sequence[int], size: int = 500) -> Iterator[str]:
     """
     for start in range(0, len(ids), size):
         yield ",".join(str(int(i)) for i in ids[start : start + size])
-
-
-def refused_rows(backend: str) -> tuple[type[BaseException], ...]:
-    """What the driver raises for rows the database refuses: a key or a constraint, or a
-    value it cannot hold (PostgreSQL's text holds no NUL); and a value whose stored form
-    cannot be made (a moment without a time zone)."""
-    import sqlite3
-
-    refused: tuple[type[BaseException], ...] = (sqlite3.IntegrityError, ValueError, TypeError)
-    if backend == "postgresql":
-        import psycopg
-
-        refused += (psycopg.IntegrityError, psycopg.DataError)
-    return refused
