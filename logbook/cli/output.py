@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
-import json
 import os
 import re
 import shlex
@@ -19,6 +18,8 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+from logbook import json_text
 
 COLOR_MODES = ("auto", "always", "never")
 _color = "auto"
@@ -106,7 +107,13 @@ def _run_pager(text: str) -> bool:
 
 def print_json(data: Any) -> None:
     """Write ``data`` as indented JSON (UTF-8, not escaped) to stdout."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(json_text.dumps(data, default=str) + "\n")
+
+
+def print_json_list(items: Iterable[Any]) -> None:
+    """Write ``items`` as one indented JSON list, each item as it comes (a long list is
+    never held whole)."""
+    sys.stdout.writelines(json_text.list_chunks(items, default=str))
 
 
 def info(message: str) -> None:

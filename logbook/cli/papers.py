@@ -244,9 +244,8 @@ def list_(
     filters: dict[str, Any] = {"statuses": status, "tags": tag, "categories": category}
     filters.update(authors=added_by, since=when(since), archived=archived)
     store = state.reader()
-    papers = store.papers.iter_find(**filters, limit=limit)
     if as_json:
-        out.print_json([p.to_dict() for p in papers])
+        out.print_json_list(p.to_dict() for p in store.papers.iter_find(**filters, limit=limit))
         return
     with out.paged():
         out.table(
@@ -257,9 +256,9 @@ def list_(
                     p.status + (" (withdrawn)" if p.withdrawn else ""),
                     p.year or "",
                     p.title,
-                    " ".join(f"#{t}" for t in p.user_tags),
+                    " ".join(f"#{t}" for t in p.tags),
                 ]
-                for p in papers
+                for p in store.papers.iter_lines(**filters, limit=limit)
             ),
             ["#", "arXiv", "status", "year", "title", "tags"],
             empty="no papers match",

@@ -8,6 +8,7 @@ with the rules the ORM's column types use.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
@@ -18,7 +19,7 @@ from logbook.arxiv_ids import parse_arxiv_id
 from logbook.errors import NotFoundError, UsageError
 from logbook.numbers import is_number, number_in_range
 from logbook.store.kinds import READING_STATUSES, one_of, title_of
-from logbook.store.paper_views import PaperView
+from logbook.store.paper_views import Citation, PaperLine, PaperView
 from logbook.store.sql import Sql, id_lists, in_list, within
 from logbook.store.tags import tags_of
 from logbook.store.timestamps import parse_utc
@@ -104,6 +105,56 @@ def newest(
     return attach(sql, found)
 
 
+_LINE = "SELECT p.id, p.arxiv_id, p.status, p.withdrawn, p.published, p.title FROM paper p"
+
+
+def lines(
+    sql: Sql, conditions: Sequence[str], params: dict[str, Any], limit: int | None = None
+) -> Iterator[PaperLine]:
+    """The papers meeting every condition as rows of a list, in the order they were added
+    (the newest ``limit`` of them, when given)."""
+    where = " AND ".join(conditions)
+    if limit is None:
+        chunks: Any = sql.stream(f"{_LINE} WHERE {where} ORDER BY p.created_at, p.id", params, CHUNK)  # fmt: skip
+    else:
+        tail = "ORDER BY p.created_at DESC, p.id DESC LIMIT :limit"
+        chunks = [sql.rows(f"{_LINE} WHERE {where} {tail}", {**params, "limit": limit})[::-1]]
+    for chunk in chunks:
+        tags = tags_of(sql, "paper", [row[0] for row in chunk], kind="user")
+        for number, arxiv_id, status, withdrawn, published, title in chunk:
+            year = None if published is None else parse_utc(published).year
+            names = [t.name for t in tags[number]]
+            yield PaperLine(number, arxiv_id, status, bool(withdrawn), year, title, names)
+
+
+_CITATION = "SELECT p.id, p.arxiv_id, p.cite_key, p.title, p.authors, p.abstract, p.published, p.primary_category, p.doi, p.journal_ref, p.withdrawn FROM paper p"  # fmt: skip
+
+
+def citations(sql: Sql, conditions: Sequence[str], params: dict[str, Any]) -> Iterator[Citation]:
+    """The papers meeting every condition as the reading list cites them, in the order they
+    were added."""
+    statement = f"{_CITATION} WHERE {' AND '.join(conditions)} ORDER BY p.created_at, p.id"
+    for chunk in sql.stream(statement, params, CHUNK):
+        tags = tags_of(sql, "paper", [row[0] for row in chunk], kind="user")
+        for row in chunk:
+            number, arxiv_id, key, title, authors, abstract, published, *more, withdrawn = row
+            category, doi, journal = more
+            yield Citation(
+                number,
+                arxiv_id,
+                key,
+                title,
+                _listed(authors),
+                abstract,
+                None if published is None else parse_utc(published),
+                category,
+                doi,
+                journal,
+                bool(withdrawn),
+                [t.name for t in tags[number]],
+            )
+
+
 def count(sql: Sql, conditions: Sequence[str], params: dict[str, Any]) -> int:
     """How many papers meet every condition."""
     found = sql.rows(f"SELECT COUNT(*) FROM paper p WHERE {' AND '.join(conditions)}", params)
@@ -169,6 +220,22 @@ def _decoded(row: Sequence[Any]) -> PaperView:
         if values[n] is not None:
             values[n] = parse_utc(values[n])
     for n in _LISTS:
-        values[n] = json.loads(values[n]) if values[n] is not None else []
+        values[n] = _listed(values[n])
     values[_WITHDRAWN] = bool(values[_WITHDRAWN])
     return PaperView(*values)
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _listed(text: str | None) -> Any:
+    """A stored JSON list (authors, categories) as ``json.loads`` reads it; [] for none."""
+    if text is None or text == "[]":
+        return []
+    # ``raw_decode`` goes straight to the C scanner, without ``loads``' checks and its two
+    # searches for white space, which the stored form (compact JSON) has none of
+    with contextlib.suppress(ValueError):
+        found, end = _DECODER.raw_decode(text)
+        if end == len(text):
+            return found
+    return json.loads(text)  # anything else: json.loads reads it, or says what is wrong

@@ -125,6 +125,52 @@ class PaperView:
         }
 
 
+class PaperLine(NamedTuple):
+    """A paper as a row of ``paper list`` shows it: read without its abstract, authors or
+    links, so that listing 100k papers reads a fraction of their text."""
+
+    id: int
+    arxiv_id: str
+    status: str
+    withdrawn: bool
+    year: int | None  # of the first version
+    title: str
+    tags: list[str]  # the reader's own
+
+
+class Citation(NamedTuple):
+    """A paper as the reading list cites it (markdown and BibTeX): read without its notes,
+    reading state or linked ideas."""
+
+    id: int
+    arxiv_id: str
+    cite_key: str | None
+    title: str
+    authors: list[str]
+    abstract: str
+    published: datetime | None
+    primary_category: str | None
+    doi: str | None
+    journal_ref: str | None
+    withdrawn: bool
+    tags: list[str]  # the reader's own
+
+    @property
+    def abs_url(self) -> str:
+        """The paper's abstract page (always the latest version)."""
+        return abs_url(self.arxiv_id)
+
+    @property
+    def year(self) -> int | None:
+        """The year of the first version."""
+        return self.published.year if self.published else None
+
+    @property
+    def user_tags(self) -> list[str]:
+        """The reader's own tags (as ``PaperView.user_tags``)."""
+        return self.tags
+
+
 @dataclass
 class Saved:
     """What saving one fetched paper did: ``imported``, ``updated`` or ``known``."""

@@ -18,7 +18,7 @@ from logbook.ids import new_uid
 from logbook.store import paper_reads
 from logbook.store.kinds import check_size
 from logbook.store.paper_reads import check_status as check_status
-from logbook.store.paper_views import ARXIV_FIELDS, Known, PaperMeta, PaperView, Saved
+from logbook.store.paper_views import ARXIV_FIELDS, Known, PaperLine, PaperMeta, PaperView, Saved
 from logbook.store.removal import remove_entry, restore_entry
 from logbook.store.revisions import keep_revision, keep_unsaved, revisions_of
 from logbook.store.rules import link_or_none, new_cite_key
@@ -198,6 +198,13 @@ class Papers:
                 yield from paper_reads.newest(sql, conditions, params, limit)
             else:
                 yield from paper_reads.stream(sql, conditions, params)
+
+    def iter_lines(self, *, limit: int | None = None, **filters: Any) -> Iterator[PaperLine]:
+        """``iter_find``'s papers as the rows of a list (``PaperLine``): only what a row
+        shows is read."""
+        conditions, params = paper_reads.where(**filters)
+        with self.store._read_sql() as sql:
+            yield from paper_reads.lines(sql, conditions, params, limit)
 
     def reading_list(
         self, *, statuses: Sequence[str] | None = None, tags: Sequence[str] | None = None

@@ -10,13 +10,13 @@ were added, all inside one read (one consistent snapshot), a thousand rows at a 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from logbook.store import paper_reads
 from logbook.store.sql import Sql, in_list
 
 if TYPE_CHECKING:
-    from logbook.store.paper_views import PaperView
+    from logbook.store.paper_views import Citation, PaperView
     from logbook.store.papers import Papers
 
 
@@ -29,9 +29,24 @@ def iter_papers(
     return papers.iter_find(statuses=statuses, tags=tags)
 
 
+def iter_citations(
+    papers: Papers, *, statuses: Sequence[str] | None = None, tags: Sequence[str] | None = None
+) -> Iterator[Citation]:
+    """``iter_papers``' papers as the BibTeX list cites them (``Citation``): only what an
+    entry shows is read."""
+    papers.ensure_cite_keys()
+    where, params = paper_reads.where(statuses=statuses, tags=tags)
+    return _citations(papers, where, params)
+
+
+def _citations(papers: Papers, where: list[str], params: dict[str, Any]) -> Iterator[Citation]:
+    with papers.store._read_sql() as sql:
+        yield from paper_reads.citations(sql, where, params)
+
+
 def reading_groups(
     papers: Papers, *, statuses: Sequence[str] | None = None, tags: Sequence[str] | None = None
-) -> Iterator[tuple[str, PaperView]]:
+) -> Iterator[tuple[str, Citation]]:
     """The same papers grouped as the markdown list shows them (``iter_grouped``), each
     group the user tag of that name, only the ``tags`` ones when given."""
     papers.ensure_cite_keys()
@@ -44,7 +59,7 @@ def iter_grouped(
     statuses: Sequence[str] | None = None,
     tags: Sequence[str] | None = None,
     headings: Sequence[str] = (),
-) -> Iterator[tuple[str, PaperView]]:
+) -> Iterator[tuple[str, Citation]]:
     """(group, paper) in the order the markdown reading list shows them.
 
     The papers are those ``Papers.find(statuses=..., tags=...)`` gives. A group is a user tag
@@ -58,12 +73,13 @@ def iter_grouped(
         for n, name in enumerate(names):
             params[f"group{n}"] = name
             tagged = f"p.id IN ({_user_tagged(f'= :group{n}')})"
-            yield from ((name, view) for view in paper_reads.stream(sql, [*where, tagged], params))
+            found = paper_reads.citations(sql, [*where, tagged], params)
+            yield from ((name, paper) for paper in found)
         if names:
             # papers without any of the tags that make a group
             wanted = "" if not headings else "IN " + in_list("heading", list(headings), params)
             where = [*where, f"p.id NOT IN ({_user_tagged(wanted)})"]
-        yield from (("", view) for view in paper_reads.stream(sql, where, params))
+        yield from (("", paper) for paper in paper_reads.citations(sql, where, params))
 
 
 def _user_tagged(name_condition: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
+from logbook.store.kinds import TAG_KINDS, one_of
 from logbook.store.sql import Sql, as_sql, id_lists, scalar
 from logbook.tags import normalize_tag
 
@@ -133,18 +134,21 @@ def sync_auto_tags(
 
 
 def tags_of(
-    target: Sql | Session, entry_kind: str, entry_ids: list[int]
+    target: Sql | Session, entry_kind: str, entry_ids: list[int], *, kind: str | None = None
 ) -> dict[int, list[TagRef]]:
-    """The tags of many entries in one query: entry id → tags sorted by kind then name."""
+    """The tags of many entries in one query: entry id → tags sorted by kind then name.
+
+    ``kind`` (``user``, ``auto`` or ``category``) gives only the tags of that kind."""
     sql = as_sql(target)
     table, column = LINKS[entry_kind]
     result: dict[int, list[TagRef]] = {entry_id: [] for entry_id in entry_ids}
     if not entry_ids:
         return result
+    of_kind = "" if kind is None else f" AND t.kind = '{one_of(kind, TAG_KINDS, 'a tag kind')}'"
     for marks in id_lists(entry_ids):
         rows = sql.rows(
             f"SELECT l.{column}, t.name, t.kind FROM {table} l JOIN tag t ON t.id = l.tag_id "
-            f"WHERE l.{column} IN ({marks}) ORDER BY t.kind DESC, t.name"
+            f"WHERE l.{column} IN ({marks}){of_kind} ORDER BY t.kind DESC, t.name"
         )
         for entry_id, name, kind in rows:
             result[entry_id].append(TagRef(name, kind))

@@ -9,12 +9,12 @@ entries now gone from it are removed, and no other file is. ``logbook.sync.folde
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from logbook import json_text
 from logbook.errors import ExportError
 from logbook.fileio import OutsideRootError, inside, write_atomic
 from logbook.store.snapshot import KINDS, Snapshot
@@ -144,7 +144,7 @@ def render(store: Store, fmt: str) -> tuple[Snapshot, dict[str, str], list[str]]
                 files[relative] = yamltext.dump(record)
         return snap, files, warnings
     if fmt == "json":
-        body = json.dumps(bundle(snap), ensure_ascii=False, indent=2) + "\n"
+        body = json_text.dumps(bundle(snap)) + "\n"
         return snap, {"logbook.json": body}, []
     from logbook.sync import formats as export_formats
 

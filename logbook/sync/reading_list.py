@@ -7,15 +7,16 @@ escapes text so that BibTeX (and any parser that follows its brace rules) reads 
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from logbook.store.paper_views import PaperView
+    from logbook.store.paper_views import Citation, PaperView
     from logbook.store.papers import Papers
+
+    Cited = PaperView | Citation  # what a markdown line or a BibTeX entry shows
 
 FORMATS = ("markdown", "bibtex", "json")
 UNTAGGED = "Other papers"
@@ -47,7 +48,9 @@ def stream(
     _check_format(fmt)
     if fmt == "markdown":
         return markdown_chunks(store_list.reading_groups(papers, statuses=statuses, tags=tags))
-    return _chunks(store_list.iter_papers(papers, statuses=statuses, tags=tags), fmt)
+    if fmt == "bibtex":
+        return bibtex_chunks(store_list.iter_citations(papers, statuses=statuses, tags=tags))
+    return json_chunks(store_list.iter_papers(papers, statuses=statuses, tags=tags))
 
 
 def _check_format(fmt: str) -> None:
@@ -57,19 +60,16 @@ def _check_format(fmt: str) -> None:
         raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def _chunks(papers: Iterable[PaperView], fmt: str) -> Iterator[str]:
+def _chunks(papers: Sequence[PaperView], fmt: str) -> Iterator[str]:
     return bibtex_chunks(papers) if fmt == "bibtex" else json_chunks(papers)
 
 
 def json_chunks(papers: Iterable[PaperView]) -> Iterator[str]:
     """``json.dumps([p.to_dict() …], ensure_ascii=False, indent=2)`` and a newline, piece by
-    piece: each paper is dumped alone and indented one level (JSON text holds no raw newline)."""
-    first = True
-    for paper in papers:
-        item = json.dumps(paper.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        yield ("[\n  " if first else ",\n  ") + item
-        first = False
-    yield "[]\n" if first else "\n]\n"
+    piece, a paper at a time."""
+    from logbook import json_text
+
+    return json_text.list_chunks(paper.to_dict() for paper in papers)
 
 
 # -- markdown -------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def authors_line(authors: Sequence[str]) -> str:
     return authors[0] if authors else ""
 
 
-def markdown_line(paper: PaperView) -> str:
+def markdown_line(paper: Cited) -> str:
     """``- [Title](https://arxiv.org/abs/ID) — A, B, C et al. (2017)``."""
     title = re.sub(r"([\[\]])", r"\\\1", paper.title)
     line = f"- [{title}]({paper.abs_url}) — {_md_text(authors_line(paper.authors))}"
@@ -122,7 +122,7 @@ def _grouped(papers: Sequence[PaperView], tags: Sequence[str]) -> Iterator[tuple
     yield from (("", p) for p in (untagged if groups else papers))
 
 
-def markdown_chunks(grouped: Iterable[tuple[str, PaperView]]) -> Iterator[str]:
+def markdown_chunks(grouped: Iterable[tuple[str, Cited]]) -> Iterator[str]:
     """The markdown list from (group, paper) pairs in order: a ``## tag`` heading before each
     group, ``## Other papers`` before the ``""`` group, and no heading at all when ``""`` is
     the only group. Nothing for no papers."""
@@ -236,14 +236,36 @@ def tex_char(char: str) -> str:
 _NEEDS_TEX = re.compile("[\\\\{}&%$#_~^\x80-\U0010ffff]")
 
 
+# What ``tex_text`` cannot keep in ASCII text: control characters (tabs and newlines among
+# them) and TeX's specials. Checked on the encoded bytes: a regular expression scans an
+# abstract about ten times slower than ``bytes.translate``.
+_NOT_KEPT = bytes(range(32)) + b"\x7f\\{}&%$#_~^"
+
+
+def _kept(text: str) -> bool:
+    """Whether ``tex_text`` keeps ``text`` as it is: ASCII without control characters or
+    TeX's specials, and single spaces between words (most abstracts)."""
+    if not text.isascii():
+        return False
+    data = text.encode("ascii")
+    return (
+        len(data.translate(None, _NOT_KEPT)) == len(data)
+        and b"  " not in data
+        and data[:1] != b" "
+        and data[-1:] != b" "
+    )
+
+
 def tex_text(text: str) -> str:
     """Text escaped for a BibTeX field: specials and accents as TeX, braces always balanced.
 
     ``$…$`` maths whose braces balance is kept as written (arXiv titles are LaTeX).
     """
+    if _kept(text):
+        return text
     text = " ".join(text.split())
     if not _NEEDS_TEX.search(text):
-        return text  # plain ASCII without TeX's specials (most abstracts): nothing to do
+        return text
     text = unicodedata.normalize("NFC", text)
     pieces = re.split(r"(\$[^$]+\$)", text)
     out = []
@@ -275,10 +297,33 @@ _GROUP = re.compile(
 )
 
 
+_GROUP_WORDS = ("and", "collaboration", "consortium", "team", "group", "project")
+
+
 def bib_name(author: str) -> str:
     """An author for BibTeX's ``author`` list; a group name is braced as one name."""
     text = tex_text(author)
-    return f"{{{text}}}" if _GROUP.search(author) else text
+    lowered = author.lower()
+    # the words first: most names hold none of them, and the search is slower
+    if any(word in lowered for word in _GROUP_WORDS) and _GROUP.search(author):
+        return f"{{{text}}}"
+    return text
+
+
+def bib_authors(authors: Sequence[str]) -> str:
+    """BibTeX's ``author`` field: the names (``bib_name``) joined by ``and``."""
+    joined = " and ".join(authors)
+    # one check for the whole list: most lists are plain ASCII names, none of them a group
+    if _kept(joined) and not _any_group(authors):
+        return joined
+    return " and ".join(bib_name(a) for a in authors)
+
+
+def _any_group(authors: Sequence[str]) -> bool:
+    lowered = "\x00".join(authors).lower()
+    if not any(word in lowered for word in _GROUP_WORDS):
+        return False
+    return any(_GROUP.search(a) for a in authors)
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -295,7 +340,11 @@ def _keeps_case(word: str) -> bool:
 def tex_title(text: str) -> str:
     """A title for BibTeX: ``tex_text``, with acronyms, mixed-case words and maths in braces,
     so that styles that lower-case titles (``plain``) print them as written."""
-    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    text = " ".join(text.split())
+    if text.isascii() and "$" not in text:
+        # no maths and no accents: one pass braces the words and escapes the specials
+        return _ascii_title(text)
+    text = unicodedata.normalize("NFC", text)
     out = []
     for piece in re.split(r"(\$[^$]+\$)", text):
         if piece.startswith("$") and piece.endswith("$") and len(piece) > 2 and _balanced(piece):
@@ -311,6 +360,33 @@ def tex_title(text: str) -> str:
     return "".join(out)
 
 
+# In ASCII text: a capital and the letters after it, or one of TeX's specials
+_ASCII_MARKS = re.compile(r"[A-Z][A-Za-z]*|[\\{}&%$#_~^]")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_title(text: str) -> str:
+    """``tex_title`` of ASCII text without maths, in one scan: words (runs of letters, as
+    ``_WORD``) that ``_keeps_case`` braced, TeX's specials escaped."""
+    out: list[str] = []
+    last = 0
+    for match in _ASCII_MARKS.finditer(text):
+        start, end = match.span()
+        found = match.group()
+        if found in _TEX_SPECIALS:
+            out += (text[last:start], _TEX_SPECIALS[found])
+            last = end
+            continue
+        begin = start
+        while begin and text[begin - 1] in _ASCII_LETTERS:
+            begin -= 1  # a capital inside a word (iPhone): the word keeps its case
+        if begin < start or len(found) == 1 or _keeps_case(found):
+            out += (text[last:begin], "{", text[begin:end], "}")
+            last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _escape(text: str) -> str:
     if not _NEEDS_TEX.search(text):
         return text
@@ -320,7 +396,7 @@ def _escape(text: str) -> str:
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()  # noqa: SIM905
 
 
-def bibtex_entry(paper: PaperView) -> str:
+def bibtex_entry(paper: Cited) -> str:
     """One entry: ``@article`` (``journal``, ``doi``) when arXiv has a journal reference for
     the paper, else ``@misc`` as arXiv's own export writes it; both keep ``eprint``."""
     key = paper.cite_key or paper.arxiv_id.replace("/", ":")
@@ -328,7 +404,7 @@ def bibtex_entry(paper: PaperView) -> str:
     month = _MONTHS[paper.published.month - 1] if paper.published else ""
     fields = [
         ("title", tex_title(paper.title)),
-        ("author", " and ".join(bib_name(a) for a in paper.authors)),
+        ("author", bib_authors(paper.authors)),
         ("journal", tex_text(paper.journal_ref or "")),
         ("year", str(paper.year) if paper.year else ""),
         ("month", month),
@@ -354,7 +430,7 @@ def to_bibtex(papers: Sequence[PaperView]) -> str:
     return "".join(bibtex_chunks(papers))
 
 
-def bibtex_chunks(papers: Iterable[PaperView]) -> Iterator[str]:
+def bibtex_chunks(papers: Iterable[Cited]) -> Iterator[str]:
     """``to_bibtex`` one entry at a time."""
     for n, paper in enumerate(papers):
         yield ("\n" if n else "") + bibtex_entry(paper)
