@@ -6,14 +6,14 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from pybtex.database import parse_string
 from pybtex.richtext import Text
 from test_papers import meta
 
 from logbook.store import Store
-from logbook.sync.reading_list import authors_line, tex_text
+from logbook.sync.reading_list import authors_line, bib_authors, bib_name, tex_text, tex_title
 
 # Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
 pytestmark = pytest.mark.backends
@@ -130,6 +130,28 @@ def test_any_title_survives_bibtex_and_back(title):
     if "$" in title:  # maths may be kept as written; what matters is that it parses
         return
     assert decode(parsed) == " ".join(title.split())
+
+
+# ASCII text takes a shorter road through the BibTeX escapes; an accent sends it down the
+# general one. Both must write the ASCII part the same way.
+ascii_text = st.text(alphabet=st.sampled_from(list("aZbY iPhoneXL GPT4o-ray  \t\n&%{}#_$~^\\.:(")), max_size=30)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(ascii_text)
+@example("Spaces  to  tidy")
+@example(" iPhone and BERT, a Large N X-ray of GPT4o")
+def test_an_accent_elsewhere_does_not_change_how_ascii_text_is_escaped(text):
+    assume("$" not in text)  # maths would pair its dollars across the two parts
+    space = " " if text.split() else ""
+    assert tex_title(text + " é") == tex_title(text) + space + "{\\'e}"
+    assert tex_text(text + " é") == tex_text(text) + space + "{\\'e}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ascii_text | st.sampled_from(["The ATLAS Collaboration", "Ørsted", "Alexander"]), max_size=5))  # fmt: skip
+def test_the_author_field_is_each_name_written_for_bibtex_joined_by_and(names):
+    assert bib_authors(names) == " and ".join(bib_name(name) for name in names)
 
 
 def test_markdown_is_grouped_by_tag_with_et_al_year_and_link(cli, listed):

@@ -380,7 +380,7 @@ def _ascii_title(text: str) -> str:
         begin = start
         while begin and text[begin - 1] in _ASCII_LETTERS:
             begin -= 1  # a capital inside a word (iPhone): the word keeps its case
-        if begin < start or len(found) == 1 or _keeps_case(found):
+        if begin < start or _keeps_case(found):
             out += (text[last:begin], "{", text[begin:end], "}")
             last = end
     out.append(text[last:])
