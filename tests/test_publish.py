@@ -646,6 +646,34 @@ def test_week_themes_include_saved_phrase_themes_that_recur(week_store, cli):
     assert "once-only" not in body  # one entry: not a recurring theme
 
 
+def test_an_entry_carrying_a_user_and_an_auto_tag_of_one_name_counts_once(week_store):
+    from datetime import timedelta
+
+    from logbook.store.tags import link_tags
+
+    with week_store._write() as session:
+        for idea_id in (1, 2, 4):
+            link_tags(session, "idea", idea_id, ["random-feature"], kind="auto")
+        link_tags(session, "idea", 1, ["random-feature"], kind="user")
+        link_tags(session, "idea", 3, ["only-mine"], kind="user")
+    monday = at("2020-09-28 00:00")
+    end = at("2020-10-26 00:00")
+    history = week_store.tag_weeks(
+        ["random-feature", "only-mine"],
+        end,
+        lambda first: [monday + timedelta(weeks=n) for n in range(4)],
+    )
+    assert history["random-feature"].entries == 3  # ideas 1, 2 and 4; idea 1 once
+    assert history["only-mine"].entries == 1
+    weekly = week_store.tag_week_counts(
+        ["random-feature"],
+        monday,
+        end,
+        lambda first: [monday + timedelta(weeks=n) for n in range(4)],
+    )
+    assert sum(weekly["random-feature"].values()) == 3
+
+
 PATHOLOGICAL = {
     "ticks": "`" * 20_000 + "$x$",
     "spans": "` $a$ " * 5_000,

@@ -23,22 +23,27 @@ if TYPE_CHECKING:
     from logbook.store import Store
 
 # Entries of one kind carrying a wanted tag, with the start of the week each was created in.
+# A name that several tags share (a user tag and an auto tag "attention") could bring an entry
+# twice, so those names need DISTINCT; the others cannot (an entry links a tag once), and
+# skip its sort, the largest part of the query when a few tags are on most entries.
 _PART = """
-SELECT DISTINCT t.name AS name, '{kind}' AS kind, e.id AS id,
+SELECT {distinct} t.name AS name, '{kind}' AS kind, e.id AS id,
        (SELECT max(start) FROM history_week WHERE start <= e.created_at) AS week
 FROM tag t
 JOIN history_name n ON n.name = t.name
 JOIN {kind}_tag l ON l.tag_id = t.id
 JOIN {kind} e ON e.id = l.{kind}_id
-WHERE e.archived_at IS NULL AND e.created_at < :end
+WHERE e.archived_at IS NULL AND e.created_at < :end AND n.shared = {shared}
 """
 # Ideas and papers carrying each wanted tag, counted per tag and week (an entry is in one
 # week, so a tag's entries are the sum over its weeks).
 _PER_WEEK = (
     "SELECT name, week, count(*) FROM ("
-    + _PART.format(kind="idea")
-    + " UNION ALL "
-    + _PART.format(kind="paper")
+    + " UNION ALL ".join(
+        _PART.format(kind=kind, distinct="DISTINCT" if shared else "", shared=shared)
+        for kind in ("idea", "paper")
+        for shared in (0, 1)
+    )
     + ") AS tagged GROUP BY name, week"
 )
 
@@ -138,14 +143,18 @@ def _first_entry(sql: Sql) -> datetime | None:
 def _weeks_and_names(sql: Sql, names: list[str], starts: Sequence[str]) -> Iterator[None]:
     """The temporary tables the query joins (week starts, the wanted names), dropped after."""
     sql.run("CREATE TEMP TABLE history_week (start TEXT PRIMARY KEY)")
-    sql.run("CREATE TEMP TABLE history_name (name TEXT PRIMARY KEY)")
+    sql.run("CREATE TEMP TABLE history_name (name TEXT PRIMARY KEY, shared INTEGER)")
     try:
         sql.run_many(
             "INSERT INTO history_week (start) VALUES (:s)", [{"s": s} for s in sorted(set(starts))]
         )
         sql.run_many(
-            "INSERT INTO history_name (name) VALUES (:n) ON CONFLICT DO NOTHING",
+            "INSERT INTO history_name (name, shared) VALUES (:n, 0) ON CONFLICT DO NOTHING",
             [{"n": n} for n in names],
+        )
+        sql.run(
+            "UPDATE history_name SET shared = 1 WHERE "
+            "(SELECT count(*) FROM tag t WHERE t.name = history_name.name) > 1"
         )
         yield
     finally:
