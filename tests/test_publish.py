@@ -566,6 +566,32 @@ def test_templates_dir_overrides_builtins_file_by_file(week_store, cli, tmp_path
     assert "## Abstract" in cli("publish", "--paper", "1", "--stdout").stdout  # built-in
 
 
+def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
+    week_store, cli, tmp_path, monkeypatch
+):
+    mine = tmp_path / "templates"
+    mine.mkdir()
+    (mine / "week.md.j2").write_text("First {{ week.label }}\n")
+    monkeypatch.setenv("LOGBOOK_TEMPLATES_DIR", str(mine))
+    monkeypatch.setenv("LOGBOOK_CACHE_DIR", str(tmp_path / "cache"))
+    assert body_of(cli("publish", "--week", WEEK, "--stdout").stdout) == f"First {WEEK}\n"
+    kept = list((tmp_path / "cache" / "templates").iterdir())
+    assert kept  # compiled once, read back next time
+    (mine / "week.md.j2").write_text("Second {{ week.label }}\n")
+    assert body_of(cli("publish", "--week", WEEK, "--stdout").stdout) == f"Second {WEEK}\n"
+    for path in (tmp_path / "cache" / "templates").iterdir():
+        path.write_bytes(b"\x00damaged")
+    assert body_of(cli("publish", "--week", WEEK, "--stdout").stdout) == f"Second {WEEK}\n"
+
+
+def test_a_cache_folder_that_cannot_be_made_does_not_stop_a_post(week_store, cli, tmp_path, monkeypatch):  # fmt: skip
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("LOGBOOK_CACHE_DIR", str(blocked))
+    result = cli("publish", "--week", WEEK, "--stdout")
+    assert result.exit_code == 0 and "## Ideas" in result.stdout
+
+
 def test_undefined_template_variable_names_the_template_and_line(
     week_store, cli, tmp_path, monkeypatch
 ):
