@@ -38,8 +38,26 @@ class PaperMeta:
 ARXIV_FIELDS = ("version", "title", "authors", "abstract", "categories", "primary_category", "published", "updated", "doi", "journal_ref", "comment", "pdf_url", "withdrawn")  # fmt: skip
 
 
+class _Published:
+    """What a paper's views tell from its arXiv id and first version."""
+
+    __slots__ = ()
+    arxiv_id: str
+    published: datetime | None
+
+    @property
+    def abs_url(self) -> str:
+        """The paper's abstract page (always the latest version)."""
+        return abs_url(self.arxiv_id)
+
+    @property
+    def year(self) -> int | None:
+        """The year of the first version."""
+        return self.published.year if self.published else None
+
+
 @dataclass
-class PaperView:
+class PaperView(_Published):
     """A paper as commands show it, with its tags, linked ideas and note revisions."""
 
     id: int
@@ -71,16 +89,6 @@ class PaperView:
     tags: list[TagRef] = field(default_factory=list)
     ideas: list[dict[str, Any]] = field(default_factory=list)
     revisions: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def abs_url(self) -> str:
-        """The paper's abstract page (always the latest version)."""
-        return abs_url(self.arxiv_id)
-
-    @property
-    def year(self) -> int | None:
-        """The year of the first version."""
-        return self.published.year if self.published else None
 
     @property
     def user_tags(self) -> list[str]:
@@ -138,10 +146,7 @@ class PaperLine(NamedTuple):
     tags: list[str]  # the reader's own
 
 
-class Citation(NamedTuple):
-    """A paper as the reading list cites it (markdown and BibTeX): read without its notes,
-    reading state or linked ideas."""
-
+class _CitationRow(NamedTuple):
     id: int
     arxiv_id: str
     cite_key: str | None
@@ -155,15 +160,12 @@ class Citation(NamedTuple):
     withdrawn: bool
     tags: list[str]  # the reader's own
 
-    @property
-    def abs_url(self) -> str:
-        """The paper's abstract page (always the latest version)."""
-        return abs_url(self.arxiv_id)
 
-    @property
-    def year(self) -> int | None:
-        """The year of the first version."""
-        return self.published.year if self.published else None
+class Citation(_CitationRow, _Published):
+    """A paper as the reading list cites it (markdown and BibTeX): read without its notes,
+    reading state or linked ideas."""
+
+    __slots__ = ()
 
     @property
     def user_tags(self) -> list[str]:
