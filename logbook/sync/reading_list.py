@@ -405,24 +405,26 @@ def bibtex_entry(paper: Cited) -> str:
     fields = [
         ("title", tex_title(paper.title)),
         ("author", bib_authors(paper.authors)),
-        ("journal", tex_text(paper.journal_ref or "")),
+        ("journal", tex_text(paper.journal_ref) if paper.journal_ref else ""),
         ("year", str(paper.year) if paper.year else ""),
         ("month", month),
         ("eprint", paper.arxiv_id),
         ("archivePrefix", "arXiv"),
         ("primaryClass", paper.primary_category or ""),
-        ("doi", _verbatim(paper.doi or "")),
+        ("doi", _verbatim(paper.doi) if paper.doi else ""),
         ("url", paper.abs_url),
-        ("abstract", tex_text(paper.abstract or "")),
-        ("keywords", tex_text(", ".join(paper.user_tags))),
+        ("abstract", tex_text(paper.abstract) if paper.abstract else ""),
+        ("keywords", tex_text(", ".join(paper.user_tags)) if paper.user_tags else ""),
     ]
     # month is the standard macro (jan…dec), which every style turns into its own name
-    body = ",\n".join(
-        f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
-        for name, value in fields
-        if value
+    body = ",\n  ".join(
+        [
+            f"{name} = {value}" if name == "month" else f"{name} = {{{value}}}"
+            for name, value in fields
+            if value
+        ]
     )
-    return f"@{kind}{{{key},\n{body}\n}}\n"
+    return f"@{kind}{{{key},\n  {body}\n}}\n"
 
 
 def to_bibtex(papers: Sequence[PaperView]) -> str:
