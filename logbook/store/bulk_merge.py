@@ -129,10 +129,8 @@ class BulkInserter:
         if all(list(row) == names for row in rows):
             # the driver's own statements, the values in their stored form (the column types'
             # own rules): SQLAlchemy's work per row and column was a tenth of an import
-            stored = _stored_forms(table)
-            insert_rows(
-                sql, kind, names, [{n: stored.get(n, _same)(v) for n, v in r.items()} for r in rows]
-            )
+            _to_stored(table, rows)
+            insert_rows(sql, kind, names, rows)
         else:
             self.session.execute(table.insert(), rows)
         if numbered:
@@ -167,13 +165,8 @@ class BulkInserter:
         if revision_rows:
             from logbook.store.models import Revision
 
-            stored = _stored_forms(Revision.__table__)  # type: ignore[attr-defined]
-            insert_rows(
-                sql,
-                "revision",
-                list(revision_rows[0]),
-                [{n: stored.get(n, _same)(v) for n, v in r.items()} for r in revision_rows],
-            )
+            _to_stored(Revision.__table__, revision_rows)  # type: ignore[attr-defined]
+            insert_rows(sql, "revision", list(revision_rows[0]), revision_rows)
         return warnings
 
     @property
@@ -260,8 +253,12 @@ def _revisions(kind: str, entry: Entry) -> list[dict[str, Any]]:
     return list(kept.values())
 
 
-def _same(value: Any) -> Any:
-    return value
+def _to_stored(table: Any, rows: list[dict[str, Any]]) -> None:
+    """Turn the rows' values into their stored form, in place."""
+    forms = list(_stored_forms(table).items())
+    for row in rows:
+        for name, form in forms:
+            row[name] = form(row[name])
 
 
 def _stored_forms(table: Any) -> dict[str, Any]:
