@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
+from logbook.store.bulk_rows import insert_rows
 from logbook.store.connection import refused_rows
 from logbook.store.sequences import claim_ids
 from logbook.store.snapshot import KINDS, TABLES
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 # Entries per batch: big enough that statements are few, small enough that memory is flat.
 BATCH = 2000
+_NOTHING = "ON CONFLICT DO NOTHING"
 
 
 class BulkInserter:
@@ -116,27 +118,34 @@ class BulkInserter:
             rows.append(values)
         # Rows go in in order, so the numbers the store picks are those one-by-one inserts pick.
         claim_ids(self.session, kind, rows)
+        numbered = all(row["id"] is not None for row in rows)
+        if numbered:
+            # Each row brings its number (an export's entries do): in number order, so the
+            # search index takes its rows in rowid order (out of order, it writes its pending
+            # entries out at every step back) and the table grows at its end.
+            rows.sort(key=lambda row: row["id"])
+        sql = as_sql(self.session)
         names = list(rows[0])
         if all(list(row) == names for row in rows):
-            # the driver's executemany, the values in their stored form (the column types'
+            # the driver's own statements, the values in their stored form (the column types'
             # own rules): SQLAlchemy's work per row and column was a tenth of an import
-            stored = _stored_forms(table)
-            as_sql(self.session).run_many(
-                f"INSERT INTO {kind} ({', '.join(names)}) "
-                f"VALUES ({', '.join(':' + n for n in names)})",
-                [{n: stored.get(n, _same)(v) for n, v in row.items()} for row in rows],
-            )
+            _to_stored(table, rows)
+            insert_rows(sql, kind, names, rows)
         else:
             self.session.execute(table.insert(), rows)
-        ids = self._ids(kind, [e.columns["uid"] for e in batch])
+        if numbered:
+            ids = {row["uid"]: row["id"] for row in rows}
+        else:
+            ids = self._ids(kind, [e.columns["uid"] for e in batch])
         taken.update(ids.values())
+        link, column = LINKS[kind]
         warnings: list[str] = []
         tag_rows: list[dict[str, int]] = []
         paper_rows: list[dict[str, int]] = []
         revision_rows: list[dict[str, Any]] = []
         for entry in batch:
             entry_id = ids[entry.columns["uid"]]
-            tag_rows.extend({"e": entry_id, "t": self._tag(n, k)} for n, k in entry.tags)
+            tag_rows.extend({column: entry_id, "tag_id": self._tag(n, k)} for n, k in entry.tags)
             for arxiv_id in entry.papers:
                 paper_id = self._paper(arxiv_id)
                 if paper_id is None:
@@ -145,28 +154,19 @@ class BulkInserter:
                         "link skipped"
                     )
                 else:
-                    paper_rows.append({"i": entry_id, "p": paper_id})
+                    paper_rows.append({"idea_id": entry_id, "paper_id": paper_id})
             revision_rows.extend(_revisions(kind, entry))
-        link, column = LINKS[kind]
         if tag_rows:
-            self.session.execute(
-                text(
-                    f"INSERT INTO {link} ({column}, tag_id) VALUES (:e, :t) ON CONFLICT DO NOTHING"
-                ),
-                tag_rows,
-            )
+            insert_rows(sql, link, [column, "tag_id"], tag_rows, on_conflict=_NOTHING)
         if paper_rows:
-            self.session.execute(
-                text(
-                    "INSERT INTO idea_paper (idea_id, paper_id) VALUES (:i, :p) "
-                    "ON CONFLICT DO NOTHING"
-                ),
-                paper_rows,
+            insert_rows(
+                sql, "idea_paper", ["idea_id", "paper_id"], paper_rows, on_conflict=_NOTHING
             )
         if revision_rows:
             from logbook.store.models import Revision
 
-            self.session.execute(Revision.__table__.insert(), revision_rows)  # type: ignore[attr-defined]
+            _to_stored(Revision.__table__, revision_rows)  # type: ignore[attr-defined]
+            insert_rows(sql, "revision", list(revision_rows[0]), revision_rows)
         return warnings
 
     @property
@@ -253,8 +253,12 @@ def _revisions(kind: str, entry: Entry) -> list[dict[str, Any]]:
     return list(kept.values())
 
 
-def _same(value: Any) -> Any:
-    return value
+def _to_stored(table: Any, rows: list[dict[str, Any]]) -> None:
+    """Turn the rows' values into their stored form, in place."""
+    forms = list(_stored_forms(table).items())
+    for row in rows:
+        for name, form in forms:
+            row[name] = form(row[name])
 
 
 def _stored_forms(table: Any) -> dict[str, Any]:

@@ -100,7 +100,7 @@ class DbapiSql:
 
     def run_many(self, statement: str, params: Iterable[Params]) -> None:
         """Run a statement once per set of parameters."""
-        many = [dict(p) for p in params]
+        many = [p if type(p) is dict else dict(p) for p in params]
         if not many:
             return
         cursor = self.connection.cursor()

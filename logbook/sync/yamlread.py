@@ -91,8 +91,10 @@ def _scalar(value: str) -> Any:
             raise _Unknown
         return _WORDS[value]
     if _INT.fullmatch(value):
-        if _implicit_type(value) != "tag:yaml.org,2002:int":
-            raise _Unknown
+        # A decimal without a leading zero, sign "-" or none, is an int to YAML 1.1's
+        # resolver whatever its digits (its float, timestamp and sexagesimal forms all need
+        # a ".", a "-" after a digit, a ":" or a "_"): asking it for every number would also
+        # push the words it has answered out of its cache (an export has an id per file).
         return int(value)
     if _PLAIN.fullmatch(value) is None or _implicit_type(value) != _STR:
         raise _Unknown
