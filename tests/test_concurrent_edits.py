@@ -12,10 +12,10 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
+from processes import start_together
 
 from logbook.store import open_store
 from logbook.store.paper_views import PaperMeta
@@ -135,17 +135,17 @@ def test_paper_notes_edited_over_another_note_keep_both(cli, tmp_path):
 # backend that location can name.
 WRITER = textwrap.dedent(
     """\
-    import sys, time
+    import sys
     from logbook.location import resolve_store
     from logbook.errors import ConflictError
     from logbook.store import open_store
 
-    who, start, writes = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-    shared = [int(n) for n in sys.argv[4].split(",")]
+    who, writes = int(sys.argv[1]), int(sys.argv[2])
+    shared = [int(n) for n in sys.argv[3].split(",")]
     store = open_store(resolve_store())
     store.set_author(f"w{who}")
-    while time.time() < start:
-        time.sleep(0.002)
+    print("ready", flush=True)
+    sys.stdin.readline()  # the go: every writer has imported and opened the store
     conflicts = 0
     for k in range(writes):
         if k % 2 == 0:
@@ -175,10 +175,10 @@ def check_writers_lose_nothing(
     shared = [setup.ideas.add(f"shared idea {n}").id for n in range(shared_ideas)]
     setup.close()
     numbers = ",".join(map(str, shared))
-    start = time.time() + 2.0  # every process imported and waiting: they start together
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(who), str(start), str(writes), numbers],
+            [sys.executable, "-c", WRITER, str(who), str(writes), numbers],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -186,6 +186,7 @@ def check_writers_lose_nothing(
         )
         for who in range(processes)
     ]
+    start_together(procs)  # every process imported and waiting: they start together
     outputs = [p.communicate(timeout=300) for p in procs]
     errors = [err for _, err in outputs]
     assert [p.returncode for p in procs] == [0] * processes, errors
