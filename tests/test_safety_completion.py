@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -37,12 +38,17 @@ def _complete_in_a_process(line: str, **env: str) -> list[str]:
 
 
 @pytest.fixture
-def complete(cli):  # type: ignore[no-untyped-def]
+def complete(cli, monkeypatch):  # type: ignore[no-untyped-def]
     """What bash completion offers for ``line``, asked of the same command tree in-process
     (a process each would cost ~0.2-0.5 s; the first and the last test here go through
     the process)."""
+    from logbook.cli.state import State, state
 
     def offered(line: str) -> list[str]:
+        # Bash starts a new process for each completion, with nothing of an earlier command
+        # in the CLI's state (a completion runs no command callback, which would reset it).
+        for field in dataclasses.fields(State):
+            monkeypatch.setattr(state, field.name, field.default)
         done = cli(env=_bash(line))
         assert done.stderr == ""
         return done.stdout.split()
