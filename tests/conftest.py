@@ -32,12 +32,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run the tests of modules marked ``backends`` once per store backend.
 
     A test there that is about SQLite itself (WAL, the file, its permissions) is marked
-    ``sqlite_only``; every other test must pass on PostgreSQL as it does on SQLite.
+    ``sqlite_only``, and one that never opens the store ``$LOGBOOK_DB`` names (a pure
+    function, or stores of its own) ``store_free``: both run once. Every other test must
+    pass on PostgreSQL as it does on SQLite.
     """
     if "backend" not in metafunc.fixturenames:
         return
     marked = metafunc.definition.get_closest_marker("backends") is not None
-    if marked and metafunc.definition.get_closest_marker("sqlite_only") is None:
+    once = any(metafunc.definition.get_closest_marker(m) for m in ("sqlite_only", "store_free"))
+    if marked and not once:
         # The PostgreSQL case also carries the ``postgres`` mark: `pytest -m "not postgres"`
         # is the quick loop on a machine without PostgreSQL.
         params = [
