@@ -238,6 +238,16 @@ class _PrebuiltRunner(CliRunner):
 
 
 @pytest.fixture
+def one_command_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Typer CliRunner of the test runs the whole command tree built once per process
+    (``_logbook_command``), whatever app it is given: for code that invokes ``build_app()``
+    itself, as the docs generator does for each ``--help`` it shows."""
+    import typer.testing
+
+    monkeypatch.setattr(typer.testing, "_get_command", lambda _app: _logbook_command())
+
+
+@pytest.fixture
 def cli() -> Callable[..., Run]:
     """Run ``logbook ARGS…`` in-process through Typer's CliRunner (``env``: variables set
     for that run only)."""
