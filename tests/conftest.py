@@ -32,12 +32,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run the tests of modules marked ``backends`` once per store backend.
 
     A test there that is about SQLite itself (WAL, the file, its permissions) is marked
-    ``sqlite_only``; every other test must pass on PostgreSQL as it does on SQLite.
+    ``sqlite_only``, and one that never opens the store ``$LOGBOOK_DB`` names (a pure
+    function, or stores of its own) ``store_free``: both run once. Every other test must
+    pass on PostgreSQL as it does on SQLite.
     """
     if "backend" not in metafunc.fixturenames:
         return
     marked = metafunc.definition.get_closest_marker("backends") is not None
-    if marked and metafunc.definition.get_closest_marker("sqlite_only") is None:
+    once = any(metafunc.definition.get_closest_marker(m) for m in ("sqlite_only", "store_free"))
+    if marked and not once:
         # The PostgreSQL case also carries the ``postgres`` mark: `pytest -m "not postgres"`
         # is the quick loop on a machine without PostgreSQL.
         params = [
@@ -119,11 +122,27 @@ def require_tool() -> Callable[[str], str]:
     return require
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, fully migrated SQLite store made once per test process, to copy.
+
+    Migrating a new file costs ~50 ms (its schema, WAL, the checkpoint when it is closed);
+    a copy of this one costs ~2 ms and is the same file, as a copy of the PostgreSQL
+    template is the same database.
+    """
+    path = tmp_path_factory.mktemp("store-template") / "logbook.db"
+    open_store(path).close()
+    return path
+
+
 @pytest.fixture
-def store(isolated: Path) -> Iterator[Store]:
+def store(isolated: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
     """A real, empty, fully migrated store: the one the CLI uses too (``$LOGBOOK_DB``), a
     file in tmp_path or, for the PostgreSQL backend, a database of its own."""
-    opened = open_store(os.environ["LOGBOOK_DB"])
+    location = os.environ["LOGBOOK_DB"]
+    if "://" not in location and not Path(location).exists() and Path(location).parent.is_dir():
+        shutil.copy(request.getfixturevalue("sqlite_template"), location)
+    opened = open_store(location)
     yield opened
     opened.close()
 
@@ -166,9 +185,9 @@ def pg_database(postgres_server: PostgresServer) -> Iterator[Callable[..., str]]
 
     yield make
     # Dropped so a worker's memory stays small (each copy of template1 is ~7.5 MB, on
-    # /dev/shm); FORCE ends any connection a test left open.
+    # /dev/shm), after any connection a test left open was ended.
     for name in made:
-        postgres_server.drop_database(name)
+        postgres_server.discard_database(name)
 
 
 @pytest.fixture
@@ -219,12 +238,25 @@ class _PrebuiltRunner(CliRunner):
 
 
 @pytest.fixture
+def one_command_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Typer CliRunner of the test runs the whole command tree built once per process
+    (``_logbook_command``), whatever app it is given: for code that invokes ``build_app()``
+    itself, as the docs generator does for each ``--help`` it shows."""
+    import typer.testing
+
+    monkeypatch.setattr(typer.testing, "_get_command", lambda _app: _logbook_command())
+
+
+@pytest.fixture
 def cli() -> Callable[..., Run]:
-    """Run ``logbook ARGS…`` in-process through Typer's CliRunner."""
+    """Run ``logbook ARGS…`` in-process through Typer's CliRunner (``env``: variables set
+    for that run only)."""
     runner = _PrebuiltRunner()
 
-    def run(*args: str, input: str | None = None, ok: bool = True) -> Run:
-        result = runner.invoke(None, list(args), input=input, catch_exceptions=False)
+    def run(
+        *args: str, input: str | None = None, ok: bool = True, env: dict[str, str] | None = None
+    ) -> Run:
+        result = runner.invoke(None, list(args), input=input, env=env, catch_exceptions=False)
         run = Run(result.exit_code, result.stdout, result.stderr)
         if ok and run.exit_code != 0:
             raise AssertionError(f"logbook {' '.join(args)} failed ({run.exit_code}): {run.stderr}")
@@ -249,4 +281,4 @@ def pg_store_url(postgres_server: PostgresServer) -> Iterator[str]:
     name = f"test_{next(_DATABASE_NUMBERS)}"
     url = postgres_server.create_database(name, template=template)
     yield url
-    postgres_server.drop_database(name)
+    postgres_server.discard_database(name)

@@ -12,10 +12,11 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from processes import start_together
 
 from logbook.store import open_store
 from logbook.store.paper_views import PaperMeta
@@ -45,24 +46,17 @@ def _editor(tmp_path: Path, meanwhile: list[str], typed: str) -> str:
     return f"{sys.executable} {script}"
 
 
-def _logbook(*args: str, editor: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    if editor is not None:
-        env["EDITOR"] = editor
-    return subprocess.run(
-        [sys.executable, "-m", "logbook", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
+def _logbook(cli: Any, *args: str, editor: str) -> Any:
+    """Run ``logbook ARGS`` with ``editor`` as $EDITOR, in-process: the other logbook, the
+    one the editor starts while "editing", is a process of its own (``_editor``)."""
+    return cli(*args, env={"EDITOR": editor}, ok=False)
 
 
 def test_an_edit_saved_over_another_fails_in_one_line_and_keeps_both_texts(cli, tmp_path):
     cli("idea", "add", "Kernel regression at scale")
     editor = _editor(tmp_path, ["idea", "edit", "1", "--text", "Their version"], "My version")
-    result = _logbook("idea", "edit", "1", editor=editor)
-    assert result.returncode == 1
+    result = _logbook(cli, "idea", "edit", "1", editor=editor)
+    assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0] == (
@@ -83,8 +77,8 @@ def test_an_edit_saved_over_another_fails_in_one_line_and_keeps_both_texts(cli, 
 def test_an_edit_nobody_interrupted_saves_and_bumps_nothing_else(cli, tmp_path):
     cli("idea", "add", "Kernel regression at scale")
     editor = _editor(tmp_path, ["idea", "list"], "Kernel regression, revised")
-    result = _logbook("idea", "edit", "1", editor=editor)
-    assert result.returncode == 0, result.stderr
+    result = _logbook(cli, "idea", "edit", "1", editor=editor)
+    assert result.exit_code == 0, result.stderr
     idea = cli("idea", "show", "1", "--json").json()
     assert idea["text"] == "Kernel regression, revised"
     assert [r["text"] for r in idea["revisions"]] == ["Kernel regression at scale"]
@@ -95,8 +89,8 @@ def test_a_status_change_while_editing_is_kept_and_the_text_too(cli, tmp_path):
     # neither the status nor the typed text is lost.
     cli("idea", "add", "Kernel regression at scale")
     editor = _editor(tmp_path, ["idea", "status", "1", "exploring"], "My version")
-    result = _logbook("idea", "edit", "1", editor=editor)
-    assert result.returncode == 1
+    result = _logbook(cli, "idea", "edit", "1", editor=editor)
+    assert result.exit_code == 1
     assert "changed while you were editing it" in result.stderr
     idea = cli("idea", "show", "1", "--json").json()
     assert (idea["status"], idea["text"]) == ("exploring", "Kernel regression at scale")
@@ -118,8 +112,8 @@ def test_paper_notes_edited_over_another_note_keep_both(cli, tmp_path):
     store.close()
     cli("paper", "note", "1706.03762", "First note")
     editor = _editor(tmp_path, ["paper", "note", "1706.03762", "Their note"], "My notes")
-    result = _logbook("paper", "note", "1706.03762", editor=editor)
-    assert result.returncode == 1
+    result = _logbook(cli, "paper", "note", "1706.03762", editor=editor)
+    assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "changed while you were editing its notes" in lines[0]
     paper = cli("paper", "show", "1706.03762", "--json").json()
@@ -135,17 +129,17 @@ def test_paper_notes_edited_over_another_note_keep_both(cli, tmp_path):
 # backend that location can name.
 WRITER = textwrap.dedent(
     """\
-    import sys, time
+    import sys
     from logbook.location import resolve_store
     from logbook.errors import ConflictError
     from logbook.store import open_store
 
-    who, start, writes = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-    shared = [int(n) for n in sys.argv[4].split(",")]
+    who, writes = int(sys.argv[1]), int(sys.argv[2])
+    shared = [int(n) for n in sys.argv[3].split(",")]
     store = open_store(resolve_store())
     store.set_author(f"w{who}")
-    while time.time() < start:
-        time.sleep(0.002)
+    print("ready", flush=True)
+    sys.stdin.readline()  # the go: every writer has imported and opened the store
     conflicts = 0
     for k in range(writes):
         if k % 2 == 0:
@@ -175,10 +169,10 @@ def check_writers_lose_nothing(
     shared = [setup.ideas.add(f"shared idea {n}").id for n in range(shared_ideas)]
     setup.close()
     numbers = ",".join(map(str, shared))
-    start = time.time() + 2.0  # every process imported and waiting: they start together
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(who), str(start), str(writes), numbers],
+            [sys.executable, "-c", WRITER, str(who), str(writes), numbers],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -186,6 +180,7 @@ def check_writers_lose_nothing(
         )
         for who in range(processes)
     ]
+    start_together(procs)  # every process imported and waiting: they start together
     outputs = [p.communicate(timeout=300) for p in procs]
     errors = [err for _, err in outputs]
     assert [p.returncode for p in procs] == [0] * processes, errors
@@ -226,8 +221,8 @@ def test_closing_the_editor_without_a_change_saves_nothing_over_another_edit(cli
     cli("idea", "add", "Kernel regression at scale")
     same = "Kernel regression at scale"
     editor = _editor(tmp_path, ["idea", "edit", "1", "--text", "Their version"], same)
-    result = _logbook("idea", "edit", "1", editor=editor)
-    assert result.returncode == 0, result.stderr
+    result = _logbook(cli, "idea", "edit", "1", editor=editor)
+    assert result.exit_code == 0, result.stderr
     assert "Unchanged: idea #1" in result.stderr
     idea = cli("idea", "show", "1", "--json").json()
     assert idea["text"] == "Their version"

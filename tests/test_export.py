@@ -263,6 +263,7 @@ ODD = [
 ]
 
 
+@pytest.mark.store_free
 @pytest.mark.parametrize("value", ODD)
 def test_yaml_writer_round_trips_odd_strings(value: str) -> None:
     document = {"text": value, "list": [value], "nested": [{"value": value}]}
@@ -271,11 +272,13 @@ def test_yaml_writer_round_trips_odd_strings(value: str) -> None:
     assert yaml.load(written, Loader=yaml.SafeLoader) == document  # the pure-Python parser too
 
 
+@pytest.mark.store_free
 def test_yaml_writer_uses_literal_blocks_for_multi_line_text() -> None:
     written = yamltext.dump({"text": "# Title\n\nbody"})
     assert written == "text: |-\n  # Title\n\n  body\n"
 
 
+@pytest.mark.store_free
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dictionaries(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -48,15 +49,26 @@ def files_in_last_commit(repo: Path) -> list[str]:
     return sorted(line for line in out.splitlines() if line)
 
 
-@pytest.fixture
-def blog(tmp_path: Path) -> Path:
-    repo = tmp_path / "blog"
+@pytest.fixture(scope="module")
+def blog_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A blog repository with one commit and no hook, made once per module (six git runs)."""
+    if shutil.which("git") is None:
+        return Path("/nonexistent")  # the ``_git`` fixture skips or fails each test first
+    repo = tmp_path_factory.mktemp("blog-template") / "blog"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     git(repo, "config", "user.name", "Test Author")
     git(repo, "config", "user.email", "author@example.org")
     git(repo, "config", "commit.gpgsign", "false")
     commit(repo, "README.md")
+    return repo
+
+
+@pytest.fixture
+def blog(tmp_path: Path, blog_template: Path) -> Path:
+    """A blog repository of this test's own: a copy of ``blog_template``."""
+    repo = tmp_path / "blog"
+    shutil.copytree(blog_template, repo, symlinks=True)
     return repo
 
 

@@ -121,6 +121,7 @@ def test_cite_keys_are_stable_and_unique(store: Store):
     assert store.papers.get("1706.03762").cite_key == "vaswani2017attention"
 
 
+@pytest.mark.store_free
 @pytest.mark.parametrize(
     "authors, year, title, key",
     [

@@ -170,6 +170,7 @@ def test_title_pattern_comes_from_config(week_store, cli, monkeypatch):
     assert result.exit_code == 2 and "post.title" in result.stderr
 
 
+@pytest.mark.store_free
 @settings(max_examples=200, deadline=None)
 @given(st.text(min_size=1))
 def test_any_title_survives_the_front_matter(title):
@@ -201,6 +202,7 @@ def test_hostile_titles_are_quoted_by_the_emitter(week_store, cli, title):
 # File names and safety
 
 
+@pytest.mark.store_free
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_slug_is_ascii_lowercase_bounded_and_stays_in_posts(title):
@@ -214,12 +216,14 @@ def test_slug_is_ascii_lowercase_bounded_and_stays_in_posts(title):
     )
 
 
+@pytest.mark.store_free
 def test_slug_folds_accents_and_falls_back_for_scripts_without_ascii():
     assert jekyll.slugify("Écoute: l'attention — v2") == "ecoute-l-attention-v2"
     assert jekyll.slugify("注意力 🧪", fallback="idea-12") == "idea-12"
     assert len(jekyll.slugify("word " * 50)) <= jekyll.SLUG_MAX
 
 
+@pytest.mark.store_free
 def test_post_path_refuses_names_that_leave_posts(tmp_path):
     for bad in ("_posts/../x.md", "../_posts/2020-10-19-x.md", "_posts/2020-10-19-../../x.md"):
         with pytest.raises(PublishError):
@@ -492,12 +496,14 @@ def test_unknown_paper_or_idea_and_two_kinds_at_once_are_errors(week_store, cli)
 # Liquid and markdown safety
 
 
+@pytest.mark.store_free
 @settings(max_examples=500, deadline=None)
 @given(HOSTILE)
 def test_liquid_outputs_any_text_literally(text):
     assert liquid(jekyll.liquid_literal(text)) == text
 
 
+@pytest.mark.store_free
 @settings(max_examples=300, deadline=None)
 @given(HOSTILE)
 def test_no_raw_block_spans_a_blank_line(text):
@@ -506,6 +512,7 @@ def test_no_raw_block_spans_a_blank_line(text):
         liquid(paragraph)
 
 
+@pytest.mark.store_free
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(HOSTILE, st.text()))
 def test_user_markdown_and_arxiv_text_never_run_liquid(text):
@@ -516,10 +523,12 @@ def test_user_markdown_and_arxiv_text_never_run_liquid(text):
     liquid(jekyll.plain_text(text, paragraphs=True))
 
 
+@pytest.mark.store_free
 def test_text_without_liquid_marks_is_left_readable():
     assert jekyll.liquid_literal("plain {text} with } and %") == "plain {text} with } and %"
 
 
+@pytest.mark.store_free
 def test_hostile_paper_text_is_escaped_for_markdown_and_liquid():
     text = jekyll.plain_text('1. A <b>bold</b> [x](y) claim --- "{{ z }}" {% endraw %} *a* _b_')
     out = liquid(text)
@@ -528,6 +537,7 @@ def test_hostile_paper_text_is_escaped_for_markdown_and_liquid():
     assert out.startswith("1\\. ")
 
 
+@pytest.mark.store_free
 def test_mathjax_turns_inline_dollars_into_kramdown_math_but_not_prices_or_code():
     assert jekyll.markdown_text("see $\\frac{{a}}{{b}}$ here") == (
         "{% raw %}see $$\\frac{{a}}{{b}}$$ here{% endraw %}"
@@ -538,6 +548,7 @@ def test_mathjax_turns_inline_dollars_into_kramdown_math_but_not_prices_or_code(
     assert jekyll.markdown_text("$y$", math="plain") == "$y$"
 
 
+@pytest.mark.store_free
 def test_excerpt_is_one_line_and_bounded():
     excerpt = jekyll.excerpt_of("word " * 100 + "{% raw %}")
     assert "\n" not in excerpt and len(excerpt) <= jekyll.EXCERPT_MAX
@@ -712,6 +723,7 @@ PATHOLOGICAL = {
 }
 
 
+@pytest.mark.store_free
 @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_pathological_text_is_escaped_in_linear_time(text):
     import time

@@ -121,6 +121,7 @@ def test_bibtex_is_read_back_by_a_parser_entry_for_entry(cli, listed):
     assert text.isascii()
 
 
+@pytest.mark.store_free
 @settings(max_examples=100, deadline=None)
 # TeX ligatures (--, '' and ,,) are left out: arXiv titles are TeX, where they are dashes and quotes
 @given(st.text(alphabet=st.sampled_from(list('ab Z09&%{}#_$~^\\üéçšåøæßłŁØÅ".:')), max_size=40))
@@ -225,6 +226,7 @@ def test_papers_without_a_cite_key_get_one_that_then_stays(cli, listed, store):
     assert store.papers.get("2302.03287").cite_key == "jalil2023chatgpt"
 
 
+@pytest.mark.store_free
 @pytest.mark.parametrize(
     "authors, line",
     [

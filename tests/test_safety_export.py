@@ -135,6 +135,7 @@ def test_export_leaves_files_it_did_not_write(cli, store: Store, tmp_path: Path)
         assert (out / relative).read_text() == content
 
 
+@pytest.mark.store_free
 @pytest.mark.slow
 def test_two_machines_sharing_a_blog_keep_each_others_entries(tmp_path: Path) -> None:
     """4: each machine's hook exports its own store into its clone of one repository."""
@@ -272,6 +273,7 @@ def test_export_refuses_to_follow_a_symlink_out_of_its_folder(
 SITE_CONFIG = "title: my blog\nmarkdown: kramdown\n"
 
 
+@pytest.mark.store_free
 @pytest.mark.slow
 def test_the_documented_setup_does_not_publish_the_logbook(cli, blog: Path, monkeypatch) -> None:
     """10: ``logbook init`` + ``hook install`` in a blog repo, a commit, ``jekyll build``."""

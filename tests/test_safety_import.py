@@ -12,12 +12,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from export_data import add_idea, add_paper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from logbook.ids import new_uid
 from logbook.store import Store, open_store
@@ -351,10 +351,9 @@ def _fresh_store(folder: Path) -> Path:
 @pytest.mark.sqlite_only  # its stores are copies of an SQLite template, one per example
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(files=_folder_files())
-def test_no_import_folder_breaks_import_or_a_later_command(files: list[tuple[str, bytes]]) -> None:
-    from logbook.cli import app
-
-    runner = CliRunner()
+def test_no_import_folder_breaks_import_or_a_later_command(
+    cli: Any, files: list[tuple[str, bytes]]
+) -> None:
     with tempfile.TemporaryDirectory() as work:
         # Deep enough that a path climbing out of the export still lands inside ``work``.
         root = Path(work) / "a/b/c/d/e/f"
@@ -372,7 +371,7 @@ def test_no_import_folder_breaks_import_or_a_later_command(files: list[tuple[str
         env = {"LOGBOOK_DB": str(db), "LOGBOOK_CONFIG": str(root / "config.yaml")}
 
         def run(*args: str) -> int:
-            result = runner.invoke(app, list(args), env=env, catch_exceptions=False)
+            result = cli(*args, env=env, ok=False)
             output = result.stdout + result.stderr
             assert "probably a bug" not in output, (args, output)
             assert "Traceback" not in output, (args, output)

@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from processes import start_together
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
@@ -213,13 +214,13 @@ def test_a_failed_migration_leaves_no_half_schema(store, monkeypatch):
 
 WRITER = textwrap.dedent(
     """
-    import sys, time
+    import sys
     from logbook.store import open_store
 
-    location, start, who = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+    location, who = sys.argv[1], sys.argv[2]
     store = open_store(location)
-    while time.time() < start:
-        time.sleep(0.001)
+    print("ready", flush=True)
+    sys.stdin.readline()  # the go: every writer has imported and opened the store
     for n in range(100):
         store.ideas.add(f"idea {n} from writer {who} #w{who}")
     """
@@ -228,18 +229,18 @@ WRITER = textwrap.dedent(
 
 @pytest.mark.slow
 def test_four_processes_adding_at_once_lose_nothing(store):
-    import time
-
     location = os.environ["LOGBOOK_DB"]
-    start = time.time() + 1.5
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, location, str(start), str(who)],
+            [sys.executable, "-c", WRITER, location, str(who)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for who in range(4)
     ]
+    start_together(procs)
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
     assert not any("locked" in e for e in errors)
