@@ -138,6 +138,7 @@ def test_any_title_survives_bibtex_and_back(title):
 ascii_text = st.text(alphabet=st.sampled_from(list("aZbY iPhoneXL GPT4o-ray  \t\n&%{}#_$~^\\.:(")), max_size=30)  # fmt: skip
 
 
+@pytest.mark.store_free
 @settings(max_examples=300, deadline=None)
 @given(ascii_text)
 @example("Spaces  to  tidy")
@@ -149,6 +150,7 @@ def test_an_accent_elsewhere_does_not_change_how_ascii_text_is_escaped(text):
     assert tex_text(text + " é") == tex_text(text) + space + "{\\'e}"
 
 
+@pytest.mark.store_free
 @settings(max_examples=300, deadline=None)
 @given(st.lists(ascii_text | st.sampled_from(["The ATLAS Collaboration", "Ørsted", "Alexander"]), max_size=5))  # fmt: skip
 def test_the_author_field_is_each_name_written_for_bibtex_joined_by_and(names):
