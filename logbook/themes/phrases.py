@@ -300,6 +300,14 @@ def _ngrams(run: list[str], found: set[str]) -> None:
             found.update(map(" ".join, zip(run, run[1:], run[2:], strict=False)))
 
 
+class _TokenNumbers(dict[str, int]):
+    """Token → its number, in the order first seen (a new token gets the next one)."""
+
+    def __missing__(self, token: str) -> int:
+        number = self[token] = len(self)
+        return number
+
+
 class _LemmaNumbers(dict[str, int]):
     """Token → number of its lemma (``0`` ends a phrase, ``1`` is ``of``); a token seen for
     the first time is lemmatized once, with ``lemmas`` growing as new lemmas appear."""
@@ -330,79 +338,100 @@ def count_phrases(
 
     The same phrases as ``phrases`` text by text, found over the whole corpus at once: each
     token becomes its lemma's number, the texts become one array (a break between texts),
-    and the 1–3 word runs and ``x of y`` become integer codes that numpy deduplicates, so
-    only the phrases that are kept are ever built as strings.
+    and the 1–3 word runs and ``x of y`` become integer codes; one sort per kind of phrase
+    counts each (code, text) once, so only the phrases that are kept are ever built as
+    strings, and a run of three is looked at only when its first two words were kept.
     """
     import numpy as np
 
-    numbers = _LemmaNumbers()
-    token_numbers: list[int] = []
-    lengths: list[int] = []
+    # each token as written gets a number in the order first seen ("" parts the texts), and
+    # each of those numbers its lemma's: the texts' words are counted once, not per text
+    seen = _TokenNumbers({"": 0})
+    token_ids: list[int] = []
     for text in texts:
-        tokens = _TOKEN.findall(clean_text(text))
-        if surfaces is not None:
-            surfaces.update(tokens)
-        token_numbers.extend(map(numbers.__getitem__, tokens))
-        token_numbers.append(0)  # texts never run into each other
-        lengths.append(len(tokens) + 1)
+        token_ids.extend(map(seen.__getitem__, _TOKEN.findall(clean_text(text))))
+        token_ids.append(0)  # texts never run into each other
+    written = np.array(token_ids, dtype=np.int32)
+    del token_ids
+    tokens = list(seen)
+    if surfaces is not None:
+        counts = np.bincount(written, minlength=len(tokens)).tolist()
+        surfaces.update(dict(zip(tokens[1:], counts[1:], strict=True)))
+    numbers = _LemmaNumbers()
+    word = np.array([0, *map(numbers.__getitem__, tokens[1:])], dtype=np.int64)[written]
+    text_of = np.cumsum(written == 0) - (written == 0)
+    del written
     lemmas = numbers.lemmas
     size = len(lemmas)
-    word = np.array(token_numbers, dtype=np.int64)
-    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    n_texts = max(len(texts), 1)
     is_word = word >= 2
     generic = np.fromiter((lemma in GENERIC_WORDS for lemma in lemmas), dtype=bool, count=size)
-    # each kind of phrase: (text of each occurrence, integer code of each occurrence)
-    kinds: list[tuple[Any, Any]] = []
-    starts = np.flatnonzero(is_word & ~generic[word])  # one word, never a generic one
-    kinds.append((text_of[starts], word[starts]))
-    pair = np.flatnonzero(is_word[:-1] & is_word[1:])  # two words in a row
-    pair_codes = word[pair] * size + word[pair + 1]
-    kinds.append((text_of[pair], pair_codes))
-    three = np.flatnonzero(is_word[:-2] & is_word[1:-1] & is_word[2:])
-    distinct_pairs, pair_rank = np.unique(word[three] * size + word[three + 1], return_inverse=True)
-    kinds.append((text_of[three], pair_rank.reshape(-1) * size + word[three + 2]))
-    middle = np.flatnonzero(word[1:-1] == 1) + 1  # x of y, unless both are generic words
-    before, after = word[middle - 1], word[middle + 1]
-    middle = middle[(before >= 2) & (after >= 2) & ~(generic[before] & generic[after])]
-    kinds.append((text_of[middle], word[middle - 1] * size + word[middle + 1]))
-
     names: list[str] = []
     rows_all, columns_all = [], []
-    for kind, (rows, codes) in enumerate(kinds):
-        distinct, column = np.unique(codes, return_inverse=True)
-        if not len(distinct):
-            continue
-        column = column.reshape(-1)
-        # one occurrence per (text, phrase)
-        pairs = np.sort(rows * len(distinct) + column)
-        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-        rows, column = pairs // len(distinct), pairs % len(distinct)
-        frequent = np.flatnonzero(np.bincount(column, minlength=len(distinct)) >= min_texts)
-        renumber = np.full(len(distinct), -1, dtype=np.int64)
-        renumber[frequent] = np.arange(len(names), len(names) + len(frequent))
-        column = renumber[column]
-        kept = column >= 0
-        rows_all.append(rows[kept])
-        columns_all.append(column[kept])
-        codes = distinct[frequent].tolist()
-        if kind == 0:
-            names.extend(lemmas[code] for code in codes)
-        elif kind == 1:
-            names.extend(f"{lemmas[code // size]} {lemmas[code % size]}" for code in codes)
-        elif kind == 2:
-            pairs_of = distinct_pairs.tolist()
-            names.extend(
-                f"{lemmas[pairs_of[code // size] // size]} "
-                f"{lemmas[pairs_of[code // size] % size]} {lemmas[code % size]}"
-                for code in codes
-            )
+
+    def keep(rows: Any, codes: Any) -> Any:
+        """Count each (text, code) once and keep the codes in ``min_texts`` texts or more:
+        one sort of ``code * texts + text`` gives, in one pass, each pair once, grouped by
+        code (its texts in order) and each code's number of texts. The codes kept, sorted."""
+        if not len(codes):
+            return codes
+        distinct = None
+        if int(codes.max()) >= (1 << 62) // n_texts:  # the keys would overflow: number the codes
+            distinct, codes = np.unique(codes, return_inverse=True)
+            codes = codes.reshape(-1)
+        keys = np.sort(codes * n_texts + rows)
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        code_of = keys // n_texts
+        starts = np.flatnonzero(np.concatenate(([True], code_of[1:] != code_of[:-1])))
+        texts_of_code = np.diff(np.append(starts, len(keys)))
+        frequent = texts_of_code >= min_texts
+        kept = frequent.sum()
+        rows_all.append((keys - code_of * n_texts)[np.repeat(frequent, texts_of_code)])
+        columns_all.append(
+            np.repeat(np.arange(len(names), len(names) + kept), texts_of_code[frequent])
+        )
+        codes = code_of[starts[frequent]]
+        return codes if distinct is None else distinct[codes]
+
+    # one word, never a generic one
+    starts = np.flatnonzero(is_word & ~generic[word])
+    names.extend(lemmas[code] for code in keep(text_of[starts], word[starts]).tolist())
+    # two words in a row
+    pair = np.flatnonzero(is_word[:-1] & is_word[1:])
+    pair_codes = keep(text_of[pair], word[pair] * size + word[pair + 1])
+    names.extend(f"{lemmas[code // size]} {lemmas[code % size]}" for code in pair_codes.tolist())
+    # three words in a row: a text with one has its first two words, so only the three
+    # that begin with a kept pair can be kept (coded by that pair's rank)
+    three = np.flatnonzero(is_word[:-2] & is_word[1:-1] & is_word[2:])
+    if len(pair_codes):
+        lead = word[three] * size + word[three + 1]
+        if size * size <= 1 << 24:  # a table of every pair code: one gather
+            table = np.full(size * size, -1, dtype=np.int64)
+            table[pair_codes] = np.arange(len(pair_codes))
+            rank = table[lead]
+            known = rank >= 0
         else:
-            names.extend(f"{lemmas[code // size]} {OF} {lemmas[code % size]}" for code in codes)
+            rank = np.minimum(np.searchsorted(pair_codes, lead), len(pair_codes) - 1)
+            known = pair_codes[rank] == lead
+        three, rank = three[known], rank[known]
+        codes = keep(text_of[three], rank * size + word[three + 2]).tolist()
+        pairs_of = pair_codes.tolist()
+        names.extend(
+            f"{lemmas[pairs_of[code // size] // size]} "
+            f"{lemmas[pairs_of[code // size] % size]} {lemmas[code % size]}"
+            for code in codes
+        )
+    # x of y, unless both are generic words
+    middle = np.flatnonzero(word[1:-1] == 1) + 1
+    before, after = word[middle - 1], word[middle + 1]
+    middle = middle[(before >= 2) & (after >= 2) & ~(generic[before] & generic[after])]
+    codes = keep(text_of[middle], word[middle - 1] * size + word[middle + 1]).tolist()
+    names.extend(f"{lemmas[code // size]} {OF} {lemmas[code % size]}" for code in codes)
+    if not names:
+        return [], np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     order = sorted(range(len(names)), key=names.__getitem__)
     position = np.empty(len(names), dtype=np.int64)
     position[order] = np.arange(len(names))
-    if not names:
-        return [], np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     columns = position[np.concatenate(columns_all)]
     return [names[i] for i in order], np.concatenate(rows_all), columns
 
