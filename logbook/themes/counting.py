@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from logbook.dates import week_of
 from logbook.store.corpus import Corpus
 from logbook.themes import cache as theme_cache
-from logbook.themes.phrases import GENERIC_WORDS, OF, phrase_columns, written_forms
+from logbook.themes.phrase_counts import phrase_columns
+from logbook.themes.phrases import GENERIC_WORDS, OF, written_forms
 from logbook.themes.settings import ThemeSettings
 
 if TYPE_CHECKING:
