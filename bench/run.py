@@ -91,6 +91,20 @@ def _themes_cached(size: Size, runs: int) -> Timing:
     return time_command(logbook("themes"), env=env, runs=runs)
 
 
+def _themes_apply(size: Size, runs: int) -> Timing | None:
+    if size.n == 0:
+        return None
+    # it writes auto tags: each run on a fresh copy of the mixed store, no themes cache
+    timings = []
+    for n in range(runs):
+        db = copy_store(size.mixed, size.work / f"apply-{n}.db")
+        env = size.env(db, LOGBOOK_CACHE_DIR="-")
+        timings.append(time_command(logbook("themes", "apply"), env=env, runs=1))
+        for path in size.work.glob(f"apply-{n}.db*"):
+            path.unlink()
+    return _merged(timings)
+
+
 def _import(size: Size, runs: int) -> Timing | None:
     if size.n == 0:
         return None
@@ -191,6 +205,7 @@ CASES = [
     Case("reading-list --format json", _simple("reading-list", "--format", "json"), "≤ 1.5 s"),
     Case("themes (no cache)", _simple("themes", mixed=True, LOGBOOK_CACHE_DIR="-"), "≤ 4 s"),
     Case("themes (cached)", _themes_cached, "≤ 0.6 s"),
+    Case("themes apply", _themes_apply, "≤ 6 s"),
     Case("publish --week --dry-run", _simple("publish", "--week", "--dry-run"), "≤ 0.8 s"),
     Case("related (no cache)", _related_uncached),
     Case("related (cached)", _related_cached, "10k ≤ 1 s"),
@@ -207,7 +222,7 @@ def _label(n: int) -> str:
 
 
 def _runs(n: int, case: str) -> int:
-    if case == "import of an export":
+    if case in ("import of an export", "themes apply"):
         return 3
     return 7 if n < 100_000 or case in PEERS or case == "paper show" else 5
 

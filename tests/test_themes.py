@@ -22,7 +22,8 @@ from logbook.store.models import Idea, Paper
 from logbook.store.tags import link_tags, tags_of
 from logbook.themes import ThemeSettings, apply_themes, find_themes, theme_detail
 from logbook.themes.counting import count_texts
-from logbook.themes.phrases import SKLEARN_STOP_WORDS, count_phrases, phrases, singular, theme_key
+from logbook.themes.phrase_counts import count_phrases
+from logbook.themes.phrases import SKLEARN_STOP_WORDS, phrases, singular, theme_key
 
 # Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
 pytestmark = pytest.mark.backends

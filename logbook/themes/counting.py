@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from logbook.dates import week_of
 from logbook.store.corpus import Corpus
 from logbook.themes import cache as theme_cache
-from logbook.themes.phrases import GENERIC_WORDS, OF, count_phrases, written_forms
+from logbook.themes.phrase_counts import phrase_columns
+from logbook.themes.phrases import GENERIC_WORDS, OF, written_forms
 from logbook.themes.settings import ThemeSettings
 
 if TYPE_CHECKING:
@@ -61,17 +62,18 @@ def one_hot(index: Any, width: int) -> Any:
 
 def count_texts(texts: list[str], min_entries: int) -> PhraseCounts:
     """The phrases of ``texts`` in ``min_entries`` of them or more, found by
-    ``count_phrases`` over the whole corpus at once instead of text by text."""
+    ``phrase_columns`` over the whole corpus at once instead of text by text."""
     import numpy as np
     from scipy import sparse
 
     surfaces: Counter[str] = Counter()
-    terms, rows, columns = count_phrases(texts, min_entries, surfaces)
+    terms, starts, rows = phrase_columns(texts, min_entries, surfaces)
     if not terms:
         empty = sparse.csc_matrix((len(texts), 0), dtype=np.int32)
         return PhraseCounts(np.empty(0, dtype=object), empty, {})
+    # built from its parts: the rows of each phrase come sorted, nothing to convert
     matrix = sparse.csc_matrix(
-        (np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(len(texts), len(terms))
+        (np.ones(len(rows), dtype=np.int32), rows, starts), shape=(len(texts), len(terms))
     )
     vocabulary = np.empty(len(terms), dtype=object)
     vocabulary[:] = terms

@@ -1,7 +1,7 @@
 """Text → key phrases: the words of a text, lemmatized simply, joined into 1–3 word phrases.
 
-``phrases`` gives the candidate phrases of one text (the readable rule); ``count_phrases``
-finds the same phrases over a whole corpus at once, with numpy, for ``logbook.themes.analysis``.
+``phrases`` gives the candidate phrases of one text (the readable rule);
+``logbook.themes.phrase_counts`` finds the same phrases over a whole corpus at once, with numpy.
 It strips code, LaTeX, URLs, numbers and inline ``#tags``; splits phrases at punctuation and
 stop words (sklearn's English list and generic research words); treats hyphens as spaces;
 reduces plurals to the singular, so ``Scaling laws``, ``scaling-law`` and ``scaling law`` are
@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
 
 from logbook.tags import INLINE_TAG
 
@@ -298,113 +296,6 @@ def _ngrams(run: list[str], found: set[str]) -> None:
         found.update(map(" ".join, pairwise(run)))
         if len(run) > 2:
             found.update(map(" ".join, zip(run, run[1:], run[2:], strict=False)))
-
-
-class _LemmaNumbers(dict[str, int]):
-    """Token → number of its lemma (``0`` ends a phrase, ``1`` is ``of``); a token seen for
-    the first time is lemmatized once, with ``lemmas`` growing as new lemmas appear."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lemmas: list[str] = [_BREAK, OF]
-        self.numbers: dict[str, int] = {_BREAK: 0, OF: 1}
-
-    def __missing__(self, token: str) -> int:
-        lemma = _LEMMAS.get(token)
-        if lemma is None:
-            lemma = _LEMMAS[token] = _lemma(token)
-        number = self.numbers.get(lemma)
-        if number is None:
-            number = self.numbers[lemma] = len(self.lemmas)
-            self.lemmas.append(lemma)
-        self[token] = number
-        return number
-
-
-def count_phrases(
-    texts: Sequence[str], min_texts: int, surfaces: Counter[str] | None = None
-) -> tuple[list[str], Any, Any]:
-    """The phrases of ``texts`` (as ``phrases`` finds them) that are in ``min_texts`` texts or
-    more, in alphabetical order, and where they are: ``(phrases, rows, columns)``, one pair
-    (text, phrase) per text a phrase is in.
-
-    The same phrases as ``phrases`` text by text, found over the whole corpus at once: each
-    token becomes its lemma's number, the texts become one array (a break between texts),
-    and the 1–3 word runs and ``x of y`` become integer codes that numpy deduplicates, so
-    only the phrases that are kept are ever built as strings.
-    """
-    import numpy as np
-
-    numbers = _LemmaNumbers()
-    token_numbers: list[int] = []
-    lengths: list[int] = []
-    for text in texts:
-        tokens = _TOKEN.findall(clean_text(text))
-        if surfaces is not None:
-            surfaces.update(tokens)
-        token_numbers.extend(map(numbers.__getitem__, tokens))
-        token_numbers.append(0)  # texts never run into each other
-        lengths.append(len(tokens) + 1)
-    lemmas = numbers.lemmas
-    size = len(lemmas)
-    word = np.array(token_numbers, dtype=np.int64)
-    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    is_word = word >= 2
-    generic = np.fromiter((lemma in GENERIC_WORDS for lemma in lemmas), dtype=bool, count=size)
-    # each kind of phrase: (text of each occurrence, integer code of each occurrence)
-    kinds: list[tuple[Any, Any]] = []
-    starts = np.flatnonzero(is_word & ~generic[word])  # one word, never a generic one
-    kinds.append((text_of[starts], word[starts]))
-    pair = np.flatnonzero(is_word[:-1] & is_word[1:])  # two words in a row
-    pair_codes = word[pair] * size + word[pair + 1]
-    kinds.append((text_of[pair], pair_codes))
-    three = np.flatnonzero(is_word[:-2] & is_word[1:-1] & is_word[2:])
-    distinct_pairs, pair_rank = np.unique(word[three] * size + word[three + 1], return_inverse=True)
-    kinds.append((text_of[three], pair_rank.reshape(-1) * size + word[three + 2]))
-    middle = np.flatnonzero(word[1:-1] == 1) + 1  # x of y, unless both are generic words
-    before, after = word[middle - 1], word[middle + 1]
-    middle = middle[(before >= 2) & (after >= 2) & ~(generic[before] & generic[after])]
-    kinds.append((text_of[middle], word[middle - 1] * size + word[middle + 1]))
-
-    names: list[str] = []
-    rows_all, columns_all = [], []
-    for kind, (rows, codes) in enumerate(kinds):
-        distinct, column = np.unique(codes, return_inverse=True)
-        if not len(distinct):
-            continue
-        column = column.reshape(-1)
-        # one occurrence per (text, phrase)
-        pairs = np.sort(rows * len(distinct) + column)
-        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-        rows, column = pairs // len(distinct), pairs % len(distinct)
-        frequent = np.flatnonzero(np.bincount(column, minlength=len(distinct)) >= min_texts)
-        renumber = np.full(len(distinct), -1, dtype=np.int64)
-        renumber[frequent] = np.arange(len(names), len(names) + len(frequent))
-        column = renumber[column]
-        kept = column >= 0
-        rows_all.append(rows[kept])
-        columns_all.append(column[kept])
-        codes = distinct[frequent].tolist()
-        if kind == 0:
-            names.extend(lemmas[code] for code in codes)
-        elif kind == 1:
-            names.extend(f"{lemmas[code // size]} {lemmas[code % size]}" for code in codes)
-        elif kind == 2:
-            pairs_of = distinct_pairs.tolist()
-            names.extend(
-                f"{lemmas[pairs_of[code // size] // size]} "
-                f"{lemmas[pairs_of[code // size] % size]} {lemmas[code % size]}"
-                for code in codes
-            )
-        else:
-            names.extend(f"{lemmas[code // size]} {OF} {lemmas[code % size]}" for code in codes)
-    order = sorted(range(len(names)), key=names.__getitem__)
-    position = np.empty(len(names), dtype=np.int64)
-    position[order] = np.arange(len(names))
-    if not names:
-        return [], np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    columns = position[np.concatenate(columns_all)]
-    return [names[i] for i in order], np.concatenate(rows_all), columns
 
 
 def theme_key(name: str) -> str:

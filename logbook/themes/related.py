@@ -27,7 +27,8 @@ from logbook.errors import NotFoundError, UsageError
 from logbook.numbers import is_number, number_in_range
 from logbook.store.kinds import ENTRY_KINDS, one_of
 from logbook.themes import cache as theme_cache
-from logbook.themes.phrases import count_phrases, written_forms
+from logbook.themes.phrase_counts import count_phrases
+from logbook.themes.phrases import written_forms
 
 if TYPE_CHECKING:
     from logbook.store import Store
