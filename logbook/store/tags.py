@@ -113,15 +113,21 @@ def sync_auto_tags(
         have = {(entry_id, tag_id) for entry_id, tag_id in rows if (kind, entry_id) in wanted}
         adds = sorted(want - have)
         if adds:
-            connection.execute(
-                text(f"INSERT INTO {table} ({column}, tag_id) VALUES (:entry, :tag)"),
-                [{"entry": entry_id, "tag": tag_id} for entry_id, tag_id in adds],
+            # in one statement, as an import's rows (logbook.store.bulk_rows): a statement
+            # per link was most of the write at 100k entries (millions of links)
+            from logbook.store.bulk_rows import insert_rows
+
+            insert_rows(
+                as_sql(session),
+                table,
+                [column, "tag_id"],
+                ({column: entry_id, "tag_id": tag_id} for entry_id, tag_id in adds),
             )
             added += len(adds)
         drops = sorted(have - want)
         if drops:
-            connection.execute(
-                text(f"DELETE FROM {table} WHERE {column} = :entry AND tag_id = :tag"),
+            as_sql(session).run_many(
+                f"DELETE FROM {table} WHERE {column} = :entry AND tag_id = :tag",
                 [{"entry": entry_id, "tag": tag_id} for entry_id, tag_id in drops],
             )
             removed += len(drops)
