@@ -119,7 +119,7 @@ def main() -> None:
                 "idea add": logbook("idea", "add", "Bench idea about attention kernels #bench"),
                 "idea list": logbook("idea", "list", "--limit", "20"),
                 'search "attention kernel"': logbook("search", "attention kernel"),
-                "publish --week --dry-run": logbook("publish", "--week", "--dry-run"),
+                "publish --week last --dry-run": logbook("publish", "--week", "last", "--dry-run"),
                 "themes (no cache)": logbook("themes"),
                 "export (first)": logbook("export", "--out", str(out), "--force"),
                 "export (no change)": logbook("export", "--out", str(out)),
