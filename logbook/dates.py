@@ -224,6 +224,14 @@ def week_of(moment: datetime, tz: tzinfo, week_start: str = "monday") -> Week:
     return Week(start, end)
 
 
+def week_start_ordinal(moment: datetime, tz: tzinfo, week_start: str = "monday") -> int:
+    """``week_of(moment, tz, week_start).start.toordinal()``, without making the week:
+    the themes put every entry of a store in its week."""
+    day = moment.astimezone(tz).toordinal()
+    # date.fromordinal(1) is a Monday, so a day's weekday is (ordinal - 1) % 7
+    return day - (day - 1 - DAYS.index(week_start)) % 7
+
+
 def parse_week(
     spec: str, tz: tzinfo, week_start: str = "monday", *, reference: datetime | None = None
 ) -> Week:

@@ -574,3 +574,34 @@ def test_a_damaged_or_stale_cache_file_is_counted_again(
     )
     assert [t.to_dict() for t in find_themes(corpus)] == first
     assert pickle.loads(path.read_bytes())[0][0] == theme_cache.VERSION  # saved again
+
+
+@pytest.mark.store_free
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(1900, 1, 1), max_value=datetime(2100, 12, 31), timezones=st.just(UTC)
+    ),
+    st.sampled_from(
+        [
+            "UTC",
+            "Europe/Paris",
+            "America/New_York",
+            "Asia/Kolkata",
+            "Asia/Kathmandu",
+            "Pacific/Chatham",
+            "Australia/Lord_Howe",
+        ]
+    ),
+    st.sampled_from(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]),
+)
+def test_themes_put_an_entry_in_the_week_the_weekly_views_use(moment, zone, week_start):
+    from zoneinfo import ZoneInfo
+
+    from logbook.dates import week_of, week_start_ordinal
+
+    tz = ZoneInfo(zone)
+    assert (
+        week_start_ordinal(moment, tz, week_start)
+        == week_of(moment, tz, week_start).start.toordinal()
+    )

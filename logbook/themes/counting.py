@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from logbook.dates import week_of
+from logbook.dates import week_start_ordinal
 from logbook.store.corpus import Corpus
 from logbook.themes import cache as theme_cache
 from logbook.themes.phrase_counts import phrase_columns
@@ -108,7 +108,7 @@ def _count_stage(store: Store, settings: ThemeSettings) -> PhraseStage:
     n = len(corpus.kinds)
     tz, week_start = settings.tz, settings.week_start
     ordinals = np.fromiter(
-        (week_of(moment, tz, week_start).start.toordinal() for moment in corpus.created),
+        (week_start_ordinal(moment, tz, week_start) for moment in corpus.created),
         dtype=np.int64,
         count=n,
     )
