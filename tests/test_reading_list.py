@@ -13,7 +13,8 @@ from pybtex.richtext import Text
 from test_papers import meta
 
 from logbook.store import Store
-from logbook.sync.reading_list import authors_line, bib_authors, bib_name, tex_text, tex_title
+from logbook.sync.bibtex import bib_authors, bib_name, tex_text, tex_title
+from logbook.sync.reading_list import authors_line
 
 # Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
 pytestmark = pytest.mark.backends

@@ -4,7 +4,7 @@ BibTeX beside it.
 The page (config ``post.reading_list_page``, ``reading-list.md`` at the site root) groups the
 papers by tag, then by status (✓ read, ◐ reading, ○ to read); every value comes from
 ``context.paper_context``, so text from arXiv is as HTML- and Liquid-safe as in a weekly post.
-The BibTeX (``assets/logbook/<page name>.bib``) is ``sync.reading_list.to_bibtex``'s.
+The BibTeX (``assets/logbook/<page name>.bib``) is ``sync.bibtex.to_bibtex``'s.
 
 A page is not a post: the store keeps no record of it (and so no last generated text to
 merge with). Instead the page carries the sha256 of its own text in its front matter
@@ -155,7 +155,7 @@ def draft_reading_page(
     env: Environment | None = None,
 ) -> PageDraft:
     """The page of every paper on the reading list (removed papers are not on it)."""
-    from logbook.sync.reading_list import to_bibtex
+    from logbook.sync.bibtex import to_bibtex
 
     place = page_place(settings)
     papers = store.papers.reading_list()

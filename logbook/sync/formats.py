@@ -68,9 +68,9 @@ def bibtex(snap: Snapshot) -> str:
     Uses the reading list's writer (its TeX escaping) and the stored citation keys, so that
     ``logbook reading-list --format bibtex`` and this export agree.
     """
-    from logbook.sync import reading_list
+    from logbook.sync.bibtex import to_bibtex
 
-    return reading_list.to_bibtex(_paper_views(_papers_in_order(snap)))
+    return to_bibtex(_paper_views(_papers_in_order(snap)))
 
 
 def markdown(snap: Snapshot) -> str:
